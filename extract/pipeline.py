@@ -1,0 +1,105 @@
+"""The extraction pipeline: raw text -> clean -> dates -> entities -> figures -> claims -> ArticleRecord.
+
+Each stage works on the cleaned, Simplified text and returns records with offsets
+into it; this module maps every offset back to the raw article so that
+``raw[start:end] == surface`` holds for everything an ArticleRecord carries.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Iterable, Iterator, Optional
+
+from .clean import CleanDoc, clean
+from .records import ArticleRecord, Claim, DateMention, Figure, Mention, Span
+
+__all__ = ["extract_article", "extract_doc", "doc_id_for", "iter_extract"]
+
+
+def doc_id_for(clean_text: str) -> str:
+    """Stable document id: a content hash of the cleaned, Simplified text.
+
+    The same article saved in another encoding or with other chrome around it
+    cleans to the same text and so gets the same id.
+    """
+    norm = "\n".join(line.strip() for line in clean_text.split("\n") if line.strip())
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def _span(doc: CleanDoc, s: Optional[Span]) -> Optional[Span]:
+    if s is None:
+        return None
+    a, b = doc.span_to_raw(s.start, s.end)
+    return Span(text=doc.raw[a:b], start=a, end=b)
+
+
+def _remap(doc: CleanDoc, rec, surface_field: str = "surface"):
+    a, b = doc.span_to_raw(rec.start, rec.end)
+    return dataclasses.replace(rec, **{surface_field: doc.raw[a:b], "start": a, "end": b})
+
+
+def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional[str] = None) -> ArticleRecord:
+    """Run the extraction stages on an already cleaned document."""
+    from . import claims as _claims
+    from . import dates as _dates
+    from . import entities as _entities
+    from . import figures as _figures
+
+    text = doc.text
+    published = published or getattr(doc, "published", None)
+    dates: list[DateMention] = _dates.find_dates(text, published)
+    mentions: list[Mention] = _entities.find_mentions(text)
+    figures: list[Figure] = _figures.find_figures(text)
+    _figures.bind_figures(text, figures, mentions, dates, published)
+    author = (doc.byline or {}).get("author")
+    claims: list[Claim] = _claims.find_claims(text, mentions, figures, author=author)
+
+    index = {}
+    for m in mentions:
+        if m.entity not in index:
+            ent = _entities.lookup(m.entity)
+            if ent is not None:
+                index[m.entity] = ent
+
+    raw_claims = [
+        dataclasses.replace(
+            c,
+            cause=_span(doc, c.cause),
+            effect=_span(doc, c.effect),
+            cue=_span(doc, c.cue),
+            sentence=_span(doc, c.sentence),
+        )
+        for c in claims
+    ]
+    return ArticleRecord(
+        doc_id=doc_id_for(text),
+        source=source,
+        title=doc.title,
+        published=published,
+        script=doc.script,
+        raw_text=doc.raw,
+        clean_text=text,
+        dropped=list(doc.dropped),
+        entities=[_remap(doc, m) for m in mentions],
+        figures=[_remap(doc, f) for f in figures],
+        dates=[_remap(doc, d) for d in dates],
+        claims=raw_claims,
+        byline=dict(doc.byline or {}),
+        entity_index=index,
+    )
+
+
+def extract_article(raw_text: str, source: Optional[str] = None, published: Optional[str] = None) -> ArticleRecord:
+    """Clean and extract one article.
+
+    Returns an ArticleRecord whose figures, mentions, dates and claims carry offsets
+    into ``raw_text`` (``raw_text[start:end] == surface``). ``published`` (ISO date)
+    anchors relative dates; when omitted, a date found in the page chrome is used.
+    """
+    return extract_doc(clean(raw_text), source=source, published=published)
+
+
+def iter_extract(items: Iterable[tuple[str, Optional[str], Optional[str]]]) -> Iterator[ArticleRecord]:
+    """Extract a stream of ``(raw_text, source, published)`` tuples, one record each."""
+    for raw, source, published in items:
+        yield extract_article(raw, source=source, published=published)

@@ -1,0 +1,1 @@
+"""narrex knowledge graph (placeholder until the graph stage lands)."""
