@@ -1,0 +1,473 @@
+"""``KnowledgeGraph``: the Python API of the graph stage (interfaces.md).
+
+The SQLite store is the system of record; the ``networkx.MultiDiGraph`` (``kg.nx``)
+is built from it on first use and kept in step on ingest. When another process
+commits to the same database the graph is rebuilt on next use
+(``PRAGMA data_version`` tells).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Optional, Union
+
+import networkx as nx
+
+from extract.errors import InputError
+from extract.records import ArticleRecord, Entity, to_jsonable
+
+from .facts import FigureFact
+from .model import GraphModel, Prepared, article_node, claim_node, normalize_name, prepare
+from .store import Store, dumps_json
+from .stories import Fingerprint, StoryIndex, fingerprint, signature_from_bytes
+from .views import ArticleInfo, CausalChain, ClaimView, ResultList, Story
+
+__all__ = ["KnowledgeGraph"]
+
+_PATHLIKE_EXT = re.compile(r"\.(txt|html?|md|text|json|jsonl)$", re.I)
+
+
+class KnowledgeGraph:
+    """Articles, entities, figure facts, causal claims and stories, stored in SQLite.
+
+    ``KnowledgeGraph()`` is an in-memory graph; ``KnowledgeGraph.open(path)`` opens
+    (or creates) a database file.
+    """
+
+    def __init__(self, path: Optional[Union[str, os.PathLike]] = None, *, create: bool = True) -> None:
+        self._store = Store(path, create=create)
+        self._model: Optional[GraphModel] = None
+        self._model_dv: Optional[int] = None
+        self._stories = StoryIndex()
+        self._stories_seq = 0
+
+    @classmethod
+    def open(cls, path: Union[str, os.PathLike] = "narrex.db", *, create: bool = True) -> "KnowledgeGraph":
+        """Open the graph database at ``path`` (created if missing unless ``create=False``)."""
+        return cls(path, create=create)
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    @property
+    def path(self) -> str:
+        """The database file (``":memory:"`` for an in-memory graph)."""
+        return self._store.path
+
+    @property
+    def conn(self):
+        """The sqlite3 connection (other stages keep their own tables in the same file)."""
+        return self._store.conn
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._store.close()
+
+    def __enter__(self) -> "KnowledgeGraph":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        n = self._store.conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return f"<KnowledgeGraph {self.path}: {n} articles>"
+
+    def _current_model(self) -> GraphModel:
+        dv = self._store.data_version()
+        if self._model is None or dv != self._model_dv:
+            self._model = self._build_model()
+            self._model_dv = dv
+        return self._model
+
+    def _build_model(self) -> GraphModel:
+        m = GraphModel()
+        for r in self._store.rows("SELECT doc_id, seq, story_id, ingested_at, record FROM articles ORDER BY seq"):
+            prep = prepare(json.loads(r["record"]))
+            m.add_article(prep, r["story_id"], {"seq": r["seq"], "ingested_at": r["ingested_at"]})
+        return m
+
+    @property
+    def nx(self) -> nx.MultiDiGraph:
+        """The graph as a ``networkx.MultiDiGraph`` (node attribute ``type``: Article, Entity, Figure, Claim, Story)."""
+        return self._current_model().g
+
+    # -- ingest --------------------------------------------------------------------------
+
+    def ingest(self, path_or_text: Union[str, os.PathLike], source: Optional[str] = None,
+               published: Optional[str] = None) -> str:
+        """Clean, extract and add one article (a file path or the raw text). Returns its doc_id.
+
+        Idempotent: the same content (same cleaned text, whatever the encoding or chrome) is
+        stored once; ingesting it again is a no-op returning the same doc_id.
+        Raises ``InputError`` for an unreadable file.
+        """
+        return self.ingest_one(path_or_text, source=source, published=published)[0]
+
+    def ingest_one(self, path_or_text: Union[str, os.PathLike], source: Optional[str] = None,
+                   published: Optional[str] = None) -> tuple[str, bool]:
+        """Like ``ingest``; returns ``(doc_id, added)`` where ``added`` is False when already present."""
+        from extract.clean import clean
+        from extract.pipeline import doc_id_for, extract_doc
+        from extract.textio import read_text
+
+        raw, src = self._read(path_or_text, read_text)
+        source = source if source is not None else src
+        doc = clean(raw)
+        doc_id = doc_id_for(doc.text)
+        if self._store.has_article(doc_id):
+            return doc_id, False
+        rec = extract_doc(doc, source=source, published=published)
+        return self.ingest_record(rec)
+
+    @staticmethod
+    def _read(x: Union[str, os.PathLike], read_text) -> tuple[str, Optional[str]]:
+        if isinstance(x, os.PathLike):
+            return read_text(x), str(x)
+        if not isinstance(x, str):
+            raise InputError(f"expected a path or text, got {type(x).__name__}")
+        looks_like_path = "\n" not in x and len(x) < 1024 and (os.path.sep in x or _PATHLIKE_EXT.search(x.strip()))
+        if looks_like_path or ("\n" not in x and len(x) < 1024 and os.path.exists(x)):
+            return read_text(x), x
+        if not x.strip():
+            raise InputError("empty text")
+        return x, None
+
+    def ingest_record(self, record: Union[ArticleRecord, dict]) -> tuple[str, bool]:
+        """Add an already extracted ArticleRecord (one transaction). Returns ``(doc_id, added)``."""
+        rec = to_jsonable(record) if not isinstance(record, dict) else to_jsonable(record)
+        if not rec.get("doc_id"):
+            raise InputError("the record has no doc_id")
+        prep = prepare(rec)
+        fp = fingerprint(rec.get("clean_text") or "")
+        merged = False
+        with self._store.transaction() as c:
+            if self._store.has_article(prep.doc_id):
+                return prep.doc_id, False
+            self._load_new_fingerprints()
+            story, merged = self._assign_story(c, fp)
+            seq = c.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
+            now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._write(c, prep, story, seq, fp, now)
+        # our own commit does not change data_version: keep the loaded graph in step by hand
+        self._stories.add(prep.doc_id, fp)
+        self._stories_seq = max(self._stories_seq, seq)
+        if self._model is not None:
+            if merged or self._store.data_version() != self._model_dv:
+                self._model = None  # rebuild on next use (story merge, or another process wrote)
+            else:
+                self._model.add_article(prep, story, {"seq": seq, "ingested_at": now})
+        return prep.doc_id, True
+
+    def _load_new_fingerprints(self) -> None:
+        rows = self._store.rows("SELECT doc_id, seq, n_shingles, minhash, numbers FROM articles WHERE seq > ? "
+                                "ORDER BY seq", (self._stories_seq,))
+        for r in rows:
+            self._stories.add(r["doc_id"], Fingerprint(signature_from_bytes(r["minhash"]), r["n_shingles"],
+                                                       frozenset(json.loads(r["numbers"]))))
+            self._stories_seq = r["seq"]
+
+    def _assign_story(self, c, fp: Fingerprint) -> tuple[str, bool]:
+        """The story a new article joins (the oldest matching one); other matching stories merge into it."""
+        matches = self._stories.matches(fp)
+        if not matches:
+            return "", False
+        qs = ",".join("?" * len(matches))
+        rows = c.execute(f"SELECT story_id, MIN(seq) AS first FROM articles WHERE story_id IN "
+                         f"(SELECT story_id FROM articles WHERE doc_id IN ({qs})) GROUP BY story_id ORDER BY first",
+                         matches).fetchall()
+        if not rows:
+            return "", False
+        story = rows[0]["story_id"]
+        others = [r["story_id"] for r in rows[1:]]
+        if others:
+            c.execute(f"UPDATE articles SET story_id=? WHERE story_id IN ({','.join('?' * len(others))})",
+                      [story, *others])
+        return story, bool(others)
+
+    def _write(self, c, prep: Prepared, story: str, seq: int, fp: Fingerprint, now: str) -> None:
+        rec = prep.record
+        doc = prep.doc_id
+        c.execute("INSERT INTO articles(doc_id, seq, source, title, published, script, story_id, n_shingles, minhash,"
+                  " numbers, record, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                  (doc, seq, rec.get("source"), rec.get("title"), rec.get("published"), rec.get("script"),
+                   story or doc, fp.n_shingles, fp.signature_bytes(), dumps_json(sorted(fp.numbers)),
+                   dumps_json(rec), now))
+        for eid, e in prep.entities.items():
+            row = c.execute("SELECT name, type, aliases FROM entities WHERE id=?", (eid,)).fetchone()
+            aliases = list(e.get("aliases") or [])
+            if row is None:
+                c.execute("INSERT INTO entities(id, name, type, aliases) VALUES (?,?,?,?)",
+                          (eid, e.get("name") or eid, e.get("type"), dumps_json(aliases)))
+            else:
+                old = json.loads(row["aliases"] or "[]")
+                merged = old + [a for a in aliases if a not in old]
+                name = row["name"] if row["name"] != eid else (e.get("name") or eid)
+                c.execute("UPDATE entities SET name=?, type=COALESCE(type, ?), aliases=? WHERE id=?",
+                          (name, e.get("type"), dumps_json(merged), eid))
+            for a in {eid, e.get("name") or "", *aliases}:
+                if a:
+                    c.execute("INSERT OR IGNORE INTO entity_aliases(alias, entity_id) VALUES (?,?)",
+                              (normalize_name(a), eid))
+        c.executemany("INSERT INTO mentions(doc_id, idx, entity_id, surface, start, end, type) VALUES (?,?,?,?,?,?,?)",
+                      [(doc, m["idx"], m["entity"], m["surface"], m["start"], m["end"], m["type"])
+                       for m in prep.mentions])
+        frows = []
+        for s, f in zip(prep.statements, prep.figures):
+            frows.append((doc, s.idx, s.surface, s.start, s.end,
+                          None if f.get("value") is None else str(f.get("value")), s.value, s.unit, s.kind, s.approx,
+                          None if f.get("range") is None else dumps_json(f.get("range")),
+                          None if f.get("change") is None else dumps_json(f.get("change")),
+                          f.get("sign"), s.subject, s.metric, s.date, int(s.checkable)))
+        c.executemany("INSERT INTO figures(doc_id, idx, surface, start, end, value, signed_value, unit, kind, approx,"
+                      " range, change, sign, subject, metric, date, checkable) VALUES "
+                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", frows)
+        for cl in prep.claims:
+            cc = cl["claim"]
+            cause, effect, cue, sent = (cc.get(k) or {} for k in ("cause", "effect", "cue", "sentence"))
+            c.execute("INSERT INTO claims(doc_id, idx, cause, cause_start, cause_end, effect, effect_start, effect_end,"
+                      " cue, cue_start, cue_end, sentence_start, sentence_end, hedged, negated, attributed_to)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      (doc, cl["idx"], cause.get("text", ""), cause.get("start", 0), cause.get("end", 0),
+                       effect.get("text"), effect.get("start"), effect.get("end"),
+                       cue.get("text", ""), cue.get("start", 0), cue.get("end", 0), sent.get("start"), sent.get("end"),
+                       int(bool(cc.get("hedged"))), int(bool(cc.get("negated"))), cc.get("attributed_to")))
+            links = []
+            for role in ("cause", "effect"):
+                links += [(doc, cl["idx"], role, eid, None) for eid in cl["links"][role]["entities"]]
+                links += [(doc, cl["idx"], role, None, j) for j in cl["links"][role]["figures"]]
+            c.executemany("INSERT INTO claim_links(doc_id, claim_idx, role, entity_id, figure_idx) VALUES (?,?,?,?,?)",
+                          links)
+
+    # -- reads ---------------------------------------------------------------------------
+
+    def articles(self) -> ResultList[ArticleInfo]:
+        """The ingested articles in ingest order: doc_id, source, title, published, script, story."""
+        rows = self._store.rows("SELECT doc_id, source, title, published, script, story_id, ingested_at "
+                                "FROM articles ORDER BY seq")
+        return ResultList(ArticleInfo(r["doc_id"], r["source"], r["title"], r["published"], r["script"],
+                                      r["story_id"], r["ingested_at"]) for r in rows)
+
+    def article_record(self, doc_id: str) -> dict:
+        """The stored ArticleRecord of ``doc_id`` as a JSON dict. Raises KeyError if unknown."""
+        row = self._store.conn.execute("SELECT record FROM articles WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return json.loads(row["record"])
+
+    def quote(self, doc_id: str, start: int, end: int) -> str:
+        """The raw text of ``doc_id`` between two offsets (every node and edge carries them)."""
+        return (self.article_record(doc_id).get("raw_text") or "")[start:end]
+
+    def entity(self, name: str) -> Optional[Entity]:
+        """The canonical entity for a name, id or alias in any script, or None.
+
+        The gazetteer (``extract.entities.lookup``) answers first; names it does not know
+        are looked up among the entities seen in ingested articles.
+        """
+        if not name or not name.strip():
+            return None
+        try:
+            from extract.entities import lookup
+
+            ent = lookup(name.strip())
+        except Exception:
+            ent = None
+        if ent is not None:
+            return ent
+        row = self._store.conn.execute(
+            "SELECT e.id, e.name, e.type, e.aliases FROM entity_aliases a JOIN entities e ON e.id = a.entity_id "
+            "WHERE a.alias=? ORDER BY (e.id = ?) DESC, e.id LIMIT 1", (normalize_name(name), name.strip())).fetchone()
+        if row is None:
+            return None
+        return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=json.loads(row["aliases"] or "[]"))
+
+    def _entity_id(self, name: Optional[str]) -> Optional[str]:
+        if name is None:
+            return None
+        ent = self.entity(name)
+        return ent.id if ent is not None else name
+
+    def figures(self, subject: Optional[str] = None, metric: Optional[str] = None, date: Optional[str] = None, *,
+                doc: Optional[str] = None, unbound: bool = False, conflicts: Optional[bool] = None
+                ) -> ResultList[FigureFact]:
+        """Figure facts matching the filters (None = any).
+
+        ``subject`` is an entity id or any name of it; ``date`` matches exactly or as a prefix
+        (``2026-02`` matches every day of February). ``doc`` keeps facts stated by that article.
+        Figures with no subject or metric are left out unless ``unbound=True``.
+        ``conflicts=True`` keeps only conflicting facts.
+        """
+        m = self._current_model()
+        sid = self._entity_id(subject) if subject else None
+        out = []
+        for f in m.facts.values():
+            if not unbound and (not f.subject or not f.metric):
+                continue
+            if subject and f.subject not in (sid, subject):
+                continue
+            if metric and f.metric != metric:
+                continue
+            if date and not (f.date and (f.date == date or f.date.startswith(date))):
+                continue
+            if doc and doc not in f.docs:
+                continue
+            if conflicts is not None and f.conflict != conflicts:
+                continue
+            out.append(f)
+        out.sort(key=lambda f: (f.subject or "", f.metric or "", f.date or "", f.id))
+        return ResultList(out)
+
+    def _claim_views(self) -> list[ClaimView]:
+        m = self._current_model()
+        cached = getattr(m, "_claim_views", None)
+        if cached is not None:
+            return cached
+        views = []
+        for doc, prep in m.prepared.items():
+            story = m.articles[doc]["story"]
+            for cl in prep.claims:
+                c = cl["claim"]
+                links = cl["links"]
+                views.append(ClaimView(
+                    id=claim_node(doc, cl["idx"]), doc_id=doc, story=story, cause=c.get("cause"),
+                    effect=c.get("effect"), cue=c.get("cue"), hedged=bool(c.get("hedged")),
+                    negated=bool(c.get("negated")),
+                    attributed_to=c.get("attributed_to") or (prep.record.get("byline") or {}).get("author"),
+                    sentence=c.get("sentence"), cause_entities=links["cause"]["entities"],
+                    effect_entities=links["effect"]["entities"],
+                    cause_facts=[m.fact_of[(doc, j)] for j in links["cause"]["figures"] if (doc, j) in m.fact_of],
+                    effect_facts=[m.fact_of[(doc, j)] for j in links["effect"]["figures"] if (doc, j) in m.fact_of],
+                ))
+        m._claim_views = views  # type: ignore[attr-defined]
+        return views
+
+    def claims(self, about: Optional[str] = None, *, doc: Optional[str] = None, role: Optional[str] = None,
+               include_negated: bool = True) -> ResultList[ClaimView]:
+        """Causal claims; ``about`` keeps those whose cause or effect involves the entity (or phrase).
+
+        ``role="cause"`` / ``"effect"`` restricts to one side.
+        """
+        target = _Target.of(self, about) if about else None
+        roles = (role,) if role else ("cause", "effect")
+        out = []
+        for v in self._claim_views():
+            if doc and v.doc_id != doc:
+                continue
+            if not include_negated and v.negated:
+                continue
+            if target is not None and not any(target.matches(v, r) for r in roles):
+                continue
+            out.append(v)
+        return ResultList(out)
+
+    def causes_of(self, x: str, depth: int = 1, *, include_hedged: bool = True, include_negated: bool = False,
+                  max_chains: int = 200) -> ResultList[CausalChain]:
+        """Causal chains that end in ``x`` (an entity name or a phrase), up to ``depth`` claims long.
+
+        Each chain reads cause first; hop k+1 is a claim whose effect is what hop k names as
+        its cause (shared entities or wording). ``depth=3`` finds JGB sell-off → yen volatility →
+        carry-trade unwind → bitcoin liquidations when the articles state those links.
+        """
+        return self._walk(x, depth, "effect", include_hedged, include_negated, max_chains)
+
+    def effects_of(self, x: str, depth: int = 1, *, include_hedged: bool = True, include_negated: bool = False,
+                   max_chains: int = 200) -> ResultList[CausalChain]:
+        """Causal chains that start from ``x``, up to ``depth`` claims long (see ``causes_of``)."""
+        return self._walk(x, depth, "cause", include_hedged, include_negated, max_chains)
+
+    def _walk(self, x: str, depth: int, side: str, hedged: bool, negated: bool, max_chains: int
+              ) -> ResultList[CausalChain]:
+        other = "cause" if side == "effect" else "effect"
+        views = [v for v in self._claim_views() if (hedged or not v.hedged) and (negated or not v.negated)]
+        first = _Target.of(self, x)
+        chains: list[list[ClaimView]] = []
+        frontier = [[v] for v in views if first.matches(v, side)]
+        chains.extend(frontier)
+        for _ in range(max(0, depth - 1)):
+            nxt = []
+            for path in frontier:
+                tip = path[-1]
+                t = _Target.from_span(tip, other)
+                for v in views:
+                    if v in path or len(chains) + len(nxt) >= max_chains:
+                        continue
+                    if t.matches(v, side, strict=True):
+                        nxt.append(path + [v])
+            chains.extend(nxt)
+            frontier = nxt
+            if not frontier:
+                break
+        ordered = [CausalChain(list(reversed(p)) if side == "effect" else p) for p in chains[:max_chains]]
+        return ResultList(ordered)
+
+    def stories(self, min_size: int = 1) -> ResultList[Story]:
+        """Groups of articles telling the same story (by first ingest); singletons unless ``min_size`` > 1."""
+        rows = self._store.rows("SELECT doc_id, story_id, title, source FROM articles ORDER BY seq")
+        groups: dict[str, Story] = {}
+        for r in rows:
+            s = groups.setdefault(r["story_id"], Story(id=r["story_id"], docs=[]))
+            s.docs.append(r["doc_id"])
+            s.titles.append(r["title"])
+            s.sources.append(r["source"])
+        return ResultList(s for s in groups.values() if len(s.docs) >= min_size)
+
+    def story_of(self, doc_id: str) -> Optional[str]:
+        """The story id of an article, or None if unknown."""
+        row = self._store.conn.execute("SELECT story_id FROM articles WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+
+_BIGRAM_STRIP = re.compile(r"[\W_]+")
+
+
+def _bigrams(text: str) -> set[str]:
+    s = _BIGRAM_STRIP.sub("", normalize_name(text or ""))
+    return {s[i:i + 2] for i in range(len(s) - 1)} if len(s) > 1 else ({s} if s else set())
+
+
+class _Target:
+    """What a causal walk looks for on one side of a claim: entities and/or wording."""
+
+    def __init__(self, entities: set[str], text: str, aliases: set[str]) -> None:
+        self.entities = entities
+        self.text = normalize_name(text) if text else ""
+        self.aliases = {a for a in aliases if len(a) >= 2}
+        self.grams = _bigrams(text)
+
+    @classmethod
+    def of(cls, kg: KnowledgeGraph, x: str) -> "_Target":
+        ent = kg.entity(x)
+        if ent is None:
+            return cls(set(), x, set())
+        aliases = {normalize_name(a) for a in [ent.id, ent.name, *(ent.aliases or [])] if a}
+        return cls({ent.id}, "", aliases)
+
+    @classmethod
+    def from_span(cls, v: ClaimView, part: str) -> "_Target":
+        return cls(set(getattr(v, f"{part}_entities")), v.text(part), set())
+
+    def _sim(self, text: str) -> float:
+        g = _bigrams(text)
+        if not g or not self.grams:
+            return 0.0
+        return len(g & self.grams) / min(len(g), len(self.grams))
+
+    def matches(self, v: ClaimView, part: str, strict: bool = False) -> bool:
+        span_text = v.text(part)
+        ents = set(getattr(v, f"{part}_entities"))
+        if not strict:
+            if self.entities & ents:
+                return True
+            norm = normalize_name(span_text)
+            if any(a in norm for a in self.aliases):
+                return True
+            if self.text and (self.text in norm or self._sim(span_text) >= 0.6):
+                return True
+            return False
+        # chaining two claims: shared wording, or a shared entity plus some shared wording
+        sim = self._sim(span_text)
+        return sim >= 0.5 or (bool(self.entities & ents) and sim >= 0.2)
