@@ -1,19 +1,40 @@
-"""Cleaning stage (placeholder until the real cleaner lands): raw text -> CleanDoc.
+"""Cleaning stage: raw page text -> CleanDoc (article body in Simplified Chinese, offsets to raw).
 
-Converts Traditional to Simplified character by character and keeps every line.
+Steps: (HTML is first reduced to its main text, see ``extract.html``) -> line-level boilerplate
+removal (``extract._boilerplate``: phrase patterns from ``corpora/clean/`` plus structural
+signals; every dropped line carries a kind and a reason) -> zero-width and control characters
+removed -> Traditional -> Simplified with OpenCC dictionaries, only on lines that hold
+Traditional characters (``tw2sp`` when the body uses Taiwan phrasing, else ``t2s``) ->
+full-width digits, letters and number punctuation folded to ASCII (1:1).
+
+``CleanDoc.text`` holds one line per kept raw line (blank lines skipped, edges stripped);
+``offsets[i]`` is the raw position of ``text[i]``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from ._boilerplate import analyze
+from ._script import _script_res, convert, detect_script, is_taiwan, normalize_width
 from .records import DroppedLine
 
-__all__ = ["CleanDoc", "clean"]
+__all__ = ["CleanDoc", "clean", "looks_like_html"]
+
+_WS = " \t\r\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
+# zero-width, bidi and control characters (tab kept): removed from the clean text
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufff9-\ufffb]")
+_HTML_START = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
+_TAG = re.compile(r"</?(?:p|div|span|a|br|li|td|tr|table|h[1-6]|script|style|section|article)\b[^>]{0,300}>", re.I)
 
 
 @dataclass
 class CleanDoc:
-    """The cleaned body of an article with a map back to the raw text."""
+    """The cleaned body of an article with a map back to the raw text.
+
+    For HTML input ``raw`` is the main text extracted from the page (not the markup), so that
+    offsets index a text in which ``raw[start:end] == surface``.
+    """
 
     raw: str
     text: str
@@ -23,11 +44,14 @@ class CleanDoc:
     byline: dict[str, str] = field(default_factory=dict)
     title: str | None = None
     published: str | None = None  # ISO date found in the page chrome (e.g. a post header), if any
+    segments: list[list[tuple[int, int]]] = field(default_factory=list, repr=False)  # raw spans of each kept line
 
     def to_raw(self, i: int) -> int:
         """Raw offset of clean offset ``i`` (``i == len(text)`` maps to the end of the last kept char)."""
-        if i < len(self.offsets):
+        if 0 <= i < len(self.offsets):
             return self.offsets[i]
+        if i < 0:
+            return self.offsets[0] if self.offsets else 0
         return (self.offsets[-1] + 1) if self.offsets else 0
 
     def span_to_raw(self, start: int, end: int) -> tuple[int, int]:
@@ -37,10 +61,143 @@ class CleanDoc:
             return r, r
         return self.to_raw(start), self.to_raw(end - 1) + 1
 
+    def body_raw(self) -> str:
+        """The kept body in the original script (raw text of the kept lines, one per line)."""
+        return "\n".join("".join(_INVISIBLE.sub("", self.raw[a:b]) for a, b in segs) for segs in self.segments)
+
+
+def looks_like_html(raw: str) -> bool:
+    """True for a saved web page (markup), not for plain text that mentions a tag or two."""
+    head = raw[:5000]
+    if _HTML_START.match(head):
+        return True
+    return len(_TAG.findall(head)) >= 12
+
 
 def clean(raw: str) -> CleanDoc:
-    import opencc
+    """Clean one article: drop boilerplate lines, convert to Simplified, normalize widths.
 
-    conv = opencc.OpenCC("t2s")
-    text = "".join(conv.convert(ch) if len(conv.convert(ch)) == 1 else ch for ch in raw)
-    return CleanDoc(raw=raw, text=text, script="simplified", offsets=list(range(len(raw))))
+    Returns a CleanDoc whose ``text`` is the body (Simplified, one line per kept raw line),
+    ``dropped`` lists every removed line with its kind and reason, and ``to_raw`` maps clean
+    offsets to ``raw``. HTML input is reduced to its main text first (then ``raw`` is that text).
+    Never raises on odd text; a non-string argument raises InputError.
+    """
+    if not isinstance(raw, str):
+        from .errors import InputError
+
+        raise InputError(f"expected text, got {type(raw).__name__}")
+    meta: dict[str, str] = {}
+    if looks_like_html(raw):
+        from .html import html_to_text
+
+        raw, meta = html_to_text(raw)
+    lines = raw.split("\n")
+    an = analyze(lines)
+
+    dropped: list[DroppedLine] = []
+    segments: list[list[tuple[int, int]]] = []
+    kept_lines: list[int] = []
+    pos = 0
+    for i, line in enumerate(lines):
+        start = pos
+        pos += len(line) + 1
+        d = an.drops.get(i)
+        if d is not None and d.spans is None:
+            dropped.append(DroppedLine(line=i, text=line, reason=d.reason, kind=d.kind))
+            continue
+        pieces = [(0, len(line))]
+        if d is not None:
+            for a, b in d.spans:
+                dropped.append(DroppedLine(line=i, text=line[a:b], reason=d.reason, kind=d.kind, span_start=a))
+            pieces = _complement(len(line), d.spans)
+        segs = _strip_pieces(line, pieces, start)
+        if segs:
+            segments.append(segs)
+            kept_lines.append(i)
+
+    # body text and its raw offsets, line by line
+    text_lines: list[str] = []
+    line_offs: list[list[int]] = []
+    for segs in segments:
+        chars: list[str] = []
+        offs: list[int] = []
+        for a, b in segs:
+            seg = raw[a:b]
+            if _INVISIBLE.search(seg):
+                for j, ch in enumerate(seg):
+                    if not _INVISIBLE.match(ch):
+                        chars.append(ch)
+                        offs.append(a + j)
+            else:
+                chars.append(seg)
+                offs.extend(range(a, b))
+        text_lines.append("".join(chars))
+        line_offs.append(offs)
+
+    body = "\n".join(text_lines)
+    script = detect_script(body if body.strip() else raw)
+    trad_re = _script_res()[0]
+    taiwan = is_taiwan(body) if script != "simplified" or trad_re.search(body) else False
+    out_lines: list[str] = []
+    offsets: list[int] = []
+    for n, (t, offs) in enumerate(zip(text_lines, line_offs)):
+        if trad_re.search(t):
+            t2, mp = convert(t, taiwan=taiwan)
+            if mp is not None:
+                offs = [offs[j] for j in mp]
+            t = t2
+        t = normalize_width(t)
+        out_lines.append(t)
+        offsets.extend(offs)
+        if n + 1 < len(text_lines):
+            offsets.append(offs[-1] + 1 if offs else (offsets[-1] if offsets else 0))
+    text = "\n".join(out_lines)
+
+    title = None
+    if an.title_line is not None and an.title_line in kept_lines:
+        title = out_lines[kept_lines.index(an.title_line)]
+    title = title or meta.get("title")
+    byline = {k: _simplify(v) for k, v in an.byline.items() if v}
+    for k in ("author",):
+        if meta.get(k) and k not in byline:
+            byline[k] = _simplify(meta[k])
+    return CleanDoc(
+        raw=raw,
+        text=text,
+        script=script,
+        dropped=dropped,
+        offsets=offsets,
+        byline=byline,
+        title=title,
+        published=an.published or meta.get("date"),
+        segments=segments,
+    )
+
+
+def _simplify(s: str) -> str:
+    return normalize_width(convert(s)[0]) if _script_res()[0].search(s) else normalize_width(s)
+
+
+def _complement(n: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for a, b in sorted(spans):
+        if a > pos:
+            out.append((pos, a))
+        pos = max(pos, b)
+    if pos < n:
+        out.append((pos, n))
+    return out
+
+
+def _strip_pieces(line: str, pieces: list[tuple[int, int]], base: int) -> list[tuple[int, int]]:
+    """Raw spans of the kept pieces of a line, whitespace stripped at the line's two edges."""
+    pieces = [(a, b) for a, b in pieces if line[a:b].strip(_WS)]
+    if not pieces:
+        return []
+    a0, b0 = pieces[0]
+    a0 += len(line[a0:b0]) - len(line[a0:b0].lstrip(_WS))
+    pieces[0] = (a0, b0)
+    a1, b1 = pieces[-1]
+    b1 -= len(line[a1:b1]) - len(line[a1:b1].rstrip(_WS))
+    pieces[-1] = (a1, b1)
+    return [(base + a, base + b) for a, b in pieces if b > a]

@@ -1,0 +1,398 @@
+"""Line-level boilerplate detection for flattened page text.
+
+Two kinds of evidence decide that a raw line is not article body:
+
+* phrase patterns from ``corpora/clean/patterns.tsv`` (login prompts, counters, disclaimers,
+  notices, social links, ...) and byline patterns from ``corpora/clean/bylines.tsv``;
+* structural signals that need no phrase list: symbol-only and digit-only lines (countdown and
+  counter widgets), link-only lines, emoji-led call-to-action lines, doubled link text
+  (banner alt text + label), navigation bars, blocks or lines repeated in the page, the repeated
+  title and labels around it, forum post headers and other users' replies, teaser lists and the
+  page footer.
+
+Content is sacred: line-level patterns only fire on lines up to their ``max_len`` and zones
+(teasers, footer) stop at the first line that reads like prose.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import corpora
+
+from ._script import _t2s_table
+
+__all__ = ["Drop", "Analysis", "analyze", "fold"]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: str
+    action: str
+    max_len: int
+    regex: re.Pattern
+    reason: str
+
+
+@dataclass
+class Drop:
+    """Why (part of) a line is not body. ``spans`` is None for whole lines, else the dropped (start, end) pieces."""
+
+    kind: str
+    reason: str
+    spans: list[tuple[int, int]] | None = None
+
+
+@dataclass
+class Analysis:
+    """Decisions for the lines of one page."""
+
+    drops: dict[int, Drop] = field(default_factory=dict)
+    byline: dict[str, str] = field(default_factory=dict)  # values as written (converted later)
+    published: str | None = None
+    title_line: int | None = None
+
+
+# --- data --------------------------------------------------------------------------------
+def _read_tsv(*parts: str) -> list[list[str]]:
+    rows = []
+    with open(corpora.path(*parts), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            rows.append(line.split("\t"))
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _rules() -> tuple[_Rule, ...]:
+    out = []
+    for kind, action, max_len, pattern, reason in _read_tsv("clean", "patterns.tsv"):
+        out.append(_Rule(kind, action, int(max_len), re.compile(pattern, re.I), reason))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _byline_rules() -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple((fld, re.compile(pat, re.I)) for fld, pat in _read_tsv("clean", "bylines.tsv"))
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    table = dict(_t2s_table())
+    for c in range(0xFF01, 0xFF5F):  # full-width ASCII forms
+        table[c] = chr(c - 0xFEE0)
+    table[0x3000] = " "
+    table[0x00A0] = " "
+    return table
+
+
+def fold(line: str) -> str:
+    """The matching form of a line: Simplified characters, ASCII digits/letters/punctuation; same length."""
+    return line.translate(_fold_table())
+
+
+# --- line shapes ---------------------------------------------------------------------------
+_WS = " \t\r\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
+_WORD = re.compile(r"[^\W_]")
+_DIGIT_ONLY = re.compile(r"^[\d\s:.\-/]+$")
+_HAS_DIGIT = re.compile(r"\d")
+_SENT_END = re.compile(r"[。！？!?；;]\s*$")
+_SENT_PUNCT = re.compile(r"[。，,；;！？!?、]")
+_URL = re.compile(r"(?:https?://|www\.)[^\s\u3000，。）)\]】]+|\b[\w.-]+\.(?:com|org|net|io|me|gg|cn|hk|tw)(?:/[^\s]*)?", re.I)
+_SOCIAL = re.compile(r"telegram|twitter|推特|\bx\b|微博|微信|公众号|discord|facebook|youtube|linkedin|instagram|medium|tiktok|抖音|小红书|社群|电报", re.I)
+_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\U0001F000-\U0001F2FF]")
+_CTA = re.compile(r"点击|点我|查看|关注|加入|扫码|下载|注册|领取|订阅|分享|转发|声明|报名|预约|福利|优惠|立即|马上|戳", re.I)
+_DOUBLED = re.compile(r"^(?:(.{2,15}?)\1)+$")
+_NAV_SPLIT = re.compile(r"\s*[|｜•·]\s*")
+_CJK_TOKEN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_POST_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def _is_prose(s: str) -> bool:
+    """A line that reads like running text (content, never a zone member)."""
+    return (len(s) >= 40 and bool(_SENT_PUNCT.search(s))) or "。" in s
+
+
+def _title_like(s: str) -> bool:
+    return 4 <= len(s) <= 80 and not _SENT_END.search(s) and "。" not in s
+
+
+def iso_date(s: str) -> str | None:
+    """First ``YYYY-M-D`` style date in ``s`` as ISO ``YYYY-MM-DD`` (None if absent or invalid)."""
+    m = _POST_DATE.search(s)
+    if not m:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31 and 1900 <= y <= 2100):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+# --- analysis ------------------------------------------------------------------------------
+def analyze(lines: list[str]) -> Analysis:
+    """Decide, for each raw line, whether it is body; returns the drops with kinds and reasons."""
+    res = Analysis()
+    drops = res.drops
+    keys = [fold(l).strip(_WS) for l in lines]
+    nb = [i for i, k in enumerate(keys) if k]
+
+    def drop(i: int, kind: str, reason: str, spans=None) -> None:
+        if i not in drops:
+            drops[i] = Drop(kind, reason, spans)
+
+    footers: list[int] = []
+    teasers: list[int] = []
+    posts: list[int] = []
+    by_pattern: set[int] = set()
+    rules = _rules()
+
+    # 1. phrase patterns
+    for i in nb:
+        k = keys[i]
+        n = len(k)
+        for r in rules:
+            if r.max_len and n > r.max_len:
+                continue
+            if r.action == "span":
+                spans = [(m.start(), m.end()) for m in r.regex.finditer(fold(lines[i]))]
+                if not spans:
+                    continue
+                rest = list(fold(lines[i]))
+                for a, b in spans:
+                    rest[a:b] = [" "] * (b - a)
+                if _WORD.search("".join(rest)):
+                    drop(i, r.kind, f"{r.reason} (pattern, partial line)", spans)
+                else:
+                    drop(i, r.kind, f"{r.reason} (pattern)")
+                by_pattern.add(i)
+                break
+            if not r.regex.search(k):
+                continue
+            drop(i, r.kind, f"{r.reason} (pattern)")
+            by_pattern.add(i)
+            if r.action == "footer":
+                footers.append(i)
+            elif r.action == "teaser":
+                teasers.append(i)
+            elif r.action == "post":
+                posts.append(i)
+            break
+
+    # 2. structural shapes of single lines
+    for i in nb:
+        if i in drops:
+            continue
+        k = keys[i]
+        n = len(k)
+        if not _WORD.search(k):
+            drop(i, "chrome", "symbol-only line")
+            continue
+        if n <= 160 and _URL.search(k):
+            rest = _URL.sub("", k).strip(_WS + ":：-|")
+            if len(rest) <= 20 and not _SENT_PUNCT.search(rest):
+                if _SOCIAL.search(k):
+                    drop(i, "social", "social-media link line")
+                else:
+                    drop(i, "chrome", "link-only line")
+                continue
+        if n <= 40 and _EMOJI.match(k) and (_CTA.search(k) or not _HAS_DIGIT.search(k)):
+            drop(i, "chrome", "emoji-led call-to-action line")
+            continue
+        if n <= 40 and _DOUBLED.match(k.replace(" ", "")):
+            drop(i, "ad", "doubled link text (banner image alt text + label)")
+            continue
+        if n <= 120 and not _SENT_END.search(k):
+            segs = [s for s in _NAV_SPLIT.split(k) if s]
+            if len(segs) >= 3 and all(len(s) <= 14 and not _HAS_DIGIT.search(s) for s in segs):
+                drop(i, "chrome", "navigation bar (short items separated by |)")
+                continue
+            toks = k.split()
+            if len(toks) >= 4 and all(_CJK_TOKEN.match(t) for t in toks):
+                drop(i, "chrome", "navigation menu (short words separated by spaces)")
+                continue
+
+    # 3. digit-only runs (countdown and counter widgets)
+    _digit_runs(keys, nb, drops)
+
+    # 4. repeated blocks and lines
+    title = _find_title(keys, nb, drops)
+    _repeats(keys, nb, drops, by_pattern, title)
+
+    # 5. forum posts: the first header opens the article; later headers without 楼主 open replies
+    if posts:
+        res.published = iso_date(keys[posts[0]])
+        post_set = set(posts)
+        for h in posts[1:]:
+            if "楼主" in keys[h]:
+                continue
+            started = False
+            for j in nb:
+                if j <= h:
+                    continue
+                if j in post_set:
+                    break
+                if j in drops:
+                    if started:
+                        break
+                    continue
+                drop(j, "forum_reply", "reply by another forum user (post header without 楼主)")
+                started = True
+
+    # 6. title, its repeat and the labels around it
+    title = _find_title(keys, nb, drops)
+    if title is not None:
+        title = _title_and_labels(keys, nb, drops, title)
+    res.title_line = title
+
+    # 7. bylines in the head and tail of the article
+    _bylines(lines, keys, nb, drops, res)
+
+    # 8. teaser lists and the page footer
+    for h in teasers:
+        for j in nb:
+            if j <= h or j in drops:
+                continue
+            if _is_prose(keys[j]) or len(keys[j]) > 60:
+                break
+            drop(j, "ad", "teaser headline under a related-reading heading")
+    for f in sorted(footers):
+        rest = [j for j in nb if j > f and j not in drops]
+        if all(len(keys[j]) <= 40 and not _is_prose(keys[j]) for j in rest):
+            for j in rest:
+                drop(j, "chrome", "page footer (after a footer marker, no prose follows)")
+            break
+    return res
+
+
+def _digit_runs(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> None:
+    run: list[int] = []
+
+    def flush() -> None:
+        digits = [j for j in run if j not in drops]
+        if len(run) >= 3 and len(digits) >= 2:
+            for j in digits:
+                drops[j] = Drop("chrome", f"digit-only line in a run of {len(run)} (counter or countdown widget)")
+        run.clear()
+
+    for i in nb:
+        k = keys[i]
+        if _DIGIT_ONLY.match(k) or (i in drops and drops[i].reason == "symbol-only line"):
+            run.append(i)
+        else:
+            flush()
+    flush()
+
+
+def _find_title(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> int | None:
+    for i in nb:
+        if i in drops:
+            continue
+        return i if _title_like(keys[i]) else None
+    return None
+
+
+def _repeats(keys, nb, drops, by_pattern, title) -> None:
+    seq = [keys[i] for i in nb]
+    count = Counter(seq)
+    # blocks: consecutive pairs of non-blank lines that occur more than once
+    pairs = Counter(zip(seq, seq[1:]))
+    marked = set()
+    for p in range(len(seq) - 1):
+        a, b = seq[p], seq[p + 1]
+        if pairs[(a, b)] >= 2 and len(a) + len(b) >= 8:
+            marked.add(p)
+            marked.add(p + 1)
+    if marked:
+        total = sum(len(s) for s in seq) or 1
+        share = sum(len(seq[p]) for p in marked) / total
+        first_seen: set[tuple] = set()
+        for p in sorted(marked):
+            i = nb[p]
+            if share > 0.5:
+                # the page holds its text twice: keep the first copy, drop later ones
+                key = seq[p]
+                if key not in first_seen:
+                    first_seen.add(key)
+                    continue
+                drops.setdefault(i, Drop("duplicate_title" if i == title else "chrome", "repeat of an earlier block of the page"))
+                continue
+            if i in drops:
+                continue
+            kinds = Counter(drops[nb[q]].kind for q in _run_of(marked, p) if nb[q] in by_pattern)
+            kind = kinds.most_common(1)[0][0] if kinds else "chrome"
+            drops[i] = Drop(kind, "block repeated in the page")
+    # single lines repeated three or more times (slogans between posts, separators)
+    for p, s in enumerate(seq):
+        i = nb[p]
+        if i in drops or i == title:
+            continue
+        if count[s] >= 3 and len(s) <= 40 and not _HAS_DIGIT.search(s) and len(_WORD.findall(s)) >= 4:
+            drops[i] = Drop("chrome", f"line repeated {count[s]} times in the page")
+
+
+def _run_of(marked: set[int], p: int) -> list[int]:
+    lo = p
+    while lo - 1 in marked:
+        lo -= 1
+    hi = p
+    while hi + 1 in marked:
+        hi += 1
+    return list(range(lo, hi + 1))
+
+
+def _title_and_labels(keys, nb, drops, title: int) -> int:
+    kept = [i for i in nb if i not in drops]
+    pos = kept.index(title)
+    t = keys[title]
+    # a short tag/category label above the real title ("比特币 ETF" over a headline)
+    if len(t.replace(" ", "")) <= 8 and not _SENT_PUNCT.search(t) and pos + 1 < len(kept):
+        nxt = kept[pos + 1]
+        if _title_like(keys[nxt]) and len(keys[nxt]) >= 10:
+            drops[title] = Drop("chrome", "short category label above the title")
+            title, pos, t = nxt, pos + 1, keys[nxt]
+    # later copies of the title; short labels between the title and its first repeat
+    sep = re.compile(re.escape(t) + r"\s*[-|_–—:]\s*\S.{0,24}$")
+    first_repeat = None
+    for j in kept[pos + 1:]:
+        if keys[j] == t or sep.match(keys[j]):
+            drops[j] = Drop("duplicate_title", "repeat of the title")
+            if first_repeat is None:
+                first_repeat = j
+    if first_repeat is not None:
+        between = [j for j in kept[pos + 1:] if j < first_repeat]
+        if len(between) <= 4 and all(len(keys[j]) <= 30 and not _is_prose(keys[j]) and not _SENT_END.search(keys[j]) for j in between):
+            for j in between:
+                drops[j] = Drop("chrome", "label between the title and its repeat (site header)")
+    return title
+
+
+def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
+    kept = [i for i in nb if i not in drops]
+    # head and tail: before the first / after the last paragraph-length line
+    prose = [i for i in kept if len(keys[i]) >= 60]
+    if prose:
+        zone = [i for i in kept if i < prose[0] or i > prose[-1]]
+    else:
+        zone = kept
+    rules = _byline_rules()
+    for i in zone:
+        k = keys[i]
+        if len(k) > 50:
+            continue
+        for fld, rx in rules:
+            m = rx.match(k)
+            if not m:
+                continue
+            # fold() is 1:1 and strips the same characters, so the match offsets index the raw line too
+            v = lines[i].strip(_WS)[m.start("v"):m.end("v")]
+            if fld == "published":
+                res.published = res.published or iso_date(k)
+                drops[i] = Drop("chrome", "publication date line")
+            else:
+                res.byline.setdefault(fld, v.strip())
+                drops[i] = Drop("byline", f"byline ({fld}), kept as metadata")
+            break

@@ -1,0 +1,242 @@
+"""Script detection and Traditional -> Simplified conversion with an offset map.
+
+The conversion uses OpenCC's own configurations and dictionaries (shipped with
+``opencc-python-reimplemented``): ``t2s`` and, for Taiwan phrasing, ``tw2sp``.
+Each configuration is a chain of dictionary groups; every group is applied as
+forward maximum matching (what OpenCC's mmseg segmentation does), which lets us
+record, for each output character, the input character it came from. The
+package's own ``OpenCC.convert`` is not used on the hot path: it is ~20x slower
+and returns no alignment.
+
+Also here: the 1:1 normalization of full-width digits, Latin letters and the
+punctuation inside numbers (``１２，３４５．６`` -> ``12,345.6``).
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import corpora
+
+__all__ = ["detect_script", "is_taiwan", "convert", "normalize_width", "t2s_chars"]
+
+
+def _opencc_dir() -> Path:
+    import opencc  # only to locate its data files
+
+    return Path(opencc.__file__).parent
+
+
+@lru_cache(maxsize=None)
+def _load_dict(name: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    with open(_opencc_dir() / "dictionary" / name, encoding="utf-8") as f:
+        for line in f:
+            key, _, val = line.rstrip("\n").partition("\t")
+            if key and val:
+                out[key] = val.split(" ")[0]  # several candidates: OpenCC takes the first
+    return out
+
+
+class _Stage:
+    """One dictionary group of an OpenCC chain, applied by forward maximum matching."""
+
+    def __init__(self, dict_names: list[str]):
+        chars: dict[int, str] = {}
+        phrases: dict[str, str] = {}
+        for name in dict_names:  # earlier dicts of a group win on equal keys
+            for k, v in _load_dict(name).items():
+                if len(k) == 1 and len(v) == 1:
+                    chars.setdefault(ord(k), v)
+                else:
+                    phrases.setdefault(k, v)
+        self.chars = {k: v for k, v in chars.items() if chr(k) != v}
+        self.phrases = phrases
+        self.maxlen = max((len(k) for k in phrases), default=0)
+        first = sorted({k[0] for k in phrases})
+        self._cand = re.compile("[" + "".join(re.escape(c) for c in first) + "]") if first else None
+
+    def apply(self, text: str) -> tuple[str, list[int] | None]:
+        """Convert ``text``; returns (converted, map) where map[j] is the input index of output j, or None if 1:1."""
+        if self._cand is None:
+            return text.translate(self.chars), None
+        pieces: list[str] = []
+        spans: list[tuple[int, int, int]] = []  # (input start, input end, output length) of length-changing matches
+        pos = 0
+        out_len = 0
+        phrases, maxlen = self.phrases, self.maxlen
+        for m in self._cand.finditer(text):
+            i = m.start()
+            if i < pos:
+                continue
+            for n in range(min(maxlen, len(text) - i), 0, -1):
+                val = phrases.get(text[i:i + n])
+                if val is not None:
+                    break
+            else:
+                continue
+            seg = text[pos:i].translate(self.chars)
+            pieces.append(seg)
+            out_len += len(seg)
+            pieces.append(val)
+            if len(val) != n:
+                spans.append((i, i + n, len(val)))
+            out_len += len(val)
+            pos = i + n
+        pieces.append(text[pos:].translate(self.chars))
+        out = "".join(pieces)
+        if not spans:
+            return out, None
+        return out, _build_map(len(text), spans)
+
+
+def _build_map(in_len: int, spans: list[tuple[int, int, int]]) -> list[int]:
+    """Output->input index map from the length-changing matches ``(in_start, in_end, out_len)``; all else is 1:1.
+
+    Inside a match whose length changed, output chars are spread evenly over its input chars.
+    """
+    mp: list[int] = []
+    src = 0
+    for a, b, n_out in spans:
+        mp.extend(range(src, a))
+        width = b - a
+        mp.extend(a + min((j * width) // n_out, width - 1) for j in range(n_out))
+        src = b
+    mp.extend(range(src, in_len))
+    return mp
+
+
+class _Converter:
+    def __init__(self, config: str):
+        with open(_opencc_dir() / "config" / f"{config}.json", encoding="utf-8") as f:
+            cfg = json.load(f)
+        self.stages = [_Stage(_dict_files(step["dict"])) for step in cfg["conversion_chain"]]
+
+    def convert(self, text: str) -> tuple[str, list[int] | None]:
+        mp: list[int] | None = None
+        for st in self.stages:
+            text, m = st.apply(text)
+            if m is not None:
+                mp = m if mp is None else [mp[j] for j in m]
+        return text, mp
+
+
+def _dict_files(d: dict) -> list[str]:
+    if d.get("type") == "group":
+        out: list[str] = []
+        for sub in d.get("dicts", []):
+            out.extend(_dict_files(sub))
+        return out
+    return [d["file"]]
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str) -> _Converter:
+    return _Converter(config)
+
+
+@lru_cache(maxsize=1)
+def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
+    ts = _load_dict("TSCharacters.txt")
+    st = _load_dict("STCharacters.txt")
+    trad = frozenset(k for k, v in ts.items() if v != k)
+    simp = frozenset(k for k, v in st.items() if v != k) - trad
+    return trad, simp
+
+
+@lru_cache(maxsize=1)
+def _script_res() -> tuple[re.Pattern, re.Pattern]:
+    trad, simp = _script_sets()
+    return (re.compile("[" + "".join(sorted(trad)) + "]"), re.compile("[" + "".join(sorted(simp)) + "]"))
+
+
+def script_counts(text: str) -> tuple[int, int]:
+    """(Traditional-only, Simplified-only) character counts of ``text``."""
+    tr, sr = _script_res()
+    return len(tr.findall(text)), len(sr.findall(text))
+
+
+def detect_script(text: str) -> str:
+    """Return "traditional", "simplified" or "mixed" for ``text`` (text without CJK counts as simplified)."""
+    t, s = script_counts(text)
+    if t == 0:
+        return "simplified"
+    share = t / (t + s)
+    if share >= 0.9:
+        return "traditional"
+    if share <= 0.1:
+        return "simplified"
+    return "mixed"
+
+
+@lru_cache(maxsize=1)
+def _taiwan_re() -> re.Pattern:
+    words = []
+    with open(corpora.path("clean", "taiwan_markers.txt"), encoding="utf-8") as f:
+        for line in f:
+            w = line.split("#", 1)[0].strip()
+            if w:
+                words.append(w)
+    words.sort(key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def is_taiwan(text: str, min_hits: int = 2) -> bool:
+    """True when ``text`` uses Taiwan phrasing (軟體, 網路, 資料庫 ...) at least ``min_hits`` times."""
+    n = 0
+    for _ in _taiwan_re().finditer(text):
+        n += 1
+        if n >= min_hits:
+            return True
+    return False
+
+
+def convert(text: str, taiwan: bool | None = None) -> tuple[str, list[int] | None]:
+    """Traditional -> Simplified with OpenCC dictionaries (``tw2sp`` for Taiwan phrasing, else ``t2s``).
+
+    Returns (converted text, map) where ``map[j]`` is the index in ``text`` of converted char ``j``,
+    or None when the conversion kept every length (then the map is the identity).
+    """
+    if taiwan is None:
+        taiwan = is_taiwan(text)
+    return _converter("tw2sp" if taiwan else "t2s").convert(text)
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    conv = _converter("t2s")
+    table: dict[int, str] = {}
+    for st in conv.stages:
+        table.update({k: v for k, v in st.chars.items() if k not in table})
+    return table
+
+
+def t2s_chars(text: str) -> str:
+    """Character-level (1:1, phrase-free) t2s, for cheap pattern matching on any script."""
+    return text.translate(_t2s_table())
+
+
+# --- full-width normalization (1:1 in length) -------------------------------------------
+_FW = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
+_FW.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_FW.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_D = r"[0-9０-９]"
+_NUM_PUNCT = re.compile(
+    rf"(?<={_D})[．](?={_D})"  # decimal point
+    rf"|(?<={_D})[，](?={_D}{{3}}(?![0-9０-９]))"  # thousands separator
+    rf"|(?<={_D})[：／～](?={_D})"  # times, ratios, ranges
+    rf"|(?<={_D})[％]"  # percent sign after a number
+    rf"|[＋－](?={_D})"  # signs before a number
+)
+_NUM_MAP = {"．": ".", "，": ",", "：": ":", "／": "/", "～": "~", "％": "%", "＋": "+", "－": "-"}
+_HAS_FW = re.compile("[\uff01-\uff5e]")
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits/letters to ASCII and number punctuation to ASCII; same length, prose punctuation untouched."""
+    if not _HAS_FW.search(text):
+        return text
+    text = _NUM_PUNCT.sub(lambda m: _NUM_MAP[m.group()], text)
+    return text.translate(_FW)
