@@ -1,17 +1,392 @@
-"""Figure recognition (placeholder: finds nothing yet)."""
+"""Figure recognition: numbers with unit, scale, qualifier, range and from->to change.
+
+A character-level scan (compiled regexes over a 1:1 normalized copy of the text, no word
+segmentation): find every numeral (``_numerals.find_numbers``), drop the ones that are dates,
+ordinals, labels, list markers or prose counts, read the unit and qualifier words around
+each, then join neighbours into ranges (``6.4 万至 7.1 万美元``), enumerations sharing a unit
+(``30、60、90、120 天``) and changes (``从 3.3% 跃升至高达 9%``).
+
+:func:`bind_figures` (in ``_binding``) then fills subject, metric, date, sign and checkable.
+Lexicons live in ``corpora/figures/`` (see ``_lexicon``).
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+from . import _lexicon as L
+from ._numerals import Number, find_numbers, norm
 from .records import DateMention, Figure, Mention
 
 __all__ = ["find_figures", "bind_figures"]
 
+_PUNCT = set("。,，;；:：!！?？\n()（）[]【】「」“”\"'《》、")
+_CLAUSE_END = set("。,，;；:：!！?？\n")
+_RANGE_SEP = re.compile(r"^\s*(?:-|–|—|~|～|至|到)\s*$")
+_FROM = re.compile(r"(?:从|由)\s*(?:\x01+\s*的\s*)?$")
+_CHANGE_MID = re.compile(
+    r"^\s*(?:\x01+\s*)?(?:的)?\s*[^\d,.;:!?。，；：！？\x01]{0,8}?(?:至|到|为|成)\s*(?:高达|约|近|超过|逾|接近)?\s*(?:\x01+\s*的\s*)?$"
+)
+_CN_OK_UNITS = {"pct", "pp", "bp", "x", "USD", "CNY", "HKD", "TWD", "JPY", "EUR", "GBP", "CHF", "BTC", "ETH", "shares",
+                "contracts", "years", "days", "trading_days", "months", "weeks", "hours", "minutes"}
+_YEAR_AFTER_BAD = re.compile(r"^(?:前|后|以来|来|里|级|底|初|末|代|的时间里)")
+_DAY_AFTER_BAD = re.compile(r"^(?:前|后|以来)")
+_LEVEL_CUES = re.compile(r"(?:障碍|水平|价位|关口|支撑|阻力|点位|指数|报|收于|区间|delta|Delta|z-score|z值|评分|读数|在)\s*$")
+
+
+@dataclass
+class _Atom:
+    """A number with what stands around it, before ranges and changes are assembled."""
+
+    start: int
+    end: int
+    n: Number
+    value: Decimal
+    unit: Optional[str] = None
+    kind: Optional[str] = None
+    approx: str = "eq"
+    scale: Optional[Decimal] = None
+    factor: Decimal = Decimal(1)
+    bare: bool = True  # no unit word or symbol
+    pre_unit: bool = False
+
+
+def _mask(t: str) -> bytearray:
+    """1 where a number must not be read as a figure: dates/times, labels, idioms."""
+    from .dates import date_spans
+
+    mask = bytearray(len(t))
+    nf = L.not_figures()
+    spans = list(date_spans(t, t))
+    spans += [m.span() for m in nf["label"].finditer(t)]
+    spans += [m.span() for m in nf["idiom"].finditer(t)]
+    for a, b in spans:
+        mask[a:b] = b"\x01" * (b - a)
+    return mask
+
+
+def _clause_start(t: str, i: int, limit: int = 60) -> int:
+    j = i
+    lo = max(0, i - limit)
+    while j > lo and t[j - 1] not in _CLAUSE_END:
+        if t[j - 1] in ",，" and j - 2 >= 0 and j < len(t) and t[j - 2].isdigit() and t[j].isdigit():
+            j -= 1
+            continue
+        j -= 1
+    return j
+
+
+def _pre_qualifier(t: str, start: int) -> tuple[Optional[str], int]:
+    """The qualifier word before ``start`` (approx value, start of the word), if any."""
+    pre, _ = L.qualifiers()
+    cs = _clause_start(t, start, 20)
+    seg = t[cs:start]
+    best: Optional[tuple[str, int]] = None
+    for w, (approx, gap) in pre.items():
+        k = seg.rfind(w)
+        while k >= 0:
+            between = seg[k + len(w):]
+            g = len(between.replace(" ", ""))
+            if g <= gap and not any(ch.isdigit() or ch in _PUNCT for ch in between):
+                pos = cs + k
+                if best is None or pos + len(w) > best[1] + 0 or (pos + len(w) == best[1] and False):
+                    cand = approx
+                    if approx == "over" and re.search(r"[不未没]", t[max(cs, pos - 3):pos]):
+                        cand = "up_to"
+                    if best is None or pos > best[1]:
+                        best = (cand, pos)
+                break
+            k = seg.rfind(w, 0, k)
+    return (best[0], best[1]) if best else (None, start)
+
+
+def _post_qualifier(t: str, end: int) -> tuple[Optional[str], int]:
+    _, post = L.qualifiers()
+    seg = t[end:end + 6]
+    for w in sorted(post, key=len, reverse=True):
+        approx, gap = post[w]
+        k = seg.find(w)
+        if k >= 0 and k <= gap and not any(ch in _PUNCT or ch.isdigit() for ch in seg[:k]):
+            return approx, end + k + len(w)
+    return None, end
+
+
+def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
+    """Read unit and qualifiers around number ``n``; None when it is not a figure."""
+    if any(mask[n.start:n.end]):
+        return None
+    nf = L.not_figures()
+    before = t[max(0, n.start - 8):n.start]
+    after = t[n.end:n.end + 12]
+    post_units, post_re, pre_units, pre_re = L.units()
+    # glued to Latin letters or digits: a ticker, version or label (BTC2, V3, 3AC)
+    prev = t[n.start - 1] if n.start > 0 else ""
+    if prev and (prev.isascii() and (prev.isalpha() or prev == "_")) and not pre_re.search(t[max(0, n.start - 4):n.start]):
+        return None
+    if nf["prefix"].search(before) and not pre_re.search(before):
+        return None
+    a = _Atom(start=n.start, end=n.end, n=n, value=n.value, scale=n.scale)
+    if n.approx_over:
+        a.approx = "over"
+    # 百分之X / 千分之X
+    if before.endswith("百分之") or before.endswith("千分之"):
+        a.start = n.start - 3
+        a.unit, a.kind, a.bare = "pct", "percent", False
+        if before.endswith("千分之"):
+            a.value = n.value / 10
+    elif "分之" in t[n.start:n.end]:
+        a.unit, a.kind, a.bare = "pct", "percent", False
+        a.value = n.value * 100
+    # unit symbol before: $, US$, USD, HK$ ...
+    pm = pre_re.search(t[max(0, n.start - 5):n.start])
+    if pm and a.bare:
+        sym = pm.group().strip()
+        if sym.isalpha() and n.start - len(pm.group()) - 1 >= 0 and t[n.start - len(pm.group()) - 1].isascii() and t[n.start - len(pm.group()) - 1].isalpha():
+            pass  # part of a longer Latin word
+        else:
+            u = pre_units[sym]
+            a.unit, a.kind, a.bare, a.pre_unit = u.unit, u.kind, False, True
+            a.start = n.start - len(pm.group())
+    # sign / comparator glued before the number or the symbol
+    if a.start > 0 and t[a.start - 1] in "+>＜<≥≤~≈":
+        ch = t[a.start - 1]
+        a.start -= 1
+        a.approx = {">": "over", "<": "under", "≥": "at_least", "≤": "up_to", "~": "approx", "≈": "approx"}.get(ch, a.approx)
+    if n.negative and a.pre_unit is False and t[n.start] in "-":
+        pass  # the minus is part of the number span already
+    # unit after
+    pos = n.end
+    rest = t[pos:pos + 12]
+    mm = re.match(r"\s{0,2}([多余])?\s?", rest)
+    skip = mm.end() if mm else 0
+    if a.bare:
+        um = post_re.match(t, pos + skip)
+        if um:
+            u = post_units[um.group()]
+            follow = t[um.end():um.end() + 1]
+            latin_unit = um.group()[-1:].isascii() and um.group()[-1:].isalpha()
+            if latin_unit and follow.isascii() and (follow.isalpha() or follow.isdigit()):
+                um = None
+            elif u.unit in ("x",) and um.group() in ("x", "X") and skip:
+                um = None  # "3 x" is not a multiple; "3x" is
+            if um:
+                if n.chinese and (u.unit not in _CN_OK_UNITS):
+                    return None
+                if n.chinese and u.unit in ("shares", "contracts", "BTC", "ETH") and n.scale is None and n.value < 100:
+                    return None  # 一份, 两张图, 一枚: prose counts
+                if n.chinese and u.kind == "count" and n.value == 1 and not _pre_qualifier(t, n.start)[0]:
+                    return None  # 最惨烈的一天, 一年: prose unless qualified (超过一年)
+                if u.unit == "years" and (_YEAR_AFTER_BAD.match(t[um.end():um.end() + 4]) or (u.surface == "年" and n.value >= 1900)):
+                    return None
+                if u.unit == "days" and _DAY_AFTER_BAD.match(t[um.end():um.end() + 2]):
+                    return None
+                if u.unit == "CNY" and u.surface == "元" and n.chinese and n.value < 10 and n.scale is None:
+                    pass
+                a.unit, a.kind, a.bare = u.unit, u.kind, False
+                a.factor = u.factor
+                a.value = a.value * u.factor
+                if mm and mm.group(1):
+                    a.approx = "over"
+                a.end = um.end()
+                if u.unit == "level" and u.surface in ("Delta", "delta"):
+                    a.end = n.end  # 25Delta: the number is the figure
+    # 三成 (30%), 三成半 (35%)
+    if a.bare and n.chinese and t[n.end:n.end + 1] == "成" and not t[n.end + 1:n.end + 3].startswith("不变"):
+        half = t[n.end + 1:n.end + 2] == "半"
+        a.value = n.value * 10 + (5 if half else 0)
+        a.unit, a.kind, a.bare, a.end = "pct", "percent", False, n.end + 1 + half
+    if a.bare:
+        if n.chinese:
+            return None  # Chinese numerals without a unit are prose (一个, 两次, 三幕剧)
+        if nf["classifier"].match(t, n.end):
+            return None
+        after_end = t[n.end:n.end + 2]
+        if after_end[:1] in ")）" and "(" not in t[_clause_start(t, n.start):n.start] and "（" not in t[_clause_start(t, n.start):n.start]:
+            return None  # list marker 1)
+        if after_end[:1] and after_end[:1].isascii() and after_end[:1].isalpha():
+            return None
+        if after_end[:1] in ("月", "日", "号", "年", "时", "点", "分", "秒", "岁", "届", "楼", "层"):
+            return None
+    # qualifier words
+    q, qpos = _pre_qualifier(t, a.start)
+    if q:
+        a.approx = q
+    pq, pend = _post_qualifier(t, a.end)
+    if pq and a.approx == "eq":
+        a.approx = pq
+    if t[a.end:a.end + 1] == "+" and not t[a.end + 1:a.end + 2].isdigit():
+        a.end += 1
+        a.approx = "over"
+    return a
+
+
+def _bare_ok(t: str, a: _Atom, in_group: bool) -> bool:
+    """Keep a number written without unit as a level? (43.6, 超过 1, USD/JPY 160, 38–39)."""
+    if in_group:
+        return True
+    v = abs(a.n.value)
+    if a.approx != "eq":
+        return True
+    if a.n.value != a.n.value.to_integral_value():
+        return True
+    seg = t[_clause_start(t, a.start):a.start]
+    if _LEVEL_CUES.search(seg.rstrip()[-12:] if seg else ""):
+        return True
+    return v >= 10 and not (1900 <= v <= 2100)
+
+
+def _fx(t: str, a: _Atom) -> Optional[tuple[str, str]]:
+    d, rx = L.fx_pairs()
+    seg = t[_clause_start(t, a.start, 30):a.start]
+    best = None
+    for m in rx.finditer(seg):
+        best = m
+    if best and len(seg) - best.end() <= 6:
+        return d[best.group()]
+    return None
+
+
+def _zscore(t: str, a: _Atom) -> bool:
+    seg = t[_clause_start(t, a.start, 30):a.start].lower()
+    return bool(re.search(r"z-?score|z\s*值|z分数|标准分", seg))
+
+
+def _mk(text: str, a: _Atom) -> Figure:
+    return Figure(surface=text[a.start:a.end], start=a.start, end=a.end, value=_clean(a.value), unit=a.unit,
+                  kind=a.kind, approx=a.approx, sign="-" if a.n.negative else None)
+
+
+def _clean(v: Decimal) -> Decimal:
+    """Exact Decimal without trailing-zero noise (5.30E+8 -> 530000000)."""
+    if v == v.to_integral_value():
+        return Decimal(int(v))
+    return v.normalize()
+
 
 def find_figures(text: str) -> list[Figure]:
-    """Figures in ``text`` (any script); offsets index ``text``."""
-    return []
+    """Figures in ``text`` (any script); offsets index ``text``.
+
+    Returns one Figure per amount, percentage, price, multiple, rate, duration, range
+    (``range`` set) or from->to change (``change`` set), left to right. Dates, ordinals, list
+    markers, tickers, version labels and counts of things in the prose are not figures.
+    Subject, metric and date are left empty (see :func:`bind_figures`).
+    """
+    if not text:
+        return []
+    t = norm(text)
+    mask = _mask(t)
+    nums = find_numbers(text, t)
+    atoms: list[_Atom] = []
+    for n in nums:
+        try:
+            a = _atom(t, n, mask)
+        except (ArithmeticError, KeyError, IndexError):
+            a = None
+        if a is not None:
+            atoms.append(a)
+    # zero as the value of a rate (零利率, 接近零)
+    for m in L.zero_patterns().finditer(t):
+        s = m.start() + m.group().find("零")
+        if mask[s] or any(x.start <= s < x.end for x in atoms):
+            continue
+        n = Number(s, s + 1, Decimal(0), Decimal(0), None, True)
+        a = _Atom(start=s, end=s + 1, n=n, value=Decimal(0), unit="pct", kind="rate", bare=False)
+        q, _ = _pre_qualifier(t, s)
+        if q:
+            a.approx = q
+        atoms.append(a)
+    atoms.sort(key=lambda x: x.start)
+    # date spans as \x01 so change patterns can step over them (从 2/5 的 3.3% 飙升到 2/6 的 9%)
+    td = "".join("\x01" if mask[i] else ch for i, ch in enumerate(t)) if any(mask) else t
+    out: list[Figure] = []
+    i = 0
+    grouped: set[int] = set()
+    # enumerations sharing the last unit: 30、60、90、120 天
+    for j in range(len(atoms) - 1, 0, -1):
+        b = atoms[j]
+        k = j
+        while k > 0 and atoms[k - 1].bare and re.fullmatch(r"\s*[、/]\s*", t[atoms[k - 1].end:atoms[k].start]):
+            k -= 1
+        if k < j and not b.bare:
+            for x in atoms[k:j]:
+                x.unit, x.kind, x.bare = b.unit, b.kind, False
+                x.value = x.n.value * (b.scale if (b.scale and not x.scale) else 1) * b.factor
+                grouped.add(id(x))
+    while i < len(atoms):
+        a = atoms[i]
+        b = atoms[i + 1] if i + 1 < len(atoms) else None
+        if b is not None:
+            mid = t[a.end:b.start]
+            # from -> to change
+            if _FROM.search(td[max(0, a.start - 14):a.start]) and _CHANGE_MID.match(td[a.end:b.start]) and _compatible(a, b):
+                lo, hi = _share(a, b)
+                fs = td.rfind("从", max(0, a.start - 14), a.start)
+                if fs < 0:
+                    fs = td.rfind("由", max(0, a.start - 14), a.start)
+                f = Figure(surface=text[fs:b.end], start=fs, end=b.end, unit=b.unit or a.unit, kind=b.kind or a.kind,
+                           approx=b.approx if b.approx != "eq" else a.approx,
+                           change={"from": _clean(lo), "to": _clean(hi)})
+                f.sign = "+" if hi > lo else "-" if hi < lo else None
+                out.append(f)
+                i += 2
+                continue
+            # range: 6.4 万至 7.1 万美元, 64k-71k, 38–39, 5%-8%
+            if _RANGE_SEP.match(mid) and _compatible(a, b) and not (a.pre_unit and b.pre_unit and False):
+                lo, hi = _share(a, b)
+                if lo < hi and not (mid.strip() == "-" and b.n.negative):
+                    f = Figure(surface=text[a.start:b.end], start=a.start, end=b.end, unit=b.unit or a.unit,
+                               kind=b.kind or a.kind, approx=a.approx if a.approx != "eq" else b.approx,
+                               range=[_clean(lo), _clean(hi)])
+                    if f.unit is None:
+                        f.unit, f.kind = "level", "level"
+                    out.append(f)
+                    i += 2
+                    continue
+        if a.bare:
+            fx = _fx(t, a)
+            if fx:
+                a.unit, a.kind, a.bare = fx[0], "level", False
+            elif _zscore(t, a):
+                a.unit, a.kind, a.bare = "zscore", "zscore", False
+            elif _bare_ok(t, a, id(a) in grouped):
+                a.unit, a.kind = "level", "level"
+            else:
+                i += 1
+                continue
+        out.append(_mk(text, a))
+        i += 1
+    return out
+
+
+def _compatible(a: _Atom, b: _Atom) -> bool:
+    if a.unit and b.unit and a.unit != b.unit:
+        return False
+    if a.n.chinese != b.n.chinese and (a.n.chinese or b.n.chinese):
+        return a.scale is not None or b.scale is not None
+    return True
+
+
+def _share(a: _Atom, b: _Atom) -> tuple[Decimal, Decimal]:
+    """Values of a pair sharing one scale word and unit factor (7–8 万美元, $20-50 亿, 5 到 10 亿)."""
+    lo, hi = a.value, b.value
+    if a.scale is None and b.scale is not None:
+        shared = a.n.value * b.scale * b.factor
+        if shared <= hi:
+            lo = shared
+    elif a.factor == 1 and b.factor != 1:
+        lo = a.value * b.factor
+    return lo, hi
 
 
 def bind_figures(text: str, figures: list[Figure], mentions: list[Mention], dates: list[DateMention],
                  published: str | None = None) -> None:
-    """Fill ``subject``, ``metric``, ``date`` (and ``sign``/``checkable``) of ``figures`` in place."""
-    return None
+    """Fill ``subject``, ``metric``, ``date`` (and ``sign``/``checkable``/``kind``) of ``figures`` in place.
+
+    Uses the entity mentions (nearest in the clause first), the subject and metric cue
+    lexicons of ``corpora/figures/`` and the resolved ``dates``. Returns None.
+    """
+    from ._binding import bind
+
+    bind(text, figures, mentions, dates, published)

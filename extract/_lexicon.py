@@ -1,0 +1,144 @@
+"""Loaders for the figure lexicons in ``corpora/figures/`` (TSV, read once, cached).
+
+Every lexicon is keyed on the normalized text (Simplified, half-width: see ``_numerals.norm``);
+the loaders normalize the data too, so a Traditional entry in a file still matches.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+import corpora
+
+from ._numerals import norm
+
+__all__ = ["rows", "units", "qualifiers", "directions", "metric_cues", "subject_cues", "not_figures",
+           "zero_patterns", "uncheckable", "yield_curves", "fx_pairs", "alternation"]
+
+
+def rows(name: str) -> list[list[str]]:
+    """Data rows of ``corpora/figures/<name>`` (comments, blank lines and the header row skipped)."""
+    out = []
+    with open(corpora.path("figures", name), encoding="utf-8") as f:
+        header_seen = False
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            if not header_seen:
+                header_seen = True
+                continue
+            out.append(line.split("\t"))
+    return out
+
+
+def alternation(words) -> re.Pattern:
+    """A compiled regex matching any of ``words`` (longest first)."""
+    ws = sorted({w for w in words if w}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ws) if ws else r"(?!x)x")
+
+
+@dataclass(frozen=True)
+class Unit:
+    surface: str
+    side: str
+    unit: str
+    kind: str
+    factor: Decimal
+
+
+@lru_cache(maxsize=1)
+def units() -> tuple[dict[str, Unit], re.Pattern, dict[str, Unit], re.Pattern]:
+    """(post units, post regex anchored at a position, pre units, pre regex matching at the end)."""
+    post: dict[str, Unit] = {}
+    pre: dict[str, Unit] = {}
+    for r in rows("units.tsv"):
+        u = Unit(norm(r[0]), r[1], r[2], r[3], Decimal(r[4]))
+        (post if u.side == "post" else pre)[u.surface] = u
+    post_re = alternation(post)
+    pre_re = re.compile("(?:" + "|".join(re.escape(w) for w in sorted(pre, key=len, reverse=True)) + r")\s?$")
+    return post, post_re, pre, pre_re
+
+
+@lru_cache(maxsize=1)
+def qualifiers() -> tuple[dict[str, tuple[str, int]], dict[str, tuple[str, int]]]:
+    """(pre words -> (approx, gap), post words -> (approx, gap))."""
+    pre, post = {}, {}
+    for w, side, approx, gap in rows("qualifiers.tsv"):
+        (pre if side == "pre" else post)[norm(w)] = (approx, int(gap))
+    return pre, post
+
+
+@lru_cache(maxsize=1)
+def directions() -> tuple[dict[str, str], re.Pattern]:
+    """Direction words -> '+', '-' or '0' (a level verb), and their regex."""
+    d = {norm(w): s for w, s in rows("directions.tsv")}
+    return d, alternation(d)
+
+
+@dataclass(frozen=True)
+class MetricCue:
+    cue: str
+    metric: str
+    units: frozenset
+    kind: str
+    signed: bool
+    subjects: frozenset
+
+
+@lru_cache(maxsize=1)
+def metric_cues() -> tuple[dict[str, MetricCue], re.Pattern]:
+    d = {}
+    for cue, metric, us, kind, signed, subs in rows("metric_cues.tsv"):
+        d[norm(cue)] = MetricCue(norm(cue), metric, frozenset(us.split(",")), kind, signed == "1", frozenset(subs.split(",")))
+    return d, alternation(d)
+
+
+@lru_cache(maxsize=1)
+def subject_cues() -> tuple[dict[str, tuple[str, str]], re.Pattern]:
+    """cue -> (entity id, type)."""
+    d = {norm(c): (i, t) for c, i, t in rows("subject_cues.tsv")}
+    pat = "|".join(
+        (r"(?<![A-Za-z])" + re.escape(c) + r"(?![A-Za-z])") if re.match(r"[A-Za-z]", c) else re.escape(c)
+        for c in sorted(d, key=len, reverse=True)
+    )
+    return d, re.compile(pat)
+
+
+@lru_cache(maxsize=1)
+def not_figures() -> dict[str, object]:
+    """{'prefix': regex at end, 'classifier': regex at start, 'idiom': regex, 'label': regex}."""
+    by: dict[str, list[str]] = {}
+    for kind, text in rows("not_figures.tsv"):
+        by.setdefault(kind, []).append(text)
+    return {
+        "prefix": re.compile("(?:" + "|".join(re.escape(norm(w)) for w in sorted(by["prefix"], key=len, reverse=True)) + r")\s*$"),
+        "classifier": re.compile(r"\s*(?:" + "|".join(re.escape(norm(w)) for w in sorted(by["classifier"], key=len, reverse=True)) + ")"),
+        "idiom": re.compile("|".join(by["idiom"])),
+        "label": re.compile("|".join(f"(?:{p})" for p in by["label"])),
+    }
+
+
+@lru_cache(maxsize=1)
+def zero_patterns() -> re.Pattern:
+    return re.compile("|".join(f"(?:{r[0]})" for r in rows("zero_contexts.tsv")))
+
+
+@lru_cache(maxsize=1)
+def uncheckable() -> tuple[dict[str, str], re.Pattern]:
+    d = {norm(w): s for w, s in rows("uncheckable_cues.tsv")}
+    return d, alternation(d)
+
+
+@lru_cache(maxsize=1)
+def yield_curves() -> tuple[dict[str, str], re.Pattern]:
+    d = {norm(c): t for c, t in rows("yield_curves.tsv")}
+    return d, alternation(d)
+
+
+@lru_cache(maxsize=1)
+def fx_pairs() -> tuple[dict[str, tuple[str, str]], re.Pattern]:
+    d = {norm(c): (u, s) for c, u, s in rows("fx_pairs.tsv")}
+    return d, alternation(d)

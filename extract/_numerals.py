@@ -1,0 +1,305 @@
+"""Numbers in Chinese and Arabic script -> Decimal (a character-level job, no segmentation).
+
+Two layers:
+
+* :func:`norm` -- a 1:1 character map (same length, so offsets survive) that folds
+  full-width digits/punctuation to ASCII and Traditional characters to Simplified
+  (OpenCC's single-character table), so every later regex and lexicon is written once.
+* :func:`parse_cn` / :func:`find_numbers` -- numeral grammar: Arabic with comma or space
+  thousands, decimals, Chinese numerals (financial capitals too), mixed forms
+  (``10万4782.88``, ``5.3 亿``, ``一百二十亿``), ``点`` decimals, ``分之`` fractions,
+  ``负`` and written minus signs, Latin scale words (k, M, bn, million ...).
+
+All values are :class:`~decimal.Decimal`: ``16.4 亿`` is exactly ``1640000000``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+import corpora
+
+__all__ = ["norm", "parse_cn", "parse_arabic", "find_numbers", "Number", "scale_words", "CN_DIGITS", "CN_CHARS"]
+
+# --- character classes -------------------------------------------------------------------
+CN_DIGITS = {
+    "零": 0, "〇": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "两": 2, "俩": 2, "三": 3, "叁": 3,
+    "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}
+CN_SMALL = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+CN_BIG = {"万": 10 ** 4, "亿": 10 ** 8, "兆": 10 ** 12}
+CN_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL) + "".join(CN_BIG)
+
+# full-width and look-alike characters folded to ASCII (1:1)
+_WIDTH = {0xFF10 + i: chr(0x30 + i) for i in range(10)}
+_WIDTH.update({ord(a): b for a, b in zip("％．，＋－＄／：（）～＞＜＝＿", "%.,+-$/:()~><=_")})
+_WIDTH.update({0xFF21 + i: chr(0x41 + i) for i in range(26)})
+_WIDTH.update({0xFF41 + i: chr(0x61 + i) for i in range(26)})
+_WIDTH.update({ord("−"): "-", ord("貳"): "贰", ord("倆"): "俩", ord("陸"): "陆", ord("參"): "叁", ord("兩"): "两"})
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[int, str]:
+    """Traditional -> Simplified single characters (OpenCC TSCharacters, first candidate) + width folding."""
+    table: dict[int, str] = {}
+    try:
+        import opencc  # data files only
+
+        path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                k, _, v = line.rstrip("\n").partition("\t")
+                v = v.split(" ")[0]
+                if len(k) == 1 and len(v) == 1 and k != v:
+                    table[ord(k)] = v
+    except OSError:  # pragma: no cover - opencc is a declared dependency
+        pass
+    for k in ("乾", "著", "瞭", "麽", "隻", "髮"):  # ambiguous or harmless: keep as written
+        table.pop(ord(k), None)
+    table.update(_WIDTH)
+    return table
+
+
+def norm(text: str) -> str:
+    """``text`` folded 1:1 (same length): full-width -> ASCII, Traditional -> Simplified characters."""
+    return text.translate(_table())
+
+
+# --- lexicon: Latin scale words ------------------------------------------------------------
+@lru_cache(maxsize=1)
+def scale_words() -> dict[str, Decimal]:
+    """Latin scale words written after a number (``k``, ``M``, ``bn``, ``million`` ...) -> multiplier."""
+    out: dict[str, Decimal] = {}
+    with open(corpora.path("figures", "scales.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip() or line.startswith("word\t"):
+                continue
+            word, mult = line.rstrip("\n").split("\t")[:2]
+            out[word] = Decimal(mult)
+    return out
+
+
+# --- parsing -----------------------------------------------------------------------------
+def parse_arabic(s: str) -> Decimal:
+    """``'112,965'``, ``'84 500'``, ``'.5'``, ``'1.2e3'`` -> Decimal. Raises ValueError."""
+    s = s.replace(",", "").replace(" ", "").replace("\u00a0", "")
+    try:
+        return Decimal(s)
+    except InvalidOperation as e:
+        raise ValueError(s) from e
+
+
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|\.\d+|[%s]|点|[余多几]" % re.escape(CN_CHARS))
+
+
+def _tokens(s: str) -> list:
+    out = []
+    for m in _TOKEN.finditer(s.replace(",", "")):
+        t = m.group()
+        if t[0].isdigit() or t[0] == ".":
+            out.append(("n", Decimal(t)))
+        elif t in CN_DIGITS:
+            out.append(("z" if CN_DIGITS[t] == 0 and t in "零〇" else "n", Decimal(CN_DIGITS[t])))
+        elif t in CN_SMALL:
+            out.append(("s", Decimal(CN_SMALL[t])))
+        elif t in CN_BIG:
+            out.append(("b", Decimal(CN_BIG[t])))
+        elif t == "点":
+            out.append(("p", None))
+        else:
+            out.append(("a", None))  # 余/多/几: approximate filler, adds nothing
+    return out
+
+
+def _section(toks: list) -> Decimal:
+    """Value of tokens without big units: digits, 十/百/千, 零; ``两千四百五`` shorthand."""
+    total = Decimal(0)
+    num: Decimal | None = None
+    last_unit = 0
+    zero_after_unit = False
+    prev = None
+    for kind, val in toks:
+        if kind == "n":
+            if prev == "n" and num is not None and val < 10 and num == num.to_integral_value():
+                num = num * 10 + val  # positional digits: 二零二六
+            else:
+                num = val
+        elif kind == "z":
+            zero_after_unit = True
+            if prev == "n" and num is not None and num == num.to_integral_value():
+                num = num * 10  # positional zero: 二零二六
+            else:
+                num = None
+        elif kind == "s":
+            total += (num if num is not None else Decimal(1)) * val
+            num, last_unit, zero_after_unit = None, int(val), False
+        prev = kind
+    if num is not None:
+        if last_unit >= 100 and not zero_after_unit and num < 10 and prev == "n" and len(toks) >= 2 and toks[-2][0] == "s":
+            total += num * last_unit / 10  # 两千四百五 -> 2450
+        else:
+            total += num
+    return total
+
+
+def _integer(toks: list) -> Decimal:
+    bigs = [v for k, v in toks if k == "b"]
+    if not bigs:
+        return _section(toks)
+    top = max(bigs)
+    idx = max(i for i, (k, v) in enumerate(toks) if k == "b" and v == top)
+    left, right = toks[:idx], toks[idx + 1:]
+    # several big units in a row multiply (万万, 万亿): the left part carries them
+    lv = _integer(left) if left else Decimal(1)
+    rv = _integer(right) if right else Decimal(0)
+    if right and len(right) == 1 and right[0][0] == "n" and right[0][1] < 10 and right[0][1] == right[0][1].to_integral_value():
+        rv = right[0][1] * top / 10  # 一万三 -> 13000
+    return lv * top + rv
+
+
+def parse_cn(s: str) -> Decimal:
+    """Value of a Chinese, Arabic or mixed numeral (``一百二十亿``, ``10万4782.88``, ``五点五``, ``负三十二``).
+
+    Returns a Decimal; raises ValueError when ``s`` holds no numeral.
+    """
+    s = norm(s).strip()
+    neg = False
+    if s[:1] in ("负", "-"):
+        neg, s = True, s[1:].strip()
+    if "分之" in s:
+        den, _, numer = s.partition("分之")
+        whole = Decimal(0)
+        if "又" in den:
+            w, _, den = den.partition("又")
+            whole = parse_cn(w)
+        d = parse_cn(den) if den.strip() else Decimal(1)
+        n = parse_cn(numer)
+        if d == 0:
+            raise ValueError(s)
+        v = whole + n / d
+        return -v if neg else v
+    s = s.replace(" ", "")
+    toks = _tokens(s)
+    if not any(k in ("n", "z", "s") for k, _ in toks):
+        raise ValueError(s)
+    if ("p", None) in toks:
+        i = toks.index(("p", None))
+        ip, fp = toks[:i], toks[i + 1:]
+        big_after = [t for t in fp if t[0] == "b"]
+        digits = "".join(str(int(v)) if k == "n" else "0" for k, v in fp if k in ("n", "z"))
+        v = (_integer(ip) if ip else Decimal(0)) + (Decimal("0." + digits) if digits else Decimal(0))
+        for _, b in big_after:  # 两千万点五 is rare; 三点五亿 = 3.5 亿
+            v *= b
+    else:
+        v = _integer(toks)
+    return -v if neg else v
+
+
+# --- scanning ------------------------------------------------------------------------------
+_D = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+_SPACED = r"\d{1,3}(?: \d{3})+(?![\d.,])"
+_CN_START = "零〇一壹二贰两俩三叁四肆五伍六陆七柒八捌九玖十拾"
+_CN = "[%s][%s]*" % (_CN_START, re.escape(CN_CHARS))
+_BIG = "(?:[十百千]?[万亿]|万亿|兆|[千百])"
+
+
+@lru_cache(maxsize=1)
+def _number_re() -> re.Pattern:
+    latin = sorted(scale_words(), key=len, reverse=True)
+    latin_re = "|".join(re.escape(w) for w in latin)
+    arabic = rf"(?:{_SPACED}|{_D})(?:[eE][-+]?\d+)?"
+    # mixed: 10万4782.88 / 3万4000 / 5亿1万4千6百 / 1.5 亿 / 10多亿
+    mixed = rf"{arabic}(?:\s?[余多]?{_BIG}(?:(?:{_D})|[{_CN_START}])?)*"
+    cn = rf"{_CN}(?:点[零〇一二三四五六七八九]+(?:[万亿])?)?"
+    frac = rf"(?:{_CN}|{_D})又?(?:{_CN}|{_D})?分之(?:{_CN}|{_D})"
+    return re.compile(
+        rf"(?P<neg>负|(?<![0-9A-Za-z.%)\]])-)?(?:(?P<frac>{frac})|(?P<mixed>{mixed})(?:\s?(?P<latin>{latin_re})(?![A-Za-z]))?|(?P<cn>{cn}))"
+    )
+
+
+@dataclass
+class Number:
+    """A number found in text: ``text[start:end]``; ``value`` includes the scale word and sign."""
+
+    start: int
+    end: int
+    value: Decimal
+    base: Decimal  # value before the scale word
+    scale: Decimal | None  # multiplier of a trailing scale word (万, 亿, k, bn ...), if any
+    chinese: bool  # written (at least partly) in Chinese numerals
+    approx_over: bool = False  # 10多亿, 十余万
+    negative: bool = False
+
+
+_BIG_TAIL = re.compile(rf"\s?([余多]?)({_BIG})$")
+
+
+def _split_scale(s: str) -> tuple[str, Decimal | None, bool]:
+    """'5.3 亿' -> ('5.3', 1e8, False); '10多亿' -> ('10', 1e8, True); '3万4000' -> (whole, None, False)."""
+    m = _BIG_TAIL.search(s)
+    if not m or m.start() == 0:
+        return s, None, False
+    head = s[: m.start()]
+    if not re.fullmatch(rf"{_SPACED}|{_D}", head.strip()):
+        return s, None, False
+    sc = parse_cn("一" + m.group(2))
+    return head, sc, bool(m.group(1))
+
+
+def find_numbers(text: str, normed: str | None = None) -> list[Number]:
+    """Every numeral in ``text`` (Arabic, Chinese, mixed, fractions), left to right, non-overlapping.
+
+    Offsets index ``text``; ``normed`` may pass ``norm(text)`` when the caller has it.
+    No filtering of dates, ordinals or idioms: that is the figure layer's job.
+    """
+    t = normed if normed is not None else norm(text)
+    out: list[Number] = []
+    for m in _number_re().finditer(t):
+        s = m.group()
+        if not s.strip() or not any(ch.isdigit() or ch in CN_CHARS for ch in s):
+            continue
+        neg = bool(m.group("neg"))
+        try:
+            if m.group("frac"):
+                body = m.group("frac")
+                val = parse_cn(body)
+                out.append(Number(m.start(), m.end(), -val if neg else val, val, None, True, negative=neg))
+                continue
+            if m.group("mixed"):
+                body = m.group("mixed")
+                head, sc, over = _split_scale(body)
+                base = parse_arabic(head) if sc is not None else parse_cn(body) if re.search(f"[{CN_CHARS}]", body) else parse_arabic(body)
+                val = base * sc if sc is not None else base
+                if m.group("latin"):
+                    lat = scale_words()[m.group("latin")]
+                    val *= lat
+                    sc = (sc or Decimal(1)) * lat
+                over = over or "多" in body or "余" in body
+                chinese = False  # starts with Arabic digits (a CJK scale word does not make it prose)
+            else:
+                body = m.group("cn")
+                if body in ("万", "亿", "兆") or all(ch in CN_BIG for ch in body):
+                    continue
+                val = parse_cn(body)
+                base, sc, over, chinese = val, None, False, True
+                tail = _BIG_TAIL.search(body)
+                if tail and tail.start() > 0:
+                    try:
+                        head_v = parse_cn(body[: tail.start()])
+                        sc = parse_cn("一" + tail.group(2))
+                        if head_v * sc == val:
+                            base = head_v
+                        else:
+                            sc = None
+                    except ValueError:
+                        sc = None
+        except (ValueError, InvalidOperation, ArithmeticError):
+            continue
+        end = m.end()
+        while end > m.start() and t[end - 1] == " ":
+            end -= 1
+        out.append(Number(m.start(), end, -val if neg else val, base, sc, chinese, over, neg))
+    return out
