@@ -216,7 +216,8 @@ def _intervals(s: Statement) -> list[tuple[float, float]]:
 
 
 def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
+    # open intervals: 3.7 (3.65–3.75) and 3.8 (3.75–3.85) only touch, they do not agree
+    return (a[0] < b[1] and b[0] < a[1]) or a == b
 
 
 def agree(a: Statement, b: Statement) -> bool:

@@ -149,6 +149,7 @@ class KnowledgeGraph:
                 return prep.doc_id, False
             self._load_new_fingerprints()
             story, merged = self._assign_story(c, fp)
+            story = story or prep.doc_id  # a new story is named after its first article
             seq = c.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
             now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
             self._write(c, prep, story, seq, fp, now)
@@ -194,7 +195,7 @@ class KnowledgeGraph:
         c.execute("INSERT INTO articles(doc_id, seq, source, title, published, script, story_id, n_shingles, minhash,"
                   " numbers, record, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                   (doc, seq, rec.get("source"), rec.get("title"), rec.get("published"), rec.get("script"),
-                   story or doc, fp.n_shingles, fp.signature_bytes(), dumps_json(sorted(fp.numbers)),
+                   story, fp.n_shingles, fp.signature_bytes(), dumps_json(sorted(fp.numbers)),
                    dumps_json(rec), now))
         for eid, e in prep.entities.items():
             row = c.execute("SELECT name, type, aliases FROM entities WHERE id=?", (eid,)).fetchone()
@@ -323,7 +324,7 @@ class KnowledgeGraph:
 
     def _claim_views(self) -> list[ClaimView]:
         m = self._current_model()
-        cached = getattr(m, "_claim_views", None)
+        cached = m._claim_views
         if cached is not None:
             return cached
         views = []
@@ -342,7 +343,7 @@ class KnowledgeGraph:
                     cause_facts=[m.fact_of[(doc, j)] for j in links["cause"]["figures"] if (doc, j) in m.fact_of],
                     effect_facts=[m.fact_of[(doc, j)] for j in links["effect"]["figures"] if (doc, j) in m.fact_of],
                 ))
-        m._claim_views = views  # type: ignore[attr-defined]
+        m._claim_views = views
         return views
 
     def claims(self, about: Optional[str] = None, *, doc: Optional[str] = None, role: Optional[str] = None,

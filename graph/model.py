@@ -191,6 +191,7 @@ class GraphModel:
         self.fact_of: dict[tuple[str, int], str] = {}
         self.claim_fig_refs: dict[tuple[str, int], list[tuple[str, str]]] = {}
         self.aliases: dict[str, set[str]] = {}        # normalized alias -> entity ids
+        self._claim_views: Optional[list] = None      # cache of KnowledgeGraph._claim_views
 
     # -- entities ------------------------------------------------------------------------
 
@@ -221,6 +222,7 @@ class GraphModel:
         doc = prep.doc_id
         rec = prep.record
         an = article_node(doc)
+        self._claim_views = None
         info = {"doc_id": doc, "source": rec.get("source"), "title": rec.get("title"),
                 "published": rec.get("published"), "script": rec.get("script"), "story": story, **meta}
         self.articles[doc] = info

@@ -1,0 +1,221 @@
+"""KnowledgeGraph on hand-built records: idempotence, persistence, stories, entities, claims, provenance, safety."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from extract.errors import NarrexError
+from extract.records import Entity
+from graph import KnowledgeGraph
+from graph.store import SCHEMA_VERSION
+
+from test_graph_records import graph_signature, make_record
+
+GOLD_A = ("周二金价大涨 2.8%,收于每盎司 2,941.5 美元,盘中一度触及 2,956.2 美元。美国 10 年期国债收益率回落至 4.12%,"
+          "美元指数跌至 103.45,全球最大黄金 ETF 持仓增加 5.7 吨。分析师认为,美联储降息预期升温是金价上涨的主要推手,"
+          "而地缘政治风险也推动了避险需求。")
+GOLD_B = ("金價週二飆升 2.8%，以每盎司 2,941.5 美元作收，日內最高見 2,956.2 美元。隨著美國十年期公債殖利率降至 4.12%、"
+          "美元指數下滑到 103.45，全球最大黃金 ETF 的持倉量增加了 5.7 噸。市場人士指出，聯準會降息預期升溫是推升金價的主因，"
+          "地緣風險亦帶動避險買盤。")
+YEN_C = ("日元兑美元汇率周三跌至 151.35,日本财务省官员表示将密切关注汇市波动。日本 10 年期国债收益率升至 1.52%,"
+         "创 2008 年以来新高。交易员预计日本央行可能在 3 月会议上再次加息 25 个基点,套息交易的吸引力随之下降。")
+
+ACME = Entity(id="Acme Capital", name="Acme Capital", type="ORG", aliases=["Acme Capital", "阿克米资本", "阿克米資本"])
+
+
+def acme_record(raw="阿克米資本周一买入 1.2 万枚比特币。", doc_id="acme1"):
+    return make_record(raw, doc_id=doc_id, mentions=[("阿克米資本", "Acme Capital", "ORG")], entities=[ACME],
+                       figures=[{"surface": "1.2 万枚", "value": 12000, "unit": "BTC", "kind": "quantity",
+                                 "subject": "Acme Capital", "metric": "btc_bought", "date": "2026-03-02"}])
+
+
+def chain_records():
+    """Three articles whose claims chain: JGB sell-off -> yen volatility -> carry-trade unwind -> bitcoin liquidations."""
+    r1 = make_record("日本国债遭大规模抛售,引发日元剧烈波动。", doc_id="c1",
+                     mentions=[("日本国债", "JGB", "ASSET"), ("日元", "Japanese yen", "ASSET")],
+                     claims=[{"cause": "日本国债遭大规模抛售", "cue": "引发", "effect": "日元剧烈波动"}])
+    r2 = make_record("分析师指出,日元剧烈波动导致套息交易被迫平仓。", doc_id="c2",
+                     mentions=[("日元", "Japanese yen", "ASSET")],
+                     claims=[{"cause": "日元剧烈波动", "cue": "导致", "effect": "套息交易被迫平仓",
+                              "attributed_to": "分析师"}])
+    r3 = make_record("套息交易平仓可能造成了比特币多头的大规模清算。", doc_id="c3",
+                     mentions=[("比特币", "Bitcoin", "ASSET")],
+                     claims=[{"cause": "套息交易平仓", "cue": "造成", "effect": "比特币多头的大规模清算", "hedged": True}])
+    r4 = make_record("比特币下跌并非由日元走势驱动。", doc_id="c4",
+                     mentions=[("比特币", "Bitcoin", "ASSET"), ("日元", "Japanese yen", "ASSET")],
+                     claims=[{"cause": "日元走势", "cue": "驱动", "effect": "比特币下跌", "negated": True}])
+    return [r1, r2, r3, r4]
+
+
+def test_reingest_is_a_noop_and_reopen_gives_the_same_graph(tmp_path):
+    db = tmp_path / "kg.db"
+    recs = [acme_record(), make_record(GOLD_A, doc_id="a"), make_record(GOLD_B, doc_id="b"), *chain_records()]
+    with KnowledgeGraph.open(db) as kg:
+        ids = [kg.ingest_record(r) for r in recs]
+        assert all(added for _, added in ids)
+        sig = graph_signature(kg.nx)
+        again = [kg.ingest_record(r) for r in recs]
+        assert [d for d, _ in again] == [d for d, _ in ids] and not any(a for _, a in again)
+        assert graph_signature(kg.nx) == sig
+        assert kg.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(recs)
+    with KnowledgeGraph.open(db) as kg2:
+        assert graph_signature(kg2.nx) == sig
+        assert [a.doc_id for a in kg2.articles()] == [d for d, _ in ids]
+        assert kg2.article_record("acme1")["raw_text"] == recs[0].raw_text
+
+
+def test_graph_built_incrementally_equals_graph_rebuilt(tmp_path):
+    kg = KnowledgeGraph.open(tmp_path / "kg.db")
+    _ = kg.nx  # loaded before ingest: must be kept in step
+    for r in [acme_record(), make_record(GOLD_A, doc_id="a"), *chain_records(), make_record(GOLD_B, doc_id="b")]:
+        kg.ingest_record(r)
+    incremental = graph_signature(kg.nx)
+    kg.close()
+    assert graph_signature(KnowledgeGraph.open(tmp_path / "kg.db").nx) == incremental
+
+
+def test_entity_in_any_script_is_one_entity():
+    kg = KnowledgeGraph()
+    kg.ingest_record(acme_record())
+    forms = ["Acme Capital", "acme capital", "阿克米资本", "阿克米資本"]
+    ents = [kg.entity(f) for f in forms]
+    assert all(e is not None for e in ents)
+    assert {e.id for e in ents} == {"Acme Capital"}
+    assert kg.entity("没有这个机构") is None
+    assert kg.figures(subject="阿克米資本")[0].subject == "Acme Capital"
+
+
+def test_stories_group_translation_and_repost_not_other_news():
+    kg = KnowledgeGraph()
+    kg.ingest_record(make_record(GOLD_A, doc_id="a"))
+    kg.ingest_record(make_record(YEN_C, doc_id="c"))
+    kg.ingest_record(make_record(GOLD_B, doc_id="b"))                                   # a Traditional retelling
+    kg.ingest_record(make_record("转载:" + GOLD_A + "(来源:某财经网)", doc_id="a2"))     # a repost with chrome
+    groups = {s.id: set(s.docs) for s in kg.stories()}
+    assert {"a", "b", "a2"} in groups.values()
+    assert {"c"} in groups.values()
+    assert kg.story_of("b") == kg.story_of("a") == "a"
+    assert [s.docs for s in kg.stories(min_size=2)] == [["a", "b", "a2"]]
+
+
+def test_an_article_bridging_two_stories_merges_them():
+    kg = KnowledgeGraph()
+    kg.ingest_record(make_record(GOLD_A, doc_id="a"))
+    kg.ingest_record(make_record(YEN_C, doc_id="c"))
+    _ = kg.nx
+    kg.ingest_record(make_record(GOLD_A + "\n" + YEN_C, doc_id="ac"))  # a digest quoting both in full
+    assert [set(s.docs) for s in kg.stories()] == [{"a", "c", "ac"}]
+    story_nodes = [n for n, d in kg.nx.nodes(data=True) if d["type"] == "Story"]
+    assert story_nodes == ["story:a"]
+
+
+def test_claims_about_and_multi_hop_causes():
+    kg = KnowledgeGraph()
+    for r in chain_records():
+        kg.ingest_record(r)
+    about_yen = kg.claims(about="Japanese yen")
+    assert {c.doc_id for c in about_yen} == {"c1", "c2", "c4"}
+    one = kg.causes_of("比特币多头的大规模清算")
+    assert [c.steps[0].doc_id for c in one] == ["c3"]
+    chains = kg.causes_of("比特币多头的大规模清算", depth=3)
+    longest = max(chains, key=lambda c: len(c.steps))
+    assert [s.doc_id for s in longest.steps] == ["c1", "c2", "c3"]
+    assert str(longest).startswith("日本国债遭大规模抛售")
+    fwd = kg.effects_of("日本国债", depth=3)
+    assert any([s.doc_id for s in ch.steps] == ["c1", "c2", "c3"] for ch in fwd)
+    # rejected links are left out unless asked for
+    assert all(not s.negated for ch in kg.causes_of("Bitcoin") for s in ch.steps)
+    assert any(s.negated for ch in kg.causes_of("Bitcoin", include_negated=True) for s in ch.steps)
+    assert all(not s.hedged for ch in kg.causes_of("Bitcoin", depth=3, include_hedged=False) for s in ch.steps)
+    # attribution becomes an edge to an entity
+    g = kg.nx
+    assert any(d["type"] == "ATTRIBUTED_TO" for _, _, d in g.out_edges("claim:c2:0", data=True))
+
+
+def test_every_node_and_edge_quotes_the_raw_text():
+    kg = KnowledgeGraph()
+    recs = [acme_record(), *chain_records()]
+    for r in recs:
+        kg.ingest_record(r)
+    g = kg.nx
+    for n, d in g.nodes(data=True):
+        if d["type"] in ("Article", "Figure", "Claim"):
+            assert d.get("doc_id") and d.get("start") is not None and d.get("end") is not None, n
+    for u, v, d in g.edges(data=True):
+        assert d.get("doc_id"), (u, v, d)
+        if d["type"] in ("MENTIONS", "STATES"):
+            assert kg.quote(d["doc_id"], d["start"], d["end"]) == d["surface"]
+        if d["type"] in ("CAUSE", "EFFECT") and d.get("text"):
+            assert kg.quote(d["doc_id"], d["start"], d["end"]) == d["text"]
+    types = {d["type"] for *_, d in g.edges(data=True)}
+    assert {"MENTIONS", "STATES", "ABOUT", "ASSERTS", "CAUSE", "EFFECT", "BELONGS_TO"} <= types
+
+
+def test_results_print_and_serialize():
+    import json
+
+    kg = KnowledgeGraph()
+    kg.ingest_record(acme_record())
+    for res in (kg.figures(), kg.stories(), kg.articles(), kg.claims()):
+        assert isinstance(repr(res), str) and "<table>" in res._repr_html_()
+        json.loads(res.to_json())
+    assert "Acme Capital" in repr(kg.figures())
+
+
+def test_refuses_non_sqlite_file_without_touching_it(tmp_path):
+    p = tmp_path / "notes.db"
+    p.write_text("这不是数据库\n" * 100, encoding="utf-8")
+    before = p.read_bytes()
+    with pytest.raises(NarrexError, match="not an SQLite database"):
+        KnowledgeGraph.open(p)
+    assert p.read_bytes() == before
+
+
+def test_refuses_corrupted_database(tmp_path):
+    p = tmp_path / "kg.db"
+    KnowledgeGraph.open(p).close()
+    data = bytearray(p.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # trash the first page after the header
+    p.write_bytes(bytes(data))
+    with pytest.raises(NarrexError):
+        KnowledgeGraph.open(p)
+
+
+def test_refuses_newer_schema_and_keeps_unknown_tables(tmp_path):
+    p = tmp_path / "kg.db"
+    with KnowledgeGraph.open(p) as kg:
+        kg.conn.execute("CREATE TABLE IF NOT EXISTS market_obs (date TEXT, value REAL)")
+        kg.conn.execute("INSERT INTO market_obs VALUES ('2026-02-04', 1.0)")
+        kg.conn.execute("INSERT INTO meta(key, value) VALUES ('check_schema_version', '1')")
+    with KnowledgeGraph.open(p) as kg:
+        assert kg.conn.execute("SELECT count(*) FROM market_obs").fetchone()[0] == 1
+    con = sqlite3.connect(p)
+    con.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION + 1),))
+    con.commit()
+    con.close()
+    before = p.read_bytes()
+    with pytest.raises(NarrexError, match="newer"):
+        KnowledgeGraph.open(p)
+    assert p.read_bytes() == before
+
+
+def test_store_pragmas(tmp_path):
+    with KnowledgeGraph.open(tmp_path / "kg.db") as kg:
+        assert kg.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert kg.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert kg.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(SCHEMA_VERSION)
+
+
+def test_open_without_create_needs_an_existing_file(tmp_path):
+    with pytest.raises(NarrexError, match="no such database"):
+        KnowledgeGraph.open(tmp_path / "missing.db", create=False)
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_odd_text_does_not_crash_ingest():
+    kg = KnowledgeGraph()
+    odd = "\u200b\u200b比特币🚀🚀 \x07\x1b[31m 涨了 5%!\ufeff" + "啊" * 20000 + "\n\n\r\n"
+    doc_id = kg.ingest(odd)
+    assert kg.article_record(doc_id)["raw_text"] == odd
+    assert kg.ingest(odd) == doc_id
