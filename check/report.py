@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 
 from .calendar import parse_day
 from .market import MarketStore, Observation
-from .verdict import INF, Verdict, fmt_value
+from .verdict import Verdict, fmt_value
 
 __all__ = ["ArticleResult", "render_html", "render_markdown", "summary_counts"]
 
@@ -72,7 +72,7 @@ h1{font-size:1.35em;margin:.3em 0}h2{font-size:1.15em;margin:1.6em 0 .4em;word-b
 box-shadow:0 1px 3px rgba(0,0,0,.12);border-left:6px solid #999;overflow-wrap:anywhere}
 .badge{display:inline-block;color:#fff;border-radius:12px;padding:1px 10px;font-size:.85em;font-weight:600}
 blockquote{margin:.5em 0;padding:.4em .7em;background:#f1f3f5;border-radius:6px;font-size:.95em}
-mark{background:#ffe58f;padding:0 2px}.rule{font-size:.85em;color:#444}.detail{margin:.4em 0}
+mark{background:#ffe58f;padding:0 2px}.rule{font-size:.85em;color:#444}.detail{margin:.4em 0;font-size:.93em}
 table{border-collapse:collapse;width:100%;font-size:.8em;margin:.4em 0}td,th{border-bottom:1px solid #e3e3e3;padding:3px 4px;
 text-align:left;vertical-align:top}.low{color:#a15c00;font-weight:600}.yes{color:#1a7f37;font-weight:700}
 .no{color:#c62828;font-weight:700}.summary span{margin-right:10px;white-space:nowrap}svg{width:100%;height:auto;max-width:520px;display:block}
@@ -117,13 +117,28 @@ def _series(store: MarketStore, v: Verdict) -> list[Observation]:
     return obs
 
 
+def _axis(y: float, unit: str) -> str:
+    """Short axis label: 3 significant digits, M/B for large amounts."""
+    a = abs(y)
+    sign = "−" if y < 0 else ""
+    if a >= 1e9:
+        txt = f"{a / 1e9:.3g}B"
+    elif a >= 1e6:
+        txt = f"{a / 1e6:.3g}M"
+    elif a >= 1e4:
+        txt = f"{a:,.0f}"
+    else:
+        txt = f"{a:.3g}"
+    return sign + txt + ("%" if unit == "pct" else "")
+
+
 def chart_svg(store: MarketStore, v: Verdict) -> str:
     """Inline SVG: the series around the claim's date, the accepted interval shaded, the claim date marked."""
     obs = _series(store, v)
     if not obs or v.tolerance.get("lo") is None and v.tolerance.get("hi") is None:
         return ""
     d0 = parse_day(v.date) - timedelta(days=10)
-    W, H, L, R, T, B = 320, 150, 54, 8, 10, 22
+    W, H, L, R, T, B = 320, 150, 62, 8, 10, 22
     vals = [float(o.value) for o in obs]
     lo_t, hi_t = v.tolerance.get("lo"), v.tolerance.get("hi")
     ys = vals + [x for x in (lo_t, hi_t) if x is not None]
@@ -168,8 +183,16 @@ def chart_svg(store: MarketStore, v: Verdict) -> str:
                          f'<title>{tip}</title></text>')
         else:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{col}"><title>{tip}</title></circle>')
-    parts.append(f'<text x="{L - 3}" y="{T + 8}" font-size="9" text-anchor="end">{_e(fmt_value(Decimal(str(round(ymax, 4))), unit))}</text>')
-    parts.append(f'<text x="{L - 3}" y="{H - B}" font-size="9" text-anchor="end">{_e(fmt_value(Decimal(str(round(ymin, 4))), unit))}</text>')
+    stated = v.figure.get("value")
+    if stated is not None and 0 <= (parse_day(v.date) - d0).days <= 20:
+        sv = float(stated) * (-1 if v.figure.get("sign") == "-" and float(stated) > 0 else 1)
+        if ymin <= sv <= ymax:
+            xc, yc = X(v.date), Y(sv)
+            parts.append(f'<path d="M{xc:.1f} {yc - 5:.1f} L{xc + 5:.1f} {yc:.1f} L{xc:.1f} {yc + 5:.1f} L{xc - 5:.1f} '
+                         f'{yc:.1f} Z" fill="none" stroke="#c62828" stroke-width="1.6"><title>the claim: '
+                         f'{_e(v.figure.get("surface"))}</title></path>')
+    parts.append(f'<text x="{L - 3}" y="{T + 8}" font-size="9" text-anchor="end">{_e(_axis(ymax, unit))}</text>')
+    parts.append(f'<text x="{L - 3}" y="{H - B}" font-size="9" text-anchor="end">{_e(_axis(ymin, unit))}</text>')
     parts.append(f'<text x="{L}" y="{H - 4}" font-size="9">{_e(d0.isoformat()[5:])}</text>')
     parts.append(f'<text x="{W - R}" y="{H - 4}" font-size="9" text-anchor="end">{_e((d0 + timedelta(days=20)).isoformat()[5:])}</text>')
     parts.append("</svg>")
@@ -181,7 +204,7 @@ def _card(store: MarketStore, v: Verdict) -> str:
     what = " · ".join(_e(x) for x in (v.instrument, v.metric, v.date) if x)
     chart = chart_svg(store, v) if v.verdict != "not_checkable" else ""
     cap = ('<p class="rule">Chart: observations around the date (● value/close, ▼ low, ▲ high; orange = low-quality '
-           'source); yellow band = values the claim accepts; dashed line = the claim\'s date.</p>') if chart else ""
+           'source); yellow band = values the claim accepts; red ◇ = the claim; dashed line = its date.</p>') if chart else ""
     return (f'<section class="card" style="border-left-color:{_COLOR.get(v.verdict, "#999")}">'
             f'<div>{_badge(v.verdict)} <strong>{_e(fig.get("surface"))}</strong> <span class="meta">{what}</span></div>'
             f'<blockquote lang="zh">{_quote_html(v)}</blockquote>'
