@@ -16,13 +16,14 @@ Content is sacred: line-level patterns only fire on lines up to their ``max_len`
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import corpora
 
-from ._script import _t2s_table
+from ._script import _t2s_table, has_traditional
 
 __all__ = ["Drop", "Analysis", "analyze", "fold"]
 
@@ -34,6 +35,7 @@ class _Rule:
     max_len: int
     regex: re.Pattern
     reason: str
+    needles: tuple[str, ...] | None = None  # a match always contains one of these (cheap prefilter), or None
 
 
 @dataclass
@@ -71,8 +73,98 @@ def _read_tsv(*parts: str) -> list[list[str]]:
 def _rules() -> tuple[_Rule, ...]:
     out = []
     for kind, action, max_len, pattern, reason in _read_tsv("clean", "patterns.tsv"):
-        out.append(_Rule(kind, action, int(max_len), re.compile(pattern, re.I), reason))
+        # lines are lowercased: no re.I (which would also slow the search down)
+        out.append(_Rule(kind, action, int(max_len), re.compile(pattern), reason, _needles(pattern)))
     return tuple(out)
+
+
+try:  # the regex parser: re._parser from 3.11, sre_parse before
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+_C = _sre_parse  # opcodes are re-exported by the parser module
+
+
+def _needles(pattern: str) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of ``pattern`` must contain (None when unknown).
+
+    Used as a prefilter: ``needle in line`` is a C-speed substring search, far cheaper than running
+    dozens of unanchored regexes over every body line. Anchored patterns (``^...``) are cheap to
+    run and get None.
+    """
+    if pattern.startswith("^"):
+        return None
+    try:
+        tree = _sre_parse.parse(pattern)
+    except Exception:  # pragma: no cover - compiled fine above, so this does not happen
+        return None
+    cover = _cover_seq(list(tree.data))
+    if not cover or len(cover) > 24:
+        return None
+    return tuple(sorted(cover))
+
+
+def _cover_seq(items) -> set[str] | None:
+    best: set[str] | None = None
+
+    def score(c: set[str]) -> float:
+        return min(len(x) for x in c) - 0.01 * len(c)
+
+    def consider(c):
+        nonlocal best
+        if c and all(c) and (best is None or score(c) > score(best)):
+            best = c
+
+    run: list[str] = []
+    for op, av in items:
+        if op is _C.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            consider({"".join(run)})
+            run = []
+        consider(_cover_item(op, av))
+    if run:
+        consider({"".join(run)})
+    return best
+
+
+def _cover_item(op, av) -> set[str] | None:
+    if op is _C.SUBPATTERN:
+        return _cover_seq(list(av[-1].data))
+    if op is _C.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            c = _cover_seq(list(alt.data))
+            if not c:
+                return None
+            out |= c
+        return out
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) or op is getattr(_C, "POSSESSIVE_REPEAT", None):
+        return _cover_seq(list(av[2].data)) if av[0] >= 1 else None
+    if op is _C.IN:
+        chars = set()
+        for o, a in av:
+            if o is not _C.LITERAL:
+                return None
+            chars.add(chr(a))
+        return chars if len(chars) <= 8 else None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _len_buckets() -> tuple[list[int], list[tuple[_Rule, ...]]]:
+    rules = _rules()
+    limits = sorted({r.max_len for r in rules if r.max_len})
+    buckets = [tuple(r for r in rules if not r.max_len or r.max_len >= lim) for lim in limits]
+    buckets.append(tuple(r for r in rules if not r.max_len))
+    return limits, buckets
+
+
+def _rules_for_len(n: int) -> tuple[_Rule, ...]:
+    """The rules (in file order) that apply to a line of ``n`` characters."""
+    limits, buckets = _len_buckets()
+    return buckets[bisect_left(limits, n)]
 
 
 @lru_cache(maxsize=1)
@@ -90,9 +182,23 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+_NEEDS_WIDTH_FOLD = re.compile("[\uff01-\uff5e\u3000\u00a0]")
+_WIDTH_TABLE = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {0x3000: " ", 0x00A0: " "}
+
+
+def _lower(s: str) -> str:
+    """Lowercase without changing the length (str.lower() grows a few rare characters such as İ)."""
+    low = s.lower()
+    return low if len(low) == len(s) else "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+
+
 def fold(line: str) -> str:
     """The matching form of a line: Simplified characters, ASCII digits/letters/punctuation; same length."""
-    return line.translate(_fold_table())
+    if has_traditional(line):
+        return line.translate(_fold_table())
+    if _NEEDS_WIDTH_FOLD.search(line):
+        return line.translate(_WIDTH_TABLE)
+    return line
 
 
 # --- line shapes ---------------------------------------------------------------------------
@@ -148,38 +254,34 @@ def analyze(lines: list[str]) -> Analysis:
     teasers: list[int] = []
     posts: list[int] = []
     by_pattern: set[int] = set()
-    rules = _rules()
 
-    # 1. phrase patterns
+    # 1. phrase patterns (only those whose max_len admits the line)
     for i in nb:
-        k = keys[i]
-        n = len(k)
-        for r in rules:
-            if r.max_len and n > r.max_len:
+        k = _lower(keys[i])
+        for r in _rules_for_len(len(k)):
+            if r.needles is not None and not any(x in k for x in r.needles):
+                continue
+            if not r.regex.search(k):
                 continue
             if r.action == "span":
-                spans = [(m.start(), m.end()) for m in r.regex.finditer(fold(lines[i]))]
-                if not spans:
-                    continue
-                rest = list(fold(lines[i]))
+                full = _lower(fold(lines[i]))
+                spans = [(m.start(), m.end()) for m in r.regex.finditer(full)]
+                rest = list(full)
                 for a, b in spans:
                     rest[a:b] = [" "] * (b - a)
                 if _WORD.search("".join(rest)):
                     drop(i, r.kind, f"{r.reason} (pattern, partial line)", spans)
                 else:
                     drop(i, r.kind, f"{r.reason} (pattern)")
-                by_pattern.add(i)
-                break
-            if not r.regex.search(k):
-                continue
-            drop(i, r.kind, f"{r.reason} (pattern)")
+            else:
+                drop(i, r.kind, f"{r.reason} (pattern)")
+                if r.action == "footer":
+                    footers.append(i)
+                elif r.action == "teaser":
+                    teasers.append(i)
+                elif r.action == "post":
+                    posts.append(i)
             by_pattern.add(i)
-            if r.action == "footer":
-                footers.append(i)
-            elif r.action == "teaser":
-                teasers.append(i)
-            elif r.action == "post":
-                posts.append(i)
             break
 
     # 2. structural shapes of single lines

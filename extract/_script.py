@@ -20,7 +20,7 @@ from pathlib import Path
 
 import corpora
 
-__all__ = ["detect_script", "is_taiwan", "convert", "normalize_width", "t2s_chars"]
+__all__ = ["detect_script", "has_traditional", "script_counts", "is_taiwan", "convert", "normalize_width", "t2s_chars"]
 
 
 def _opencc_dir() -> Path:
@@ -54,8 +54,11 @@ class _Stage:
                     phrases.setdefault(k, v)
         self.chars = {k: v for k, v in chars.items() if chr(k) != v}
         self.phrases = phrases
-        self.maxlen = max((len(k) for k in phrases), default=0)
-        first = sorted({k[0] for k in phrases})
+        lens: dict[str, set[int]] = {}
+        for k in phrases:
+            lens.setdefault(k[0], set()).add(len(k))
+        self._lens = {c: sorted(v, reverse=True) for c, v in lens.items()}  # key lengths by first char, longest first
+        first = sorted(lens)
         self._cand = re.compile("[" + "".join(re.escape(c) for c in first) + "]") if first else None
 
     def apply(self, text: str) -> tuple[str, list[int] | None]:
@@ -66,12 +69,12 @@ class _Stage:
         spans: list[tuple[int, int, int]] = []  # (input start, input end, output length) of length-changing matches
         pos = 0
         out_len = 0
-        phrases, maxlen = self.phrases, self.maxlen
+        phrases, lens = self.phrases, self._lens
         for m in self._cand.finditer(text):
             i = m.start()
             if i < pos:
                 continue
-            for n in range(min(maxlen, len(text) - i), 0, -1):
+            for n in lens[m.group()]:
                 val = phrases.get(text[i:i + n])
                 if val is not None:
                     break
@@ -147,19 +150,31 @@ def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def _script_res() -> tuple[re.Pattern, re.Pattern]:
+def _delete_tables() -> tuple[dict[int, None], dict[int, None]]:
     trad, simp = _script_sets()
-    return (re.compile("[" + "".join(sorted(trad)) + "]"), re.compile("[" + "".join(sorted(simp)) + "]"))
+    return dict.fromkeys(map(ord, trad)), dict.fromkeys(map(ord, simp))
+
+
+def has_traditional(text: str) -> bool:
+    """True when ``text`` holds at least one Traditional-only character."""
+    return not _script_sets()[0].isdisjoint(text)
 
 
 def script_counts(text: str) -> tuple[int, int]:
     """(Traditional-only, Simplified-only) character counts of ``text``."""
-    tr, sr = _script_res()
-    return len(tr.findall(text)), len(sr.findall(text))
+    dt, ds = _delete_tables()  # str.translate in C: far faster than a 4000-char regex class
+    n = len(text)
+    return n - len(text.translate(dt)), n - len(text.translate(ds))
 
 
 def detect_script(text: str) -> str:
-    """Return "traditional", "simplified" or "mixed" for ``text`` (text without CJK counts as simplified)."""
+    """Return "traditional", "simplified" or "mixed" for ``text`` (text without CJK counts as simplified).
+
+    The share is measured on at most the first 8000 characters (counting is per character in Python).
+    """
+    if not has_traditional(text):
+        return "simplified"
+    text = text[:8000]
     t, s = script_counts(text)
     if t == 0:
         return "simplified"

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from ._boilerplate import analyze
-from ._script import _script_res, convert, detect_script, is_taiwan, normalize_width
+from ._script import convert, detect_script, has_traditional, is_taiwan, normalize_width
 from .records import DroppedLine
 
 __all__ = ["CleanDoc", "clean", "looks_like_html"]
@@ -136,12 +136,11 @@ def clean(raw: str) -> CleanDoc:
 
     body = "\n".join(text_lines)
     script = detect_script(body if body.strip() else raw)
-    trad_re = _script_res()[0]
-    taiwan = is_taiwan(body) if script != "simplified" or trad_re.search(body) else False
+    taiwan = has_traditional(body) and is_taiwan(body)
     out_lines: list[str] = []
     offsets: list[int] = []
     for n, (t, offs) in enumerate(zip(text_lines, line_offs)):
-        if trad_re.search(t):
+        if has_traditional(t):
             t2, mp = convert(t, taiwan=taiwan)
             if mp is not None:
                 offs = [offs[j] for j in mp]
@@ -175,7 +174,7 @@ def clean(raw: str) -> CleanDoc:
 
 
 def _simplify(s: str) -> str:
-    return normalize_width(convert(s)[0]) if _script_res()[0].search(s) else normalize_width(s)
+    return normalize_width(convert(s)[0]) if has_traditional(s) else normalize_width(s)
 
 
 def _complement(n: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
