@@ -1,0 +1,310 @@
+"""Bind figures to what they are about: subject, metric, date, sign, checkable.
+
+Reading order, like a reader's: the figure's own clause first, then its sentence, then the
+paragraph, then the article. Cues come from ``corpora/figures/`` (metric_cues, subject_cues,
+directions, yield_curves, fx_pairs, uncheckable_cues) and from the entity stage's mentions.
+
+Dates: the nearest date in the figure's clause; else a date of an earlier clause of the
+sentence that no other figure has taken (``1 月 30 日, IBIT 前一天跌了 5.8%, 录得 -5.3 亿``:
+5.8% takes 前一天, -5.3 亿 gets 1 月 30 日); else the nearest earlier day in the paragraph;
+else the article's story day (its most frequently mentioned day).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Optional
+
+from . import _lexicon as L
+from ._numerals import norm
+from .dates import context_date
+from .records import DateMention, Figure, Mention
+
+__all__ = ["bind"]
+
+_CURRENCIES = {"USD", "CNY", "HKD", "TWD", "JPY", "EUR", "GBP", "CHF"}
+_SENT_END = re.compile(r"[。！？!?\n]")
+_CLAUSE_END = re.compile(r"[。！？!?\n;；:：]|(?<!\d)[,，]|[,，](?!\d)")
+_LEVEL_AFTER = re.compile(r"^\s*(?:了)?\s*(?:至|到|于)")
+
+# entity-stage mention types -> figure subject types
+_MENTION_TYPES = {"ETF": "etf", "ASSET": "asset", "INDEX": "index", "EXCHANGE": "venue"}
+_CENTRAL_BANKS = {"Federal Reserve", "Bank of Japan", "ECB", "PBOC", "Japan Ministry of Finance"}
+
+
+def _unit_class(f: Figure) -> str:
+    u = f.unit or ""
+    if u in _CURRENCIES or u.endswith("_per_oz") or u.endswith("_per_bbl") or u.endswith("_per_t"):
+        return "money"
+    if u in ("days", "years", "trading_days", "months", "weeks", "hours", "minutes"):
+        return "count"
+    if "_per_" in u:
+        return "fx"
+    return u or "level"
+
+
+class _Doc:
+    """Positions of sentences, clauses, paragraphs and cues in one text."""
+
+    def __init__(self, text: str, mentions: list[Mention], dates: list[DateMention]):
+        self.t = t = norm(text)
+        self.sent = [0] + [m.end() for m in _SENT_END.finditer(t)]
+        self.clause_b = [0] + [m.end() for m in _CLAUSE_END.finditer(t)]
+        self.para = [0] + [m.end() for m in re.finditer("\n", t)]
+        sd, srx = L.subject_cues()
+        ids = {v[0]: v[1] for v in sd.values()}
+        subs: list[tuple[int, int, str, str]] = []
+        for m in mentions or []:
+            typ = ids.get(m.entity) or (_MENTION_TYPES.get(m.type) if m.entity not in _CENTRAL_BANKS else "cb")
+            if m.entity in _CENTRAL_BANKS:
+                typ = "cb"
+            if typ:
+                subs.append((m.start, m.end, m.entity, typ))
+        for m in srx.finditer(t):
+            if not any(a < m.end() and m.start() < b for a, b, _, _ in subs):
+                i, typ = sd[m.group()]
+                subs.append((m.start(), m.end(), i, typ))
+        self.subjects = sorted(subs)
+        md, mrx = L.metric_cues()
+        self.metrics = [(m.start(), m.end(), md[m.group()]) for m in mrx.finditer(t)]
+        dd, drx = L.directions()
+        self.dirs = [(m.start(), m.end(), dd[m.group()]) for m in drx.finditer(t)]
+        ud, urx = L.uncheckable()
+        self.unchk = [(m.start(), m.end(), ud[m.group()]) for m in urx.finditer(t)]
+        self.dates = sorted(dates or [], key=lambda d: d.start)
+        self.story_day = context_date(self.dates)
+        assets = [s[2] for s in self.subjects if s[3] == "asset"]
+        self.main_asset = max(set(assets), key=assets.count) if assets else None
+        self.has_group = any(s[3] == "group" for s in self.subjects)
+
+    def _span(self, bounds: list[int], i: int) -> tuple[int, int]:
+        k = bisect.bisect_right(bounds, i) - 1
+        a = bounds[k]
+        b = bounds[k + 1] if k + 1 < len(bounds) else len(self.t)
+        return a, b
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        return self._span(self.sent, i)
+
+    def clause(self, i: int) -> tuple[int, int]:
+        return self._span(self.clause_b, i)
+
+    def paragraph(self, i: int) -> tuple[int, int]:
+        return self._span(self.para, i)
+
+
+def _nearest(items, lo: int, hi: int, fs: int, fe: int, ok=lambda x: True, prefer_before: bool = True):
+    """The item (start, end, ...) inside [lo, hi) nearest to the figure span [fs, fe)."""
+    best, bd = None, None
+    for it in items:
+        s, e = it[0], it[1]
+        if s < lo or e > hi or (s < fe and fs < e) or not ok(it):
+            continue
+        d = fs - e if e <= fs else s - fe
+        d = d * 2 + (0 if (e <= fs) == prefer_before else 1)
+        if bd is None or d < bd:
+            best, bd = it, d
+    return best
+
+
+def _metric(doc: _Doc, f: Figure) -> Optional[object]:
+    uc = _unit_class(f)
+    ok = lambda it: uc in it[2].units or "any" in it[2].units
+    c0, c1 = doc.clause(f.start)
+    for lo, hi in ((c0, c1), doc.sentence(f.start)):
+        hit = _nearest(doc.metrics, lo, hi, f.start, f.end, ok)
+        if hit and hit[2].metric == "-":
+            hit = _nearest(doc.metrics, lo, hi, f.start, f.end, lambda it: ok(it) and it[2].metric != "-")
+        if hit:
+            return hit[2]
+        if (lo, hi) == (c0, c1) and uc == "money" and _nearest(doc.subjects, c0, c1, f.start, f.end, lambda it: it[3] == "asset"):
+            return None  # an amount next to an asset and no cue: its price (see _bind_one)
+    return None
+
+
+def _subject(doc: _Doc, f: Figure, types: Optional[frozenset], metric: Optional[str]) -> Optional[str]:
+    ok = (lambda it: True) if not types or "*" in types else (lambda it: it[3] in types)
+    cl = doc.clause(f.start)
+    hit = _nearest(doc.subjects, cl[0], cl[1], f.start, f.end, ok)
+    if hit:
+        return hit[2]
+    s0, s1 = doc.sentence(f.start)
+    hit = _nearest(doc.subjects, s0, f.start, f.start, f.end, ok)  # earlier in the sentence
+    if hit:
+        return hit[2]
+    hit = _nearest(doc.subjects, f.end, s1, f.start, f.end, ok, prefer_before=False)
+    if hit:
+        return hit[2]
+    if metric == "liquidations_usd":
+        return "Crypto market"  # market-wide liquidations when the sentence names no asset
+    if metric == "net_flow_usd" and doc.has_group:
+        return "US spot bitcoin ETFs"  # an aggregate flow when the sentence names no fund
+    p0, _ = doc.paragraph(f.start)
+    for lo in (p0, max(0, f.start - 1500)):
+        hit = _nearest(doc.subjects, lo, f.start, f.start, f.end, ok)
+        if hit:
+            return hit[2]
+    if types and ("asset" in types) and doc.main_asset:
+        return doc.main_asset
+    return None
+
+
+def _yield_subject(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]:
+    s0, s1 = doc.sentence(f.start)
+    tenor = None
+    for g in figures:
+        if g is not f and g.unit == "years" and s0 <= g.start < f.start and g.value is not None:
+            tenor = g.value
+    if tenor is None:
+        m = None
+        for m in re.finditer(r"(\d+)\s*年期", doc.t[s0:f.start]):
+            pass
+        if m:
+            tenor = int(m.group(1))
+    d, rx = L.yield_curves()
+    best = None
+    p0, _ = doc.paragraph(f.start)
+    for lo in (s0, p0, 0):
+        for m in rx.finditer(doc.t, lo, f.start):
+            best = m
+        if best:
+            break
+    if not best:
+        return None
+    tpl = d[best.group()]
+    return tpl.replace("{n}", str(int(tenor))) if tenor is not None else tpl.replace(" {n}Y", "").replace("{n}Y ", "")
+
+
+def _date(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]:
+    ds = doc.dates
+    inside = [d for d in ds if f.start <= d.start and d.end <= f.end]
+    if f.change is not None and len(inside) >= 2 and all(len(d.iso) == 10 for d in inside[:2]):
+        return f"{inside[0].iso}/{inside[-1].iso}"
+    c0, c1 = doc.clause(f.start)
+    own = [d for d in ds if c0 <= d.start and d.end <= c1 and d.granularity != "time" and not (f.start <= d.start < f.end)]
+    if own:
+        before = [d for d in own if d.end <= f.start]
+        return (before[-1] if before else own[0]).iso
+    s0, _ = doc.sentence(f.start)
+    # dates of earlier clauses of the sentence, unless another figure's clause took them
+    claimed: set[int] = set()
+    for g in figures:
+        if g is f or not (s0 <= g.start < f.start):
+            continue
+        g0, g1 = doc.clause(g.start)
+        gb = [d for d in ds if g0 <= d.start and d.end <= g.start]
+        if gb:
+            claimed.add(id(gb[-1]))
+    cands = [d for d in ds if s0 <= d.start and d.end <= f.start and id(d) not in claimed and d.granularity != "time"]
+    if cands:
+        last_clause = doc.clause(cands[-1].start)
+        same = [d for d in cands if doc.clause(d.start) == last_clause]
+        days = [d for d in same if d.granularity == "day"]
+        return (days[-1] if days else same[-1]).iso
+    p0, _ = doc.paragraph(f.start)
+    earlier = [d for d in ds if p0 <= d.start and d.end <= f.start and d.granularity != "time"]
+    if earlier:
+        days = [d for d in earlier if d.granularity in ("day", "range")]
+        return (days[-1] if days else earlier[-1]).iso
+    return doc.story_day
+
+
+def _sign(doc: _Doc, f: Figure) -> Optional[str]:
+    if f.change is not None:
+        return f.sign
+    if f.value is not None and f.value < 0:
+        return "-"
+    for lo, hi in (doc.clause(f.start), doc.sentence(f.start)):
+        hit = _nearest(doc.dirs, lo, hi, f.start, f.end)
+        if hit:
+            s, e, sign = hit
+            if sign == "0" or (e <= f.start and _LEVEL_AFTER.match(doc.t[e:f.start])):
+                return None
+            return sign
+    return None
+
+
+def _checkable(doc: _Doc, f: Figure) -> bool:
+    if f.metric == "tenor":
+        return False
+    c0, c1 = doc.clause(f.start)
+    s0, s1 = doc.sentence(f.start)
+    for s, e, scope in doc.unchk:
+        lo, hi = (c0, c1) if scope == "clause" else (s0, s1)
+        if lo <= s and e <= hi:
+            return False
+    return True
+
+
+def bind(text: str, figures: list[Figure], mentions: list[Mention], dates: list[DateMention],
+         published: Optional[str] = None) -> None:
+    """Fill subject, metric, date, sign, kind and checkable of ``figures`` in place."""
+    if not figures:
+        return
+    doc = _Doc(text, mentions, dates)
+    t = doc.t
+    for f in figures:
+        try:
+            _bind_one(doc, t, f, figures)
+        except (ValueError, IndexError, KeyError, ArithmeticError):  # never fail the article on one figure
+            continue
+
+
+def _bind_one(doc: _Doc, t: str, f: Figure, figures: list[Figure]) -> None:
+    uc = _unit_class(f)
+    after = t[f.end:f.end + 4]
+    cue = None
+    if uc == "count" and (t[f.start:f.end].endswith("年期") or after.lstrip().startswith(("期", "年期"))):
+        f.metric, f.checkable = "tenor", False
+    elif uc == "fx":
+        f.metric = "fx_level"
+        d, rx = L.fx_pairs()
+        c0, _ = doc.clause(f.start)
+        for m in rx.finditer(t, c0, f.start):
+            f.subject = d[m.group()][1]
+    elif uc == "zscore":
+        f.metric = "zscore"
+    else:
+        cue = _metric(doc, f)
+        if cue is not None:
+            f.metric = cue.metric
+            if cue.kind and not (f.kind in ("count",)):
+                f.kind = cue.kind
+        elif f.unit == "shares":
+            f.metric = "shares_created"
+    if f.metric == "tenor" and f.unit == "years":
+        f.subject = _yield_subject(doc, f, figures)
+    elif f.metric == "tenor":
+        c0, c1 = doc.clause(f.start)
+        hit = _nearest(doc.subjects, c0, c1, f.start, f.end)
+        f.subject = hit[2] if hit else None
+    elif f.metric == "yield_pct":
+        f.subject = _yield_subject(doc, f, figures)
+    elif f.subject is None:
+        f.subject = _subject(doc, f, cue.subjects if cue is not None else None, f.metric)
+    if f.metric == "price_usd" and uc != "money":
+        f.metric = "price_level" if uc == "level" else f.metric
+    # a money figure about an asset named in its clause, with no other cue, is its price
+    if f.metric is None and uc == "money":
+        c0, c1 = doc.clause(f.start)
+        hit = _nearest(doc.subjects, c0, c1, f.start, f.end, lambda it: it[3] == "asset")
+        if hit:
+            f.metric, f.kind, f.subject = "price_usd", "price", hit[2]
+    if f.metric is None and uc == "pct":
+        s = _sign(doc, f)
+        if s in ("+", "-"):
+            f.metric = "price_change_pct"
+    if f.metric == "tenor":
+        f.date = None
+    else:
+        f.date = _date(doc, f, figures)
+    signed = cue.signed if cue is not None else f.metric in ("shares_created", "price_change_pct")
+    if f.change is not None:
+        pass
+    elif f.value is not None and f.value < 0:
+        f.sign = "-"
+    elif signed:
+        f.sign = _sign(doc, f)
+    else:
+        f.sign = None
+    f.checkable = f.checkable and _checkable(doc, f)
