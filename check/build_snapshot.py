@@ -64,6 +64,11 @@ def build(rows: list[dict], retrieved_at: str) -> list[dict]:
             "qualifier": obs.qualifier, "aspect": obs.aspect, "scope": obs.scope, "outlet": obs.outlet,
             "instrument_raw": obs.instrument_raw, "metric_raw": obs.metric_raw, "notes": notes,
         })
+    # Quality belongs to the site: a personal blog is one for every row it gives.
+    low_sites = {r["outlet"] for r in out if r["quality"] == "low"}
+    for r in out:
+        if r["outlet"] in low_sites:
+            r["quality"] = "low"
     out.sort(key=lambda d: (d["date"], d["instrument"], d["metric"], d["aspect"], d["source"], d["source_url"]))
     return out
 
