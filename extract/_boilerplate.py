@@ -168,6 +168,17 @@ def _rules_for_len(n: int) -> tuple[_Rule, ...]:
 
 
 @lru_cache(maxsize=1)
+def _ui_words() -> frozenset[str]:
+    words = set()
+    with open(corpora.path("clean", "ui_words.txt"), encoding="utf-8") as f:
+        for line in f:
+            w = line.split("#", 1)[0].strip()
+            if w:
+                words.add(w)
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
 def _byline_rules() -> tuple[tuple[str, re.Pattern], ...]:
     return tuple((fld, re.compile(pat, re.I)) for fld, pat in _read_tsv("clean", "bylines.tsv"))
 
@@ -207,6 +218,7 @@ _WORD = re.compile(r"[^\W_]")
 _DIGIT_ONLY = re.compile(r"^[\d\s:.\-/]+$")
 _HAS_DIGIT = re.compile(r"\d")
 _SENT_END = re.compile(r"[。！？!?；;]\s*$")
+_CLAUSE_END = re.compile(r"[。；;，,：:]\s*$")
 _SENT_PUNCT = re.compile(r"[。，,；;！？!?、]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u3000，。）)\]】]+|\b[\w.-]+\.(?:com|org|net|io|me|gg|cn|hk|tw)(?:/[^\s]*)?", re.I)
 _SOCIAL = re.compile(r"telegram|twitter|推特|\bx\b|微博|微信|公众号|discord|facebook|youtube|linkedin|instagram|medium|tiktok|抖音|小红书|社群|电报", re.I)
@@ -214,7 +226,12 @@ _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\U0001F000-\
 _CTA = re.compile(r"点击|点我|查看|关注|加入|扫码|下载|注册|领取|订阅|分享|转发|声明|报名|预约|福利|优惠|立即|马上|戳", re.I)
 _DOUBLED = re.compile(r"^(?:(.{2,15}?)\1)+$")
 _NAV_SPLIT = re.compile(r"\s*[|｜•·]\s*")
+_UI_SPLIT = re.compile(r"[\s|/·•›»>\[\]【】]+")
 _CJK_TOKEN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_META_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+_META_WORD = re.compile(r"发布于|发布时间|发表于|更新于|更新时间|来源\s*[:：]|作者\s*[:：]|原创|分钟阅读|阅读时间|\d{1,2}:\d{2}")
+_META_FIELD = re.compile(r"(来源|作者|编辑|责任编辑|编译|记者)\s*[:：]\s*([^\s|·]{1,20})")
+_META_FIELDS = {"来源": "source", "作者": "author", "记者": "author", "编辑": "editor", "责任编辑": "editor", "编译": "compiler"}
 _POST_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
@@ -224,7 +241,18 @@ def _is_prose(s: str) -> bool:
 
 
 def _title_like(s: str) -> bool:
-    return 4 <= len(s) <= 80 and not _SENT_END.search(s) and "。" not in s
+    return 4 <= len(s) <= 80 and not _CLAUSE_END.search(s) and "。" not in s
+
+
+def _in_table(keys: list[str], nb: list[int], i: int, nseg: int) -> bool:
+    """True when a neighbouring line has as many |-separated cells and holds numbers (a data table)."""
+    p = nb.index(i)
+    for q in (p - 1, p + 1):
+        if 0 <= q < len(nb):
+            k = keys[nb[q]]
+            if len([s for s in _NAV_SPLIT.split(k) if s]) == nseg and _HAS_DIGIT.search(k):
+                return True
+    return False
 
 
 def iso_date(s: str) -> str | None:
@@ -285,6 +313,7 @@ def analyze(lines: list[str]) -> Analysis:
             break
 
     # 2. structural shapes of single lines
+    ui = _ui_words()
     for i in nb:
         if i in drops:
             continue
@@ -307,9 +336,15 @@ def analyze(lines: list[str]) -> Analysis:
         if n <= 40 and _DOUBLED.match(k.replace(" ", "")):
             drop(i, "ad", "doubled link text (banner image alt text + label)")
             continue
+        if n <= 80:
+            toks = [t for t in _UI_SPLIT.split(_lower(k)) if t]
+            if toks and all(t in ui for t in toks):
+                drop(i, "chrome", "interface words only (buttons, toolbar, menu)")
+                continue
         if n <= 120 and not _SENT_END.search(k):
             segs = [s for s in _NAV_SPLIT.split(k) if s]
-            if len(segs) >= 3 and all(len(s) <= 14 and not _HAS_DIGIT.search(s) for s in segs):
+            if (len(segs) >= 3 and all(len(s) <= 14 and not _HAS_DIGIT.search(s) for s in segs)
+                    and not _in_table(keys, nb, i, len(segs))):
                 drop(i, "chrome", "navigation bar (short items separated by |)")
                 continue
             toks = k.split()
@@ -328,6 +363,24 @@ def analyze(lines: list[str]) -> Analysis:
     if posts:
         res.published = iso_date(keys[posts[0]])
         post_set = set(posts)
+        for h in posts:
+            # the poster's sidebar (name, online status, points) flattened just above the header
+            # (a name is taken only right above the header or when it recurs in other chrome lines)
+            budget = 6
+            above = nb[: nb.index(h)]
+            for j in reversed(above):
+                if budget == 0 or j == title or j in post_set:
+                    break
+                budget -= 1
+                if j in drops:
+                    continue
+                k = keys[j]
+                if len(k) > 16 or _SENT_PUNCT.search(k) or ":" in k or len(k.split()) != 1:
+                    break
+                if _DIGIT_ONLY.match(k) or j == above[-1] or any(k in keys[d] for d in drops if d != j and drops[d].kind == "chrome"):
+                    drop(j, "chrome", "poster sidebar (name, status, points) above a post header")
+                else:
+                    break
         for h in posts[1:]:
             if "楼主" in keys[h]:
                 continue
@@ -352,6 +405,17 @@ def analyze(lines: list[str]) -> Analysis:
 
     # 7. bylines in the head and tail of the article
     _bylines(lines, keys, nb, drops, res)
+
+    # a date in the page head's chrome (e.g. "发布于 2026年1月15日 · 5 分钟阅读") when nothing better was found
+    if res.published is None:
+        first_body = next((i for i in nb if i not in drops), len(lines))
+        for i in nb:
+            if i >= first_body:
+                break
+            if i in drops and _META_DATE.search(keys[i]) and (_META_WORD.search(keys[i]) or len(keys[i]) <= 30):
+                res.published = iso_date(keys[i])
+                if res.published:
+                    break
 
     # 8. teaser lists and the page footer
     for h in teasers:
@@ -483,6 +547,14 @@ def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
     rules = _byline_rules()
     for i in zone:
         k = keys[i]
+        if len(k) <= 80 and "。" not in k and _META_DATE.search(k) and _META_WORD.search(k):
+            res.published = res.published or iso_date(k)
+            for m in _META_FIELD.finditer(k):
+                fld = _META_FIELDS.get(m.group(1), "author")
+                v = lines[i].strip(_WS)[m.start(2):m.end(2)]
+                res.byline.setdefault(fld, v)
+            drops[i] = Drop("chrome", "date/meta line (date and byline kept as metadata)")
+            continue
         if len(k) > 50:
             continue
         for fld, rx in rules:
