@@ -526,6 +526,24 @@ def _disagreement(m: _Match) -> str:
     return " Not every source agrees: " + "; ".join(_obs_text(e.obs) for e in against) + "."
 
 
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
+
+
+def _valid_date(day: str) -> bool:
+    """True for an ISO day, a month ``YYYY-MM`` or a period ``A/B`` of those."""
+    parts = day.split("/")
+    if len(parts) > 2:
+        return False
+    for p in parts:
+        if not _DATE_SHAPE.match(p):
+            return False
+        try:
+            parse_day(p if len(p) == 10 else p + "-01")
+        except ValueError:
+            return False
+    return True
+
+
 def check_figure(fig: Any, store: MarketStore, doc_id: str = "", raw_text: str = "") -> Optional[Verdict]:
     """Check one figure (a Figure or its dict) against ``store``.
 
@@ -550,6 +568,9 @@ def check_figure(fig: Any, store: MarketStore, doc_id: str = "", raw_text: str =
     if not day:
         return Verdict(verdict="unverifiable", rule="A figure can only be checked against data for a stated date.",
                        detail="The text gives no date for this figure, so no observation can be chosen.", **base)
+    if not _valid_date(str(day)):
+        return Verdict(verdict="unverifiable", rule="A figure can only be checked against data for a valid date.",
+                       detail=f"The figure's date {day!r} is not a valid ISO day, month or period.", **base)
     sign = fd.get("sign")
     value, rng, change = _dec(fd.get("value")), fd.get("range"), fd.get("change")
 
