@@ -1,11 +1,506 @@
-"""Causal claims (placeholder: finds nothing yet)."""
+"""Causal claims: cue families from ``corpora/claims/`` give cause and effect spans at clause level.
+
+A text is cut into sentences (。！？ and line breaks) and clauses (，；： too).
+Each cue family knows on which side of the cue the cause stands:
+
+- ``fwd``: ``A 导致 B`` — cause is the clause text before the cue (a bare 这/此 or an
+  empty subject takes the previous clause), effect the text after it;
+- ``bwd`` / ``abd``: ``B 源于 A``, ``B 表明 A`` — effect before, cause after;
+- ``conn``: ``A，从而 B`` — the previous clause causes the rest of this one;
+- ``because``: ``由于 A，B`` (cause first) or ``B，因为 A`` (effect first), chosen by position;
+- passive frames ``受 A 影响``, ``由 A 引发``, ``被 A 放大``, ``在 A 推动下``;
+- ``noun``: ``B 的导火索是 A``, ``A 是 B 的催化剂``; ``relation``: ``B 与 A 有关/无关``;
+- ``之所以 B，是因为 A`` and ``因 A 而 B``.
+
+Conditionals (如果/若/一旦/当 … clauses) are skipped, as are reasons for a belief
+(我们怎么知道的？因为 …). Flags: ``hedged`` (可能, 或许, 假设 … in the sentence
+up to the effect), ``negated`` (并非/没有 before the cue, a refuting sentence
+opener such as 我不认为, or a negative cue such as 无关), ``attributed_to``
+(据 X / X 表示: the entity id when X names one, else X as written; the byline
+author by default). Each claim lists the entities and figures inside its spans.
+"""
 from __future__ import annotations
 
-from .records import Claim, Figure, Mention
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ._gazetteer import read_lines, read_tsv
+from .records import Claim, Figure, Mention, Span
 
 __all__ = ["find_claims"]
 
+_CLAUSE_PUNCT = "，,；;：:—"
+_SENT_PUNCT = "。！？!?\n"
+# an ASCII comma or colon between digits (118,000 / 16:00) does not end a clause
+_BOUNDARY = re.compile(r"[。！？!?\n；;，：—]|(?<!\d)[,:]|[,:](?!\d)")
+_LEAD = re.compile(r"^(?:[\s“”\"'「」『』（(\-•·*]|对[^，,。]{1,12}?(?:而言|来说)|从[^，,。]{1,6}来看|在[^，,。]{1,8}方面|然而|不过|反而|甚至|而且|而是|而|并且|并|且|但是|但|这也|进而|从而|最终|也|还|就|又|则|同时|此外|因此|所以|那么|然后|其次|首先|第一|第二|第三|可以说|事实上|实际上|换句话说|是的|于是|了|的)+")
+_TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|基本上|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把)+$")
+_PRONOUN = re.compile(r"^(?:这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只)$")
+_ANAPHOR = re.compile(r"^(?:这|此|该)[一种个些]?[^，,。]{0,3}$")  # 这一过程, 此态势: a cause named by reference
+_MIN_SPAN = 2
+
+
+@dataclass(frozen=True)
+class _Cue:
+    text: str
+    family: str
+    neg: bool
+    nonoun: bool
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict:
+    """Cue lists, loaded once and compiled into regexes."""
+    cues = {}
+    for row in read_tsv("claims", "cues.tsv"):
+        flags = set(row[2].split(",")) if len(row) > 2 else set()
+        cues[row[0]] = _Cue(row[0], row[1], "neg" in flags, "nonoun" in flags)
+    words = sorted(cues, key=len, reverse=True)
+    # characters that turn a one-character cue into another word (使用, 即使, 命令, 令人 …)
+    cue_re = re.compile(
+        "|".join(re.escape(w) for w in words if w not in ("使", "令"))
+        + r"|(?<![即假纵大行天出])使(?![用命馆者节徒])|(?<![命指法禁口号])令(?![人])"
+    )
+    passive = []
+    for marker, verbs in read_tsv("claims", "passive.tsv"):
+        vs = sorted((v for v in verbs.split("|") if v), key=len, reverse=True)
+        if marker == "在":
+            pat = rf"在(?P<c>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,40}}?)的?(?P<v>{'|'.join(map(re.escape, vs))})"
+        elif marker == "由":
+            pat = rf"(?<![自理经缘来事])由(?![于此])(?P<c>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,40}}?)所?(?P<v>{'|'.join(map(re.escape, vs))})"
+        else:
+            pat = rf"{re.escape(marker)}(?P<c>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,40}}?)(?:的)?(?P<v>{'|'.join(map(re.escape, vs))})"
+        passive.append((marker, re.compile(pat)))
+    neg_rows = read_tsv("claims", "negations.txt")
+    attrib = read_tsv("claims", "attribution.tsv")
+    verbs = sorted((c for c, k in attrib if k == "verb"), key=len, reverse=True)
+    prefixes = sorted((c for c, k in attrib if k == "prefix"), key=len, reverse=True)
+    return {
+        "cues": cues,
+        "cue_re": cue_re,
+        "passive": passive,
+        "hedge_re": re.compile("|".join(map(re.escape, sorted(read_lines("claims", "hedges.txt"), key=len, reverse=True)))),
+        "neg_clause_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "clause")),
+        "neg_sent_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "sentence")),
+        "nonobject_re": re.compile("|".join(map(re.escape, read_lines("claims", "nonobject.txt")))),
+        "implicit_effect_re": re.compile("^(?:[^的]{0,8})?(?:" + "|".join(re.escape(c) for c, v in cues.items() if v.family == "noun") + "|催化因素|诱因|原因)$"),
+        "skip_re": re.compile("|".join(map(re.escape, read_lines("claims", "skip_contexts.txt")))),
+        "cond_re": re.compile(r"^(?:[\s“”\"'「」]|而|但|那么|所以)*(?:" + "|".join(map(re.escape, read_lines("claims", "conditionals.txt"))) + ")"),
+        "attr_verb_re": re.compile(
+            rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)\s*(?:也|则|曾|还|进一步|此前|近日)?(?:{'|'.join(map(re.escape, verbs))})"
+        ),
+        "attr_prefix_re": re.compile(
+            rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?:{'|'.join(map(re.escape, prefixes))})(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)(?:的)?(?:报道|数据|统计|消息|分析|估计|测算|显示|称|指出|[{_CLAUSE_PUNCT}])"
+        ),
+    }
+
+
+class _Segments:
+    """Sentence and clause boundaries of a text, for O(log n) lookups."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.cb: list[int] = []  # clause boundary positions (the punctuation char)
+        self.sb: list[int] = []  # sentence boundary positions
+        for m in _BOUNDARY.finditer(text):
+            self.cb.append(m.start())
+            if m.group() in _SENT_PUNCT:
+                self.sb.append(m.start())
+
+    @staticmethod
+    def _around(bounds: list[int], i: int, n: int) -> tuple[int, int]:
+        k = bisect.bisect_right(bounds, i - 1)
+        start = bounds[k - 1] + 1 if k > 0 else 0
+        end = bounds[k] if k < len(bounds) else n
+        return start, end
+
+    def clause(self, i: int) -> tuple[int, int]:
+        """(start, end) of the clause holding position ``i``."""
+        return self._around(self.cb, i, len(self.text))
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding position ``i``."""
+        return self._around(self.sb, i, len(self.text))
+
+    def prev_clause(self, start: int) -> tuple[int, int] | None:
+        """The clause before the one starting at ``start``, within the same sentence."""
+        if start <= 0:
+            return None
+        s0, _ = self.sentence(start)
+        if start - 1 < s0:
+            return None
+        a, b = self.clause(start - 2) if start >= 2 else (0, 0)
+        if b <= a or a < s0:
+            return None
+        return a, b
+
+    def next_clause(self, end: int) -> tuple[int, int] | None:
+        """The clause after the one ending at ``end``, within the same sentence."""
+        n = len(self.text)
+        if end >= n or self.text[end] in _SENT_PUNCT:
+            return None
+        a, b = self.clause(end + 1)
+        return (a, b) if b > a else None
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    """Span (a, b) without leading connectives/brackets and trailing adverbs and particles."""
+    seg = text[a:b]
+    m = _LEAD.match(seg)
+    if m:
+        a += m.end()
+    seg = text[a:b]
+    m = _TRAIL.search(seg)
+    if m:
+        b = a + m.start()  # all adverbs and particles: nothing left
+    return a, b
+
+
+def _ok(a: int, b: int) -> bool:
+    return b - a >= _MIN_SPAN
+
+
+def _is_pronoun(text: str, a: int, b: int) -> bool:
+    return bool(_PRONOUN.match(text[a:b].strip()))
+
+
+@dataclass
+class _Raw:
+    cause: tuple[int, int]
+    effect: tuple[int, int]
+    cue: tuple[int, int]
+    neg: bool = False
+
+
+def _cause_before(seg: _Segments, cs: int, p: int, anaphora: bool = True) -> tuple[int, int] | None:
+    """Cause text before a cue at ``p`` in the clause starting at ``cs``: the clause head, or the previous clause."""
+    text = seg.text
+    a, b = _trim(text, cs, p)
+    if _ok(a, b) and not _is_pronoun(text, a, b):
+        return a, b
+    prev = seg.prev_clause(cs)
+    if prev is None:
+        # 这 at a sentence start refers back to the previous sentence
+        s0, _ = seg.sentence(cs)
+        if s0 > 1 and (not _ok(a, b) or _is_pronoun(text, a, b)):
+            ps, pe = seg.clause(s0 - 2)
+            pa, pb = _trim(text, ps, pe)
+            if _ok(pa, pb) and not seg.text[s0 - 1] == "\n":
+                return pa, pb
+        return None
+    pa, pb = _trim(text, *prev)
+    if _ok(pa, pb):
+        return pa, pb
+    return (a, b) if _ok(a, b) else None
+
+
+def _effect_after(seg: _Segments, q: int, ce: int) -> tuple[int, int] | None:
+    text = seg.text
+    a, b = _trim(text, q, ce)
+    if _ok(a, b):
+        return a, b
+    nxt = seg.next_clause(ce)
+    if nxt:
+        a, b = _trim(text, *nxt)
+        if _ok(a, b):
+            return a, b
+    return None
+
+
+def _conditional(seg: _Segments, cs: int, lex: dict) -> bool:
+    """True when the clause at ``cs`` or the one before it (same sentence) opens with 如果/若/一旦/当 …"""
+    text = seg.text
+    if lex["cond_re"].match(text[cs:cs + 6]):
+        return True
+    prev = seg.prev_clause(cs)
+    return bool(prev and lex["cond_re"].match(text[prev[0]:prev[0] + 6]))
+
+
+def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> list[_Raw]:
+    text = seg.text
+    bstarts = [b[0] for b in blocked]
+    out: list[_Raw] = []
+    cues = lex["cues"]
+    for m in lex["cue_re"].finditer(text):
+        cue = cues.get(m.group())
+        if cue is None:
+            continue
+        p, q = m.start(), m.end()
+        k = bisect.bisect_right(bstarts, p) - 1
+        if k >= 0 and blocked[k][0] <= p and q <= blocked[k][1]:
+            continue  # the verb of a passive frame (由 A 驱动), already read by _from_frames
+        cs, ce = seg.clause(p)
+        if cue.nonoun and p > 0 and text[p - 1] == "的":
+            continue
+        if _conditional(seg, cs, lex):
+            continue
+        fam = cue.family
+        if fam == "fwd":
+            if q < len(text) and text[q] in "下":  # 在…推动下: the passive frame handles it
+                continue
+            # the effect is the verb's object, in the same clause; none means the cue is a noun (波动性冲击)
+            e = _trim(text, q, ce)
+            if not _ok(*e):
+                continue
+            c = _cause_before(seg, cs, p)
+            if c is None:
+                continue
+            # 将/把 construction: "A 将 X 推至 Y" — A is the cause, "X 推至 Y" the effect
+            k = max(text.rfind("将", cs, p), text.rfind("把", cs, p))
+            if k > cs:
+                c2 = _trim(text, cs, k)
+                if _ok(*c2) and not _is_pronoun(text, *c2) and not _ANAPHOR.match(text[c2[0]:c2[1]]):
+                    c, e = c2, (k + 1, e[1])
+                else:
+                    prev = _cause_before(seg, cs, cs)
+                    if prev:
+                        c, e = prev, (k + 1, e[1])
+            if lex["nonobject_re"].fullmatch(text[e[0]:e[1]]):
+                continue  # 影响深远: an adjective, not an object
+            out.append(_Raw(c, e, (p, q), cue.neg))
+        elif fam == "conn":
+            prev = seg.prev_clause(cs)
+            if prev is None or text[cs:p].strip():
+                continue
+            c = _trim(text, *prev)
+            e = _effect_after(seg, q, ce)
+            if _ok(*c) and e:
+                out.append(_Raw(c, e, (p, q), cue.neg))
+        elif fam in ("bwd", "abd"):
+            e = _cause_before(seg, cs, p, anaphora=False)  # the side before the cue is the effect here
+            if e and lex["implicit_effect_re"].search(text[e[0]:e[1]]):
+                continue  # "催化剂来自 A": the effect is left implicit
+            c = _effect_after(seg, q, ce)
+            if c and c[1] < len(text) and text[c[1]:c[1] + 1] in ("：", ":"):
+                nxt = seg.next_clause(ce)
+                if nxt and _ok(*_trim(text, *nxt)):
+                    c = _trim(text, *nxt)  # "指向一个结论：A" — the cause is what follows the colon
+            if c and e:
+                out.append(_Raw(c, e, (p, q), cue.neg))
+        elif fam in ("because", "since"):
+            head = text[cs:p].strip()
+            if head and head not in ("正是", "是", "而是", "正", "只是", "主要是", "就是", "这是", "但", "而", "也", "这主要是", "主要"):
+                continue  # mid-clause 由于/因为 is covered by bwd cues (是因为) or is not a clause opener
+            s0, _ = seg.sentence(cs)
+            if cs == s0 and s0 > 0 and text[s0 - 1] in "?？":
+                continue  # "我们怎么知道的？因为 …": a reason for a belief
+            prev = seg.prev_clause(cs)
+            if prev is not None and text[prev[1]] in "：:":
+                prev = None  # "再叠加一个因素：由于 A，B" — the colon introduces, it is not the effect
+            c = _trim(text, q, ce)
+            if not _ok(*c):
+                continue
+            nxt = seg.next_clause(ce)
+            forward = head in ("但", "而", "但是") or (nxt is not None and re.match(r"\s*(?:所以|因此|才|就|于是|他们|它们|我们)", text[nxt[0]:nxt[1]]))
+            use_prev = prev is not None and not forward and (fam == "because" or nxt is None)
+            if use_prev:
+                if lex["skip_re"].search(text[prev[0]:prev[1]]) or text[prev[1]] in "?？":
+                    continue
+                e = _trim(text, *prev)  # B，因为 A
+            else:
+                if nxt is None:
+                    continue
+                e = _trim(text, *nxt)  # 由于 A，B
+                if lex["skip_re"].search(text[nxt[0]:nxt[1]]):
+                    continue
+            if _ok(*e):
+                out.append(_Raw(c, e, (p, q), cue.neg))
+        elif fam == "noun":
+            r = _noun_claim(seg, cs, ce, p, q)
+            if r:
+                out.append(r)
+        elif fam == "relation":
+            r = _relation_claim(seg, cs, p, q, cue.neg)
+            if r:
+                out.append(r)
+    return out
+
+
+_NOUN_COPULA = re.compile(r"\s*(?:就是|则是|正是|是|来自|来源于|在于|为|源于|源自)\s*")
+_NOUN_SUBJ = re.compile(r"(?:是|成为|成了|正是|就是|乃是)")
+
+
+def _noun_claim(seg: _Segments, cs: int, ce: int, p: int, q: int) -> _Raw | None:
+    """``E 的导火索是 C`` or ``C 是 E 的导火索`` (effect may be named before 的)."""
+    text = seg.text
+    cop = _NOUN_COPULA.match(text, q)
+    before = text[cs:p]
+    if cop and before.endswith("的"):
+        e = _trim(text, cs, p - 1)
+        c = _effect_after(seg, cop.end(), ce)
+        if _ok(*e) and c:
+            return _Raw(c, e, (p, q))
+        return None
+    if before.endswith("的"):
+        k = before.rfind("的", 0, len(before) - 1)
+        sm = None
+        for sm in _NOUN_SUBJ.finditer(before):
+            pass
+        if sm is not None:
+            c = _trim(text, cs, cs + sm.start())
+            e = _trim(text, cs + sm.end(), p - 1)
+            if _ok(*c) and _ok(*e):
+                return _Raw(c, e, (p, q))
+    return None
+
+
+def _relation_claim(seg: _Segments, cs: int, p: int, q: int, neg: bool) -> _Raw | None:
+    """``E 与/跟/和 C 有关/无关/没有关系``."""
+    text = seg.text
+    before = text[cs:p]
+    k = max(before.rfind("与"), before.rfind("跟"), before.rfind("和"), before.rfind("同"))
+    if k <= 0:
+        return None
+    e = _trim(text, cs, cs + k)
+    c = _trim(text, cs + k + 1, p)
+    if not _ok(*e):
+        prev = seg.prev_clause(cs)  # "比特币抛售的加速，很可能与期权市场有关"
+        e = _trim(text, *prev) if prev else e
+    if _ok(*e) and _ok(*c):
+        return _Raw(c, e, (p, q), neg)
+    return None
+
+
+def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> list[_Raw]:
+    """Passive frames, 之所以…是因为, 因…而; the spans they cover are appended to ``blocked``."""
+    text = seg.text
+    out: list[_Raw] = []
+    for marker, rx in lex["passive"]:
+        for m in rx.finditer(text):
+            p = m.start()
+            cs, ce = seg.clause(p)
+            if _conditional(seg, cs, lex):
+                continue
+            c = _trim(text, *m.span("c"))
+            if not _ok(*c):
+                continue
+            cue = (p, p + len(marker)) if marker != "在" else m.span("v")
+            # effect: a noun phrase after 的 (由 A 引发的 B), the clause head (B 受 A 拖累), else the rest of the clause
+            after = m.end()
+            e = None
+            if text.startswith("的", after) and marker in ("由", "被"):
+                e = _effect_after(seg, after + 1, ce)
+            if e is None:
+                head = _trim(text, cs, p)
+                if _ok(*head) and not _is_pronoun(text, *head):
+                    e = head
+            if e is None and marker != "由":
+                e = _effect_after(seg, after, ce)
+            if e is None and marker == "由":
+                prev = seg.prev_clause(cs)  # 并非由 A 驱动，而是由 B 触发: same subject as before
+                if prev:
+                    e = _trim(text, prev[0], prev[1])
+            if e:
+                out.append(_Raw(c, e, cue))
+                blocked.append((m.start(), m.end()))
+    for m in re.finditer(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:时|之时|的时候)[，,]?", text):
+        # 当 A 时，B: a temporal condition stated as fact (the market reacts when A happens)
+        cs, ce = seg.clause(m.end() - 1 if text[m.end() - 1] in "，," else m.end())
+        c = _trim(text, *m.span("c"))
+        e = _effect_after(seg, m.end(), ce) if text[m.end() - 1] not in "，," else None
+        if e is None:
+            nxt = seg.next_clause(ce if text[m.end() - 1] not in "，," else m.end() - 1)
+            e = _trim(text, *nxt) if nxt else None
+        if _ok(*c) and e and _ok(*e):
+            out.append(_Raw(c, e, (m.start("c") - 1, m.start("c"))))
+            blocked.append((m.start(), m.end()))
+    for m in re.finditer(r"之所以(?P<e>[^。！？!?\n]{2,60}?)[，,]\s*(?:正是|主要是|就是|是)?(?:因为|由于|在于)(?P<c>[^，,。！？!?\n；;]{2,80})", text):
+        e, c = _trim(text, *m.span("e")), _trim(text, *m.span("c"))
+        if _ok(*e) and _ok(*c):
+            out.append(_Raw(c, e, (m.start(), m.start() + 3)))
+            blocked.append((m.start(), m.end()))
+    for m in re.finditer(r"(?<![原基诱成病主起])因(?![为此而素果子])(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})", text):
+        cs, _ = seg.clause(m.start())
+        if _conditional(seg, cs, lex):
+            continue
+        c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
+        if _ok(*c) and e[1] > e[0]:
+            out.append(_Raw(c, e, (m.start(), m.start() + 1)))
+    return out
+
+
+def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], starts: list[int], lex: dict, author: str | None) -> str | None:
+    """Who asserts a claim whose cue is at ``p`` in sentence [s0, s1): 据 X / X 表示 before the cue, else ``author``."""
+    sent = text[s0:p]
+    best = None
+    for rx in (lex["attr_prefix_re"], lex["attr_verb_re"]):
+        for m in rx.finditer(sent):
+            best = (s0 + m.start("src"), s0 + m.end("src"))
+    if best is None:
+        return author
+    a, b = best
+    src = text[a:b].strip()
+    if re.fullmatch(r"(?:我|我们|笔者|本文|作者|我个人|我本人|我也|我始终|我一直)", src):
+        return author
+    k = bisect.bisect_left(starts, a)
+    named = [m for m in mentions[k:] if m.start < b and m.end <= b and m.type in ("PERSON", "ORG", "MEDIA", "EXCHANGE")]
+    if len(named) == 1 and (named[0].end - named[0].start) >= len(src) - 1:
+        return named[0].entity
+    person = [m for m in named if m.type == "PERSON"]
+    if person:
+        return person[0].entity
+    return src
+
+
+def _ov(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _inside(items, a: int, b: int) -> list[int]:
+    return [i for i, x in enumerate(items) if x.start >= a and x.end <= b and x.end > x.start]
+
 
 def find_claims(text: str, mentions: list[Mention], figures: list[Figure], author: str | None = None) -> list[Claim]:
-    """Causal claims in ``text``; spans index ``text``."""
-    return []
+    """Causal claims in ``text``; spans index ``text``.
+
+    Returns one Claim per (cause, cue, effect) found, in text order, with
+    ``hedged``/``negated``/``attributed_to`` set and the ids of the entities
+    (``cause_entities``/``effect_entities``) and the indexes into ``figures``
+    (``cause_figures``/``effect_figures``) that fall inside the cause and effect spans.
+    """
+    if not text or not text.strip():
+        return []
+    lex = _lex()
+    seg = _Segments(text)
+    blocked: list[tuple[int, int]] = []
+    frames = _from_frames(seg, lex, blocked)
+    blocked.sort()
+    raws = frames + _from_cues(seg, lex, blocked)
+    ms = sorted(mentions or [], key=lambda m: m.start)
+    starts = [m.start for m in ms]
+    kept: list[_Raw] = []
+    out: list[Claim] = []
+    for r in sorted(raws, key=lambda r: (r.cue[0], r.cause[0])):
+        if any(_ov(r.cause, k.cause) and _ov(r.effect, k.effect) for k in kept[-8:]):
+            continue  # the same link read twice (由 … 引发 and 引发; 导火索 … 来自)
+        # a claim whose spans overlap each other is a mis-parse
+        if r.cause[0] < r.effect[1] and r.effect[0] < r.cause[1]:
+            continue
+        kept.append(r)
+        s0, s1 = seg.sentence(r.cue[0])
+        lo = min(r.cause[0], r.effect[0], r.cue[0])
+        hi = max(r.cause[1], r.effect[1], r.cue[1])
+        head = text[s0:hi]
+        hedged = bool(lex["hedge_re"].search(head))
+        cs, _ = seg.clause(r.cue[0])
+        negated = r.neg or bool(lex["neg_clause_re"].search(text[max(cs, lo):r.cue[0]])) or bool(lex["neg_sent_re"].search(text[s0:r.cue[0]]))
+        c0, c1 = r.cause
+        e0, e1 = r.effect
+        out.append(
+            Claim(
+                cause=Span(text[c0:c1], c0, c1),
+                effect=Span(text[e0:e1], e0, e1),
+                cue=Span(text[r.cue[0]:r.cue[1]], r.cue[0], r.cue[1]),
+                hedged=hedged,
+                negated=negated,
+                attributed_to=_attribution(text, s0, s1, r.cue[0], ms, starts, lex, author),
+                sentence=Span(text[min(s0, lo):max(s1, hi)], min(s0, lo), max(s1, hi)),
+                cause_entities=list(dict.fromkeys(ms[i].entity for i in _inside(ms, c0, c1))),
+                effect_entities=list(dict.fromkeys(ms[i].entity for i in _inside(ms, e0, e1))),
+                cause_figures=_inside(figures or [], c0, c1),
+                effect_figures=_inside(figures or [], e0, e1),
+            )
+        )
+    return out
