@@ -408,7 +408,7 @@ def analyze(lines: list[str]) -> Analysis:
 
     # a date in the page head's chrome (e.g. "发布于 2026年1月15日 · 5 分钟阅读") when nothing better was found
     if res.published is None:
-        first_body = next((i for i in nb if i not in drops), len(lines))
+        first_body = next((i for i in nb if i not in drops and len(keys[i]) >= 60), len(lines))
         for i in nb:
             if i >= first_body:
                 break

@@ -74,7 +74,10 @@ class _Stage:
             i = m.start()
             if i < pos:
                 continue
+            room = len(text) - i
             for n in lens[m.group()]:
+                if n > room:  # a short slice at the end of the text would match a shorter key
+                    continue
                 val = phrases.get(text[i:i + n])
                 if val is not None:
                     break
@@ -104,8 +107,12 @@ def _build_map(in_len: int, spans: list[tuple[int, int, int]]) -> list[int]:
     src = 0
     for a, b, n_out in spans:
         mp.extend(range(src, a))
-        width = b - a
-        mp.extend(a + min((j * width) // n_out, width - 1) for j in range(n_out))
+        # spread evenly, first to first and last to last, so a span over the output covers the whole input
+        last_in, last_out = b - a - 1, n_out - 1
+        if last_out == 0:
+            mp.append(a)
+        else:
+            mp.extend(a + (j * last_in + last_out // 2) // last_out for j in range(n_out))
         src = b
     mp.extend(range(src, in_len))
     return mp

@@ -21,9 +21,11 @@ from .records import DroppedLine
 
 __all__ = ["CleanDoc", "clean", "looks_like_html"]
 
-_WS = " \t\r\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
 # zero-width, bidi and control characters (tab kept): removed from the clean text
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufff9-\ufffb]")
+_INVISIBLE_CHARS = "".join(chr(c) for r in ((0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F), (0x200B, 0x200F), (0x202A, 0x202E),
+                                            (0x2060, 0x2064), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB)) for c in range(r[0], r[1] + 1))
+_INVISIBLE = re.compile("[" + re.escape(_INVISIBLE_CHARS) + "]")
+_WS = " \t\r\u00a0\u3000" + _INVISIBLE_CHARS  # stripped from both ends of a kept line
 _HTML_START = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
 _TAG = re.compile(r"</?(?:p|div|span|a|br|li|td|tr|table|h[1-6]|script|style|section|article)\b[^>]{0,300}>", re.I)
 
@@ -92,7 +94,13 @@ def clean(raw: str) -> CleanDoc:
 
         raw, meta = html_to_text(raw)
     lines = raw.split("\n")
-    an = analyze(lines)
+    # the analysis sees lines without invisible characters (as a second cleaning would)
+    vis = [_INVISIBLE.sub("", l) if _INVISIBLE.search(l) else l for l in lines]
+    an = _analyze_to_fixed_point(vis)
+    for i, d in an.drops.items():
+        if d.spans is not None and vis[i] is not lines[i]:
+            keep = [j for j, ch in enumerate(lines[i]) if not _INVISIBLE.match(ch)]
+            d.spans = [(keep[a], keep[b - 1] + 1) for a, b in d.spans if b > a]
 
     dropped: list[DroppedLine] = []
     segments: list[list[tuple[int, int]]] = []
@@ -115,9 +123,12 @@ def clean(raw: str) -> CleanDoc:
             segments.append(segs)
             kept_lines.append(i)
 
-    # body text and its raw offsets, line by line
+    # body text and its raw offsets, line by line (lines left empty by invisible characters go)
     text_lines: list[str] = []
     line_offs: list[list[int]] = []
+    kept = [n for n, segs in enumerate(segments) if any(_vis_ok(raw[a:b]) for a, b in segs)]
+    segments = [segments[n] for n in kept]
+    kept_lines = [kept_lines[n] for n in kept]
     for segs in segments:
         chars: list[str] = []
         offs: list[int] = []
@@ -171,6 +182,44 @@ def clean(raw: str) -> CleanDoc:
         published=an.published or meta.get("date"),
         segments=segments,
     )
+
+
+def _vis_ok(s: str) -> bool:
+    """True when ``s`` has a character that is neither whitespace nor invisible."""
+    return bool(_INVISIBLE.sub("", s).strip(_WS))
+
+
+def _analyze_to_fixed_point(lines: list[str]):
+    """Boilerplate analysis, repeated on the kept lines until it drops nothing more.
+
+    Context rules (repeated blocks, footer zones, titles) can see new neighbours once chrome is
+    gone; re-running on the kept lines makes cleaning idempotent (clean(clean(x).text) == clean(x)).
+    """
+    an = analyze(lines)
+    for _ in range(3):
+        if not an.drops:
+            break
+        idx, sub = [], []
+        for i, line in enumerate(lines):
+            d = an.drops.get(i)
+            if d is not None and d.spans is None:
+                continue
+            if d is not None:
+                line = "".join(line[a:b] for a, b in _complement(len(line), d.spans))
+            if line.strip(_WS):
+                idx.append(i)
+                sub.append(line.strip(_WS))
+        more = analyze(sub)
+        new = {idx[j]: d for j, d in more.drops.items() if d.spans is None}
+        if not new:
+            break
+        an.drops.update(new)
+        an.published = an.published or more.published
+        for k, v in more.byline.items():
+            an.byline.setdefault(k, v)
+        if an.title_line in new:
+            an.title_line = idx[more.title_line] if more.title_line is not None else None
+    return an
 
 
 def _simplify(s: str) -> str:

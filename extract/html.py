@@ -133,7 +133,9 @@ def _generic(html: str, tree) -> tuple[str, dict[str, str]]:
             for k in ("title", "author", "date"):
                 v = getattr(doc, k, None)
                 if v:
-                    meta[k] = str(v)
+                    meta[k] = str(v).strip()
+            if meta.get("author"):  # extractors keep the label of "作者:林晓"
+                meta["author"] = re.sub(r"^(作者|文|记者|撰文|author|by)\s*[:：|丨/]?\s*", "", meta["author"], flags=re.I) or meta.pop("author")
     except Exception:  # extractor failure: fall back to the plain text of the page
         text = None
     if not text or not text.strip():

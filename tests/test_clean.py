@@ -1,0 +1,242 @@
+"""The cleaning stage: boilerplate removal on the seeds and on pages of other outlets, script
+conversion, width normalization, metadata (title, byline, published), idempotence."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import load_gold, seed_names, seed_text
+from extract._script import detect_script, has_traditional, normalize_width
+from extract.clean import clean
+
+PAGES = Path(__file__).parent / "data" / "pages"
+
+
+def _blank(line: str) -> bool:
+    return not line.strip().replace("\u00a0", "")
+
+
+# --- seeds against seed-gold -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def cleaned():
+    return {n: clean(seed_text(n)) for n in seed_names()}
+
+
+def test_seed_boilerplate_f1_and_no_body_lost(cleaned):
+    gold = load_gold("boilerplate.jsonl")
+    tp = fp = fn = 0
+    lost = []
+    for name, doc in cleaned.items():
+        lines = seed_text(name).split("\n")
+        rows = [r for r in gold if r["doc"] == name]
+        partial = {r["line"] for r in rows if r.get("partial")}
+        want = {r["line"] for r in rows if not r.get("partial")}
+        got = {d.line for d in doc.dropped if d.span_start is None and not _blank(lines[d.line])} - partial
+        tp += len(got & want)
+        fp += len(got - want)
+        fn += len(want - got)
+        lost += [(name, i, lines[i][:40]) for i in sorted(got - want)]
+    assert not lost, f"body lines dropped: {lost}"
+    p, r = tp / (tp + fp), tp / (tp + fn)
+    assert 2 * p * r / (p + r) >= 0.95
+
+
+def test_every_drop_has_kind_and_reason(cleaned):
+    kinds = {"chrome", "notice", "disclaimer", "social", "ad", "counter", "duplicate_title", "image_placeholder", "byline", "forum_reply"}
+    for doc in cleaned.values():
+        for d in doc.dropped:
+            assert d.reason and d.kind in kinds
+
+
+def test_seed_000_simplified_without_lbank_notice(cleaned):
+    doc = cleaned["000_0313e1837319d6ea.txt"]
+    assert "LBank" not in doc.text and "客服" not in doc.text
+    assert not has_traditional(doc.text)
+    assert doc.script == "simplified"
+    assert "IBIT 当天大约新增了 600 万份额" in doc.text
+    assert "比特币 ETF\n" not in doc.text  # the tag label above the article
+
+
+def test_seed_001_simplified_without_social_links(cleaned):
+    doc = cleaned["001_55324bdcbf7569e8.txt"]
+    assert doc.script == "traditional"
+    assert not has_traditional(doc.text)
+    for gone in ("t.me", "x.com", "Telegram", "官方社群", "[图片", "[圖片"):
+        assert gone not in doc.text
+    assert doc.byline == {"author": "Jeff Park", "compiler": "深潮 TechFlow"}
+    assert doc.title == "Bitwise 顾问覆盘 2/5 比特币闪崩真因:传统基金爆仓,币圈只是被波及"
+    assert doc.text.count(doc.title) == 1  # the repeated title is gone
+    # the caption after an image placeholder on the same line stays
+    assert "图注:1 月 26 日至 2 月 6 日的 CME BTC 基差数据" in doc.text
+    partial = [d for d in doc.dropped if d.line == 47]
+    assert len(partial) == 1 and partial[0].span_start == 0 and partial[0].text.startswith("[圖片:CME")
+
+
+def test_seed_004_forum_thread(cleaned):
+    doc = cleaned["004_4c5d5f1181d4900a.txt"]
+    assert doc.published == "2026-02-02"
+    assert doc.title == "债券市场动荡暴露比特币与全球杠杆的脆弱联系"
+    reply = [d for d in doc.dropped if d.kind == "forum_reply"]
+    assert [d.line for d in reply] == [75]
+    assert "行业与竞争格局:加密的被迫迈入宏观成熟期" in doc.text  # the thread starter's second post
+    assert "提款机" not in doc.text
+    assert "©" not in doc.text and "Processed in" not in doc.text
+
+
+def test_seed_003_untouched(cleaned):
+    raw = seed_text("003_9990e9a084838e0b.txt")
+    doc = cleaned["003_9990e9a084838e0b.txt"]
+    kept = [l.strip(" \u00a0\u3000") for l in raw.split("\n") if not _blank(l)]
+    assert doc.text.split("\n") == kept
+    assert doc.dropped == [d for d in doc.dropped if _blank(raw.split("\n")[d.line])]
+
+
+# --- pages of other outlets ------------------------------------------------------------------
+def _pages():
+    return sorted(p.name for p in PAGES.glob("*.txt"))
+
+
+@pytest.mark.parametrize("name", _pages())
+def test_pages_content_kept_and_chrome_dropped(name):
+    raw = (PAGES / name).read_text(encoding="utf-8")
+    exp = json.loads((PAGES / name.replace(".txt", ".expected.json")).read_text(encoding="utf-8"))
+    doc = clean(raw)
+    dropped = {d.line for d in doc.dropped if d.span_start is None}
+    want = Counter(exp["dropped"])
+    lost, kept_chrome, n_chrome, n_body = [], [], 0, 0
+    for i, line in enumerate(raw.split("\n")):
+        if _blank(line):
+            continue
+        if want[line] > 0:
+            want[line] -= 1
+            n_chrome += 1
+            if i not in dropped:
+                kept_chrome.append(line)
+        else:
+            n_body += 1
+            if i in dropped:
+                lost.append(line)
+    assert not +want, f"expected lines missing from the page: {+want}"
+    assert not lost, f"content lines dropped: {lost}"
+    assert len(kept_chrome) <= 0.1 * n_chrome, f"chrome kept: {kept_chrome}"
+    assert n_body >= 5
+    if "published" in exp:
+        assert doc.published == exp["published"]
+    for k, v in exp.get("byline", {}).items():
+        assert doc.byline.get(k) == normalize_width(v) or doc.byline.get(k) == clean(v).text
+    if "script" in exp:
+        assert doc.script == exp["script"]
+    for s in exp.get("contains", []):
+        assert s in doc.text
+    assert not has_traditional(doc.text)
+
+
+def test_taiwan_phrasing_uses_tw2sp():
+    raw = "軟體業者表示,網路流量成長帶動伺服器需求。\n這家公司的資料庫程式碼都已開源,執行長看好明年營收。"
+    doc = clean(raw)
+    assert doc.script == "traditional"
+    assert "软件业者" in doc.text and "网络流量" in doc.text and "服务器" in doc.text and "数据库" in doc.text
+    # length-changing phrases (程式碼 -> 代码) keep offsets inside the raw phrase
+    i = doc.text.index("代码")
+    a, b = doc.span_to_raw(i, i + 2)
+    assert raw[a:b] == "程式碼"
+
+
+def test_hong_kong_or_mainland_traditional_keeps_mainland_terms():
+    # no Taiwan phrasing: plain t2s, 程序 and 信息 stay as they are
+    doc = clean("這個程序的信息顯示,比特幣價格在週五反彈。")
+    assert doc.text == "这个程序的信息显示,比特币价格在周五反弹。"
+
+
+# --- normalization, offsets, idempotence ------------------------------------------------------
+def test_fullwidth_numbers_normalized_prose_punctuation_kept():
+    raw = "淨流入１２，３４５．６萬美元，漲幅１３．２％，時間１１：０７。ＩＢＩＴ領漲，市場：觀望。"
+    doc = clean(raw)
+    assert doc.text == "净流入12,345.6万美元，涨幅13.2%，时间11:07。IBIT领涨，市场：观望。"
+    assert len(doc.text) == len(raw) and doc.offsets == list(range(len(raw)))
+
+
+def test_prose_comma_between_numbers_not_a_thousands_separator():
+    assert normalize_width("２０２４，２０２５年") == "2024，2025年"
+    assert normalize_width("１，２３４") == "1,234"
+
+
+def test_offsets_map_every_kept_char_back(cleaned):
+    for name, doc in cleaned.items():
+        raw = seed_text(name)
+        assert doc.raw == raw
+        assert len(doc.offsets) == len(doc.text)
+        assert all(a < b for a, b in zip(doc.offsets, doc.offsets[1:]))
+        for i, ch in enumerate(doc.text):
+            if ch != "\n":
+                r = raw[doc.to_raw(i)]
+                assert r == ch or clean(r).text == ch, (name, i, r, ch)
+
+
+def test_body_raw_keeps_the_original_script(cleaned):
+    doc = cleaned["001_55324bdcbf7569e8.txt"]
+    body = doc.body_raw()
+    assert "比特幣" in body and "比特币" not in body
+    assert len(body.split("\n")) == len(doc.text.split("\n"))
+    assert "t.me" not in body
+
+
+@pytest.mark.parametrize("name", seed_names())
+def test_idempotent_on_seeds(name):
+    once = clean(seed_text(name)).text
+    assert clean(once).text == once
+
+
+@pytest.mark.parametrize("name", _pages())
+def test_idempotent_on_pages(name):
+    once = clean((PAGES / name).read_text(encoding="utf-8")).text
+    assert clean(once).text == once
+
+
+def test_script_detection():
+    assert detect_script("比特币价格下跌") == "simplified"
+    assert detect_script("比特幣價格下跌") == "traditional"
+    assert detect_script("比特幣價格下跌,比特币价格下跌,美元汇率回升") == "mixed"
+    assert detect_script("IBIT 5.3%") == "simplified"
+
+
+@pytest.mark.parametrize("raw", ["", "\n\n", "\u200b\u200b", "😀" * 3, "\x00\x01\x02", "a" * 200_000, "|\n×\n000\n:\n00", "[图片:]", "发表于 2025-1-1 | 显示全部楼层"])
+def test_odd_input_never_raises(raw):
+    doc = clean(raw)
+    assert len(doc.offsets) == len(doc.text)
+    assert "\x00" not in doc.text and "\u200b" not in doc.text
+
+
+def test_zero_width_and_control_chars_removed_offsets_kept():
+    raw = "比特\u200b币跌破\x07 7 万美元\ufeff。"
+    doc = clean(raw)
+    assert doc.text == "比特币跌破 7 万美元。"
+    i = doc.text.index("币")
+    assert raw[doc.to_raw(i)] == "币"
+    a, b = doc.span_to_raw(0, len(doc.text))
+    assert raw[a:b] == raw[: len(raw)]
+
+
+def test_non_string_input_is_an_input_error():
+    from extract.errors import InputError
+
+    with pytest.raises(InputError):
+        clean(b"bytes")  # type: ignore[arg-type]
+
+
+def test_needle_prefilter_is_sound():
+    """A rule's literal prefilter never hides a line its regex matches (checked on all test text)."""
+    from extract._boilerplate import _lower, _rules, fold
+
+    texts = [seed_text(n) for n in seed_names()] + [(PAGES / n).read_text(encoding="utf-8") for n in _pages()]
+    for r in _rules():
+        if r.needles is None:
+            continue
+        for t in texts:
+            for line in t.split("\n"):
+                k = _lower(fold(line))
+                if r.regex.search(k):
+                    assert any(x in k for x in r.needles), (r.reason, line)
