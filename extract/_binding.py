@@ -24,7 +24,7 @@ __all__ = ["bind"]
 
 _CURRENCIES = {"USD", "CNY", "HKD", "TWD", "JPY", "EUR", "GBP", "CHF"}
 _SENT_END = re.compile(r"[。！？!?\n]")
-_CLAUSE_END = re.compile(r"[。！？!?\n;；:：]|(?<!\d)[,，]|[,，](?!\d)")
+_CLAUSE_END = re.compile(r"(?=[。！？!?\n;；:：,，])(?:[。！？!?\n;；:：]|(?<!\d)[,，]|[,，](?!\d))")
 _LEVEL_AFTER = re.compile(r"^\s*(?:了)?\s*(?:至|到|于)")
 
 # entity-stage mention types -> figure subject types
@@ -60,8 +60,11 @@ class _Doc:
                 typ = "cb"
             if typ:
                 subs.append((m.start, m.end, m.entity, typ))
+        covered = bytearray(len(t) + 1)
+        for a, b, _, _ in subs:
+            covered[a:b] = b"\x01" * (b - a)
         for m in srx.finditer(t):
-            if not any(a < m.end() and m.start() < b for a, b, _, _ in subs):
+            if not any(covered[m.start():m.end()]):
                 i, typ = sd[m.group()]
                 subs.append((m.start(), m.end(), i, typ))
         self.subjects = sorted(subs)
@@ -72,10 +75,17 @@ class _Doc:
         ud, urx = L.uncheckable()
         self.unchk = [(m.start(), m.end(), ud[m.group()]) for m in urx.finditer(t)]
         self.dates = sorted(dates or [], key=lambda d: d.start)
+        self.date_starts = [d.start for d in self.dates]
         self.story_day = context_date(self.dates)
         assets = [s[2] for s in self.subjects if s[3] == "asset"]
         self.main_asset = max(set(assets), key=assets.count) if assets else None
         self.has_group = any(s[3] == "group" for s in self.subjects)
+
+    def dates_in(self, lo: int, hi: int) -> list[DateMention]:
+        """Date mentions lying inside [lo, hi)."""
+        a = bisect.bisect_left(self.date_starts, lo)
+        b = bisect.bisect_left(self.date_starts, hi)
+        return [d for d in self.dates[a:b] if d.end <= hi]
 
     def _span(self, bounds: list[int], i: int) -> tuple[int, int]:
         k = bisect.bisect_right(bounds, i) - 1
@@ -94,11 +104,17 @@ class _Doc:
 
 
 def _nearest(items, lo: int, hi: int, fs: int, fe: int, ok=lambda x: True, prefer_before: bool = True):
-    """The item (start, end, ...) inside [lo, hi) nearest to the figure span [fs, fe)."""
+    """The item (start, end, ...) inside [lo, hi) nearest to the figure span [fs, fe); ``items`` sorted by start."""
     best, bd = None, None
-    for it in items:
+    k = bisect.bisect_left(items, (lo,))
+    n = len(items)
+    while k < n:
+        it = items[k]
+        k += 1
         s, e = it[0], it[1]
-        if s < lo or e > hi or (s < fe and fs < e) or not ok(it):
+        if s >= hi:
+            break
+        if e > hi or (s < fe and fs < e) or not ok(it):
             continue
         d = fs - e if e <= fs else s - fe
         d = d * 2 + (0 if (e <= fs) == prefer_before else 1)
@@ -176,33 +192,34 @@ def _yield_subject(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]
 
 
 def _date(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]:
-    ds = doc.dates
-    inside = [d for d in ds if f.start <= d.start and d.end <= f.end]
+    inside = doc.dates_in(f.start, f.end)
     if f.change is not None and len(inside) >= 2 and all(len(d.iso) == 10 for d in inside[:2]):
         return f"{inside[0].iso}/{inside[-1].iso}"
     c0, c1 = doc.clause(f.start)
-    own = [d for d in ds if c0 <= d.start and d.end <= c1 and d.granularity != "time" and not (f.start <= d.start < f.end)]
+    own = [d for d in doc.dates_in(c0, c1) if d.granularity != "time" and not (f.start <= d.start < f.end)]
     if own:
         before = [d for d in own if d.end <= f.start]
         return (before[-1] if before else own[0]).iso
     s0, _ = doc.sentence(f.start)
-    # dates of earlier clauses of the sentence, unless another figure's clause took them
-    claimed: set[int] = set()
-    for g in figures:
-        if g is f or not (s0 <= g.start < f.start):
-            continue
-        g0, g1 = doc.clause(g.start)
-        gb = [d for d in ds if g0 <= d.start and d.end <= g.start]
-        if gb:
-            claimed.add(id(gb[-1]))
-    cands = [d for d in ds if s0 <= d.start and d.end <= f.start and id(d) not in claimed and d.granularity != "time"]
-    if cands:
-        last_clause = doc.clause(cands[-1].start)
-        same = [d for d in cands if doc.clause(d.start) == last_clause]
-        days = [d for d in same if d.granularity == "day"]
-        return (days[-1] if days else same[-1]).iso
+    earlier_in_sentence = doc.dates_in(s0, f.start)
+    if earlier_in_sentence:
+        # dates of earlier clauses of the sentence, unless another figure's clause took them
+        claimed: set[int] = set()
+        for g in figures:
+            if g is f or not (s0 <= g.start < f.start):
+                continue
+            g0, _ = doc.clause(g.start)
+            gb = doc.dates_in(g0, g.start)
+            if gb:
+                claimed.add(id(gb[-1]))
+        cands = [d for d in earlier_in_sentence if id(d) not in claimed and d.granularity != "time"]
+        if cands:
+            last_clause = doc.clause(cands[-1].start)
+            same = [d for d in cands if doc.clause(d.start) == last_clause]
+            days = [d for d in same if d.granularity == "day"]
+            return (days[-1] if days else same[-1]).iso
     p0, _ = doc.paragraph(f.start)
-    earlier = [d for d in ds if p0 <= d.start and d.end <= f.start and d.granularity != "time"]
+    earlier = [d for d in doc.dates_in(p0, f.start) if d.granularity != "time"]
     if earlier:
         days = [d for d in earlier if d.granularity in ("day", "range")]
         return (days[-1] if days else earlier[-1]).iso
@@ -229,7 +246,10 @@ def _checkable(doc: _Doc, f: Figure) -> bool:
         return False
     c0, c1 = doc.clause(f.start)
     s0, s1 = doc.sentence(f.start)
-    for s, e, scope in doc.unchk:
+    k = bisect.bisect_left(doc.unchk, (s0,))
+    while k < len(doc.unchk) and doc.unchk[k][0] < s1:
+        s, e, scope = doc.unchk[k]
+        k += 1
         lo, hi = (c0, c1) if scope == "clause" else (s0, s1)
         if lo <= s and e <= hi:
             return False

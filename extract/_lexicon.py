@@ -35,9 +35,16 @@ def rows(name: str) -> list[list[str]]:
 
 
 def alternation(words) -> re.Pattern:
-    """A compiled regex matching any of ``words`` (longest first)."""
+    """A compiled regex matching any of ``words`` (longest first).
+
+    A one-character lookahead of the words' first characters lets every other position fail
+    at once (Python's ``re`` would otherwise try each alternative at each position).
+    """
     ws = sorted({w for w in words if w}, key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in ws) if ws else r"(?!x)x")
+    if not ws:
+        return re.compile(r"(?!x)x")
+    first = "".join(sorted({re.escape(w[0]) for w in ws}))
+    return re.compile(f"(?=[{first}])(?:" + "|".join(re.escape(w) for w in ws) + ")")
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,8 @@ def subject_cues() -> tuple[dict[str, tuple[str, str]], re.Pattern]:
         (r"(?<![A-Za-z])" + re.escape(c) + r"(?![A-Za-z])") if re.match(r"[A-Za-z]", c) else re.escape(c)
         for c in sorted(d, key=len, reverse=True)
     )
-    return d, re.compile(pat)
+    first = "".join(sorted({re.escape(c[0]) for c in d}))
+    return d, re.compile(f"(?=[{first}])(?:{pat})")
 
 
 @lru_cache(maxsize=1)
@@ -117,8 +125,15 @@ def not_figures() -> dict[str, object]:
         "prefix": re.compile("(?:" + "|".join(re.escape(norm(w)) for w in sorted(by["prefix"], key=len, reverse=True)) + r")\s*$"),
         "classifier": re.compile(r"\s*(?:" + "|".join(re.escape(norm(w)) for w in sorted(by["classifier"], key=len, reverse=True)) + ")"),
         "idiom": re.compile("|".join(by["idiom"])),
-        "label": re.compile("|".join(f"(?:{p})" for p in by["label"])),
+        "label": re.compile(_first_char_guard(by["label"]) + "(?:" + "|".join(f"(?:{p})" for p in by["label"]) + ")"),
     }
+
+
+def _first_char_guard(patterns: list[str]) -> str:
+    """A lookahead of the characters the patterns may start with (ASCII, or any CJK char they contain):
+    positions that cannot start a label fail at once."""
+    cjk = sorted({ch for p in patterns for ch in p if ord(ch) > 0x2E80})
+    return "(?=[\\x21-\\x7e" + "".join(cjk) + "])"
 
 
 @lru_cache(maxsize=1)

@@ -38,7 +38,8 @@ _WIDTH = {0xFF10 + i: chr(0x30 + i) for i in range(10)}
 _WIDTH.update({ord(a): b for a, b in zip("％．，＋－＄／：（）～＞＜＝＿", "%.,+-$/:()~><=_")})
 _WIDTH.update({0xFF21 + i: chr(0x41 + i) for i in range(26)})
 _WIDTH.update({0xFF41 + i: chr(0x61 + i) for i in range(26)})
-_WIDTH.update({ord("−"): "-", ord("貳"): "贰", ord("倆"): "俩", ord("陸"): "陆", ord("參"): "叁", ord("兩"): "两"})
+_WIDTH.update({ord("−"): "-", ord("貳"): "贰", ord("倆"): "俩", ord("兩"): "两"})
+_CAPITALS = set("壹贰叁肆伍陆柒捌玖拾佰仟")  # financial numerals: alone they are words (大陆, 队伍, 收拾)
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,7 @@ def _table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=8)
 def norm(text: str) -> str:
     """``text`` folded 1:1 (same length): full-width -> ASCII, Traditional -> Simplified characters."""
     return text.translate(_table())
@@ -160,12 +162,12 @@ def _integer(toks: list) -> Decimal:
     return lv * top + rv
 
 
-def parse_cn(s: str) -> Decimal:
+def parse_cn(s: str, _normed: bool = False) -> Decimal:
     """Value of a Chinese, Arabic or mixed numeral (``一百二十亿``, ``10万4782.88``, ``五点五``, ``负三十二``).
 
     Returns a Decimal; raises ValueError when ``s`` holds no numeral.
     """
-    s = norm(s).strip()
+    s = (s if _normed else norm(s)).strip()
     neg = False
     if s[:1] in ("负", "-"):
         neg, s = True, s[1:].strip()
@@ -174,9 +176,9 @@ def parse_cn(s: str) -> Decimal:
         whole = Decimal(0)
         if "又" in den:
             w, _, den = den.partition("又")
-            whole = parse_cn(w)
-        d = parse_cn(den) if den.strip() else Decimal(1)
-        n = parse_cn(numer)
+            whole = parse_cn(w, True)
+        d = parse_cn(den, True) if den.strip() else Decimal(1)
+        n = parse_cn(numer, True)
         if d == 0:
             raise ValueError(s)
         v = whole + n / d
@@ -215,9 +217,15 @@ def _number_re() -> re.Pattern:
     mixed = rf"{arabic}(?:\s?[余多]?{_BIG}(?:(?:{_D})|[{_CN_START}])?)*"
     cn = rf"{_CN}(?:点[零〇一二三四五六七八九]+(?:[万亿])?)?"
     frac = rf"(?:{_CN}|{_D})又?(?:{_CN}|{_D})?分之(?:{_CN}|{_D})"
+    first = re.escape("负-." + CN_CHARS) + "0-9"
     return re.compile(
-        rf"(?P<neg>负|(?<![0-9A-Za-z.%)\]])-)?(?:(?P<frac>{frac})|(?P<mixed>{mixed})(?:\s?(?P<latin>{latin_re})(?![A-Za-z]))?|(?P<cn>{cn}))"
+        rf"(?=[{first}])(?P<neg>负|(?<![0-9A-Za-z.%)\]])-)?(?:(?P<frac>{frac})|(?P<mixed>{mixed})(?:\s?(?P<latin>{latin_re})(?![A-Za-z]))?|(?P<cn>{cn}))"
     )
+
+
+@lru_cache(maxsize=1)
+def _trigger_re() -> re.Pattern:
+    return re.compile(r"(?<![0-9])[0-9]|[.负\-]|[" + re.escape(_CN_START) + "]")
 
 
 @dataclass
@@ -234,6 +242,7 @@ class Number:
     negative: bool = False
 
 
+_HAS_CN = re.compile(f"[{CN_CHARS}]")
 _BIG_TAIL = re.compile(rf"\s?([余多]?)({_BIG})$")
 
 
@@ -245,7 +254,7 @@ def _split_scale(s: str) -> tuple[str, Decimal | None, bool]:
     head = s[: m.start()]
     if not re.fullmatch(rf"{_SPACED}|{_D}", head.strip()):
         return s, None, False
-    sc = parse_cn("一" + m.group(2))
+    sc = parse_cn("一" + m.group(2), True)
     return head, sc, bool(m.group(1))
 
 
@@ -257,7 +266,15 @@ def find_numbers(text: str, normed: str | None = None) -> list[Number]:
     """
     t = normed if normed is not None else norm(text)
     out: list[Number] = []
-    for m in _number_re().finditer(t):
+    rx = _number_re()
+    last = 0
+    for tm in _trigger_re().finditer(t):  # only where a number can start: one match() each
+        if tm.start() < last:
+            continue
+        m = rx.match(t, tm.start())
+        if m is None or m.end() == m.start():
+            continue
+        last = m.end()
         s = m.group()
         if not s.strip() or not any(ch.isdigit() or ch in CN_CHARS for ch in s):
             continue
@@ -265,13 +282,13 @@ def find_numbers(text: str, normed: str | None = None) -> list[Number]:
         try:
             if m.group("frac"):
                 body = m.group("frac")
-                val = parse_cn(body)
+                val = parse_cn(body, True)
                 out.append(Number(m.start(), m.end(), -val if neg else val, val, None, True, negative=neg))
                 continue
             if m.group("mixed"):
                 body = m.group("mixed")
                 head, sc, over = _split_scale(body)
-                base = parse_arabic(head) if sc is not None else parse_cn(body) if re.search(f"[{CN_CHARS}]", body) else parse_arabic(body)
+                base = parse_arabic(head) if sc is not None else parse_cn(body, True) if _HAS_CN.search(body) else parse_arabic(body)
                 val = base * sc if sc is not None else base
                 if m.group("latin"):
                     lat = scale_words()[m.group("latin")]
@@ -283,13 +300,15 @@ def find_numbers(text: str, normed: str | None = None) -> list[Number]:
                 body = m.group("cn")
                 if body in ("万", "亿", "兆") or all(ch in CN_BIG for ch in body):
                     continue
-                val = parse_cn(body)
+                if len(body) == 1 and body in _CAPITALS:
+                    continue
+                val = parse_cn(body, True)
                 base, sc, over, chinese = val, None, False, True
                 tail = _BIG_TAIL.search(body)
                 if tail and tail.start() > 0:
                     try:
-                        head_v = parse_cn(body[: tail.start()])
-                        sc = parse_cn("一" + tail.group(2))
+                        head_v = parse_cn(body[: tail.start()], True)
+                        sc = parse_cn("一" + tail.group(2), True)
                         if head_v * sc == val:
                             base = head_v
                         else:

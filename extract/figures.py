@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Optional
 
 from . import _lexicon as L
@@ -51,6 +52,10 @@ class _Atom:
     factor: Decimal = Decimal(1)
     bare: bool = True  # no unit word or symbol
     pre_unit: bool = False
+    pair: Optional[tuple[Decimal, Decimal]] = None  # 两三个, 七八万: an approximate range
+
+
+_PAIR = re.compile(r"^(?:一两|两三|二三|三四|四五|五六|六七|七八|八九|三五)(?=[十百千万亿]?$)")
 
 
 def _mask(t: str) -> bytearray:
@@ -67,39 +72,64 @@ def _mask(t: str) -> bytearray:
     return mask
 
 
+def _with_dates_marked(t: str, mask: bytearray) -> str:
+    """``t`` with masked characters (dates, labels) replaced by \\x01, same length."""
+    parts, last = [], 0
+    for m in re.finditer(rb"\x01+", bytes(mask)):
+        parts.append(t[last:m.start()])
+        parts.append("\x01" * (m.end() - m.start()))
+        last = m.end()
+    parts.append(t[last:])
+    return "".join(parts)
+
+
 def _clause_start(t: str, i: int, limit: int = 60) -> int:
-    j = i
+    """Start of the clause holding position ``i`` (at most ``limit`` characters back); 1,000 is not a boundary."""
     lo = max(0, i - limit)
-    while j > lo and t[j - 1] not in _CLAUSE_END:
-        if t[j - 1] in ",，" and j - 2 >= 0 and j < len(t) and t[j - 2].isdigit() and t[j].isdigit():
-            j -= 1
+    hi = i
+    while True:
+        j = max(t.rfind(c, lo, hi) for c in _CLAUSE_END_CHARS)
+        if j < 0:
+            return lo
+        if t[j] in ",，" and j > 0 and t[j - 1].isdigit() and j + 1 < len(t) and t[j + 1].isdigit():
+            hi = j
             continue
-        j -= 1
-    return j
+        return j + 1
+
+
+_CLAUSE_END_CHARS = tuple(_CLAUSE_END)
 
 
 def _pre_qualifier(t: str, start: int) -> tuple[Optional[str], int]:
-    """The qualifier word before ``start`` (approx value, start of the word), if any."""
+    """The qualifier word nearest before ``start`` within its gap (approx value, start of the word), if any."""
     pre, _ = L.qualifiers()
     cs = _clause_start(t, start, 20)
     seg = t[cs:start]
     best: Optional[tuple[str, int]] = None
-    for w, (approx, gap) in pre.items():
-        k = seg.rfind(w)
-        while k >= 0:
-            between = seg[k + len(w):]
-            g = len(between.replace(" ", ""))
-            if g <= gap and not any(ch.isdigit() or ch in _PUNCT for ch in between):
-                pos = cs + k
-                if best is None or pos + len(w) > best[1] + 0 or (pos + len(w) == best[1] and False):
-                    cand = approx
-                    if approx == "over" and re.search(r"[不未没]", t[max(cs, pos - 3):pos]):
-                        cand = "up_to"
-                    if best is None or pos > best[1]:
-                        best = (cand, pos)
-                break
-            k = seg.rfind(w, 0, k)
+    rx = _pre_qual_re()
+    pos = 0
+    while True:
+        m = rx.search(seg, pos)
+        if m is None:
+            break
+        pos = m.start() + 1
+        w = m.group()
+        approx, gap = pre[w]
+        between = seg[m.end():]
+        if len(between.replace(" ", "")) > gap or any(ch.isdigit() or ch in _PUNCT for ch in between):
+            continue
+        p0 = cs + m.start()
+        cand = approx
+        if approx == "over" and re.search(r"[不未没]", t[max(cs, p0 - 3):p0]):
+            cand = "up_to"
+        if best is None or p0 >= best[1]:
+            best = (cand, p0)
     return (best[0], best[1]) if best else (None, start)
+
+
+@lru_cache(maxsize=1)
+def _pre_qual_re() -> re.Pattern:
+    return L.alternation(L.qualifiers()[0])
 
 
 def _post_qualifier(t: str, end: int) -> tuple[Optional[str], int]:
@@ -130,6 +160,13 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
     a = _Atom(start=n.start, end=n.end, n=n, value=n.value, scale=n.scale)
     if n.approx_over:
         a.approx = "over"
+    pm0 = _PAIR.match(t[n.start:n.end]) if n.chinese else None
+    if pm0:  # 两三个交易日, 七八万: two neighbouring numerals are an approximate range
+        from ._numerals import parse_cn
+
+        mult = parse_cn("一" + t[n.start + 2:n.end]) if n.end - n.start > 2 else Decimal(1)
+        a.pair = (parse_cn(t[n.start]) * mult, parse_cn(t[n.start + 1]) * mult)
+        a.approx = "approx"
     # 百分之X / 千分之X
     if before.endswith("百分之") or before.endswith("千分之"):
         a.start = n.start - 3
@@ -202,13 +239,17 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
             return None  # Chinese numerals without a unit are prose (一个, 两次, 三幕剧)
         if nf["classifier"].match(t, n.end):
             return None
-        after_end = t[n.end:n.end + 2]
-        if after_end[:1] in ")）" and "(" not in t[_clause_start(t, n.start):n.start] and "（" not in t[_clause_start(t, n.start):n.start]:
+        after_end = t[n.end:n.end + 3].lstrip(" ")
+        first = after_end[:1]
+        if first and first in ")）" and "(" not in t[_clause_start(t, n.start):n.start] and "（" not in t[_clause_start(t, n.start):n.start]:
             return None  # list marker 1)
-        if after_end[:1] and after_end[:1].isascii() and after_end[:1].isalpha():
+        if first and first.isascii() and first.isalpha() and t[n.end:n.end + 1] != " ":
             return None
-        if after_end[:1] in ("月", "日", "号", "年", "时", "点", "分", "秒", "岁", "届", "楼", "层"):
+        if first and first in "月日号年时点分秒岁届楼层":
             return None
+        if re.search(r"[A-Za-z][A-Za-z0-9]* $", t[max(0, n.start - 12):n.start]) and not n.scale and not (
+                _fx(t, a) or _zscore(t, a)):
+            return None  # a product or model label: iPhone 15, Windows 11
     # qualifier words
     q, qpos = _pre_qualifier(t, a.start)
     if q:
@@ -220,6 +261,13 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
         a.end += 1
         a.approx = "over"
     return a
+
+
+@lru_cache(maxsize=1)
+def _unit_first_chars() -> frozenset:
+    """First characters of every post unit, plus 成 (三成) and the pair numerals (两三个)."""
+    post = L.units()[0]
+    return frozenset({w[0] for w in post} | set("成") | set("一二两三四五六七八九十百千万亿"))
 
 
 def _bare_ok(t: str, a: _Atom, in_group: bool) -> bool:
@@ -254,6 +302,10 @@ def _zscore(t: str, a: _Atom) -> bool:
 
 
 def _mk(text: str, a: _Atom) -> Figure:
+    if a.pair is not None:
+        lo, hi = (x * a.factor for x in a.pair)
+        return Figure(surface=text[a.start:a.end], start=a.start, end=a.end, unit=a.unit, kind=a.kind,
+                      approx=a.approx, range=[_clean(lo), _clean(hi)])
     return Figure(surface=text[a.start:a.end], start=a.start, end=a.end, value=_clean(a.value), unit=a.unit,
                   kind=a.kind, approx=a.approx, sign="-" if a.n.negative else None)
 
@@ -279,7 +331,12 @@ def find_figures(text: str) -> list[Figure]:
     mask = _mask(t)
     nums = find_numbers(text, t)
     atoms: list[_Atom] = []
+    unit_first = _unit_first_chars()
     for n in nums:
+        if n.chinese:  # fast path: prose numerals (一个, 一些) have no unit after them
+            nxt = t[n.end:n.end + 2].lstrip(" ")[:1]
+            if nxt not in unit_first and t[n.start - 3:n.start] not in ("百分之", "千分之") and "分之" not in t[n.start:n.end]:
+                continue
         try:
             a = _atom(t, n, mask)
         except (ArithmeticError, KeyError, IndexError):
@@ -299,7 +356,7 @@ def find_figures(text: str) -> list[Figure]:
         atoms.append(a)
     atoms.sort(key=lambda x: x.start)
     # date spans as \x01 so change patterns can step over them (从 2/5 的 3.3% 飙升到 2/6 的 9%)
-    td = "".join("\x01" if mask[i] else ch for i, ch in enumerate(t)) if any(mask) else t
+    td = _with_dates_marked(t, mask)
     out: list[Figure] = []
     i = 0
     grouped: set[int] = set()
