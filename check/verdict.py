@@ -513,7 +513,7 @@ def _decide(m: _Match) -> tuple[str, bool]:
         return "supported", False
     if m.any_match:
         return "supported", True
-    return "contradicted", False
+    return "contradicted", all(e.obs.quality == "low" for e in m.evidence)
 
 
 def _disagreement(m: _Match) -> str:

@@ -154,6 +154,10 @@ def test_change_end_by_end_jgb(store):
 def test_low_quality_only_and_disagreeing_sources(store):
     v = check_figure(F("162", 162, unit="JPY_per_USD", subject="USD/JPY", metric="fx_level", date="2026-01-20"), store)
     assert v.verdict == "supported" and v.low_quality_only and "low-quality" in v.detail
+    s2 = MarketStore.open()
+    s2.add(O("2026-01-20", "USD/JPY", "fx_level", "161.9", unit="JPY_per_USD", source="blog.example", quality="low"))
+    v = check_figure(F("150", 150, unit="JPY_per_USD", subject="USD/JPY", metric="fx_level", date="2026-01-20"), s2)
+    assert v.verdict == "contradicted" and v.low_quality_only and "only on low-quality" in v.detail
     v = check_figure(F("2.1%", D("2.1"), unit="pct", sign="-", subject="Nasdaq Composite", metric="price_change_pct",
                        date="2026-02-10"), store)
     assert v.verdict == "supported"
