@@ -18,8 +18,9 @@ Statements with no date are merged only within one story: without a date a
 match across stories says nothing.
 
 Across stories, a fact stated by two or more stories is **corroborated**; two
-facts of one (subject, metric, date, unit) that disagree are both flagged
-**conflict**. Several articles of one story count once: they are sources of one
+facts of one (subject, metric, date, unit) that disagree and do not both come from
+one single story are both flagged **conflict** (within one story, two values of one
+key are usually two things the date cannot tell apart: an intraday high and a close). Several articles of one story count once: they are sources of one
 fact, not independent confirmation.
 """
 from __future__ import annotations
@@ -290,11 +291,12 @@ def build_facts(statements: Iterable[Statement]) -> list[FigureFact]:
                 statements=sorted(cl, key=lambda s: (s.doc_id, s.idx)),
                 corroborated=len(stories) > 1,
             ))
-        if len(group_facts) > 1:
-            for f in group_facts:
-                f.conflict = True
-                f.conflicts = [{"fact": g.id, "value": g.value, "range": g.range, "change": g.change, "docs": g.docs}
-                               for g in group_facts if g is not f]
+        for f in group_facts:
+            # a conflict needs two stories: within one story (or one article) two values of one key are
+            # usually two different things the date cannot tell apart (an intraday high and a close)
+            f.conflicts = [{"fact": g.id, "value": g.value, "range": g.range, "change": g.change, "docs": g.docs}
+                           for g in group_facts if g is not f and not (len(f.stories) == 1 and f.stories == g.stories)]
+            f.conflict = bool(f.conflicts)
         facts.extend(group_facts)
     facts.sort(key=lambda f: f.id)
     return facts

@@ -11,7 +11,7 @@ __all__ = ["ResultList", "ArticleInfo", "Story", "ClaimView", "CausalChain", "ro
 T = TypeVar("T")
 
 
-def _cell(v: Any, width: int = 48) -> str:
+def _cell(v: Any, width: int = 80) -> str:
     if v is None:
         return ""
     if isinstance(v, (list, tuple)):
@@ -43,6 +43,10 @@ def rows_table(header: list[str], rows: list[list[Any]]) -> str:
 
 class ResultList(list, Generic[T]):
     """A list of results that prints as a table and serializes to JSON (``to_json``, ``to_dicts``)."""
+
+    def __getitem__(self, i):  # slices stay ResultLists (they print as tables too)
+        r = super().__getitem__(i)
+        return ResultList(r) if isinstance(i, slice) else r
 
     def to_dicts(self) -> list[dict]:
         return [x.to_dict() for x in self]
@@ -143,6 +147,9 @@ class ClaimView:
         span = getattr(self, part)
         return (span or {}).get("text") or ""
 
+    def __repr__(self) -> str:
+        return f"<Claim {self.id}: {self}>"
+
     def __str__(self) -> str:
         flags = "".join([" (hedged)" if self.hedged else "", " (negated)" if self.negated else ""])
         return f"{self.text('cause')} —[{self.text('cue')}]→ {self.text('effect') or '?'}{flags}"
@@ -172,6 +179,9 @@ class CausalChain:
         for s in self.steps:
             parts.append(f"—[{s.text('cue')}]→ {s.text('effect') or '?'}")
         return " ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"<CausalChain {len(self.steps)} hop(s): {self}>"
 
     @staticmethod
     def columns() -> list[str]:

@@ -65,6 +65,18 @@ def test_one_story_is_one_source_and_other_stories_corroborate_or_conflict():
     assert {c["fact"] for c in facts[0].conflicts} == {facts[1].id}
 
 
+def test_different_values_within_one_story_are_not_a_conflict():
+    # an intraday high and a close on one day, in one article: two facts, no conflict
+    facts = build_facts([st(112965, "112,965 美元", doc="a", story="s1", unit="USD", metric="price_usd"),
+                         st(124000, "124,000 美元", doc="a", idx=1, story="s1", unit="USD", metric="price_usd")])
+    assert len(facts) == 2 and not any(f.conflict for f in facts)
+    # ... but a third story stating one of them makes the other a conflict for it
+    facts = build_facts([st(112965, "112,965 美元", doc="a", story="s1", unit="USD", metric="price_usd"),
+                         st(124000, "124,000 美元", doc="a", idx=1, story="s1", unit="USD", metric="price_usd"),
+                         st(113000, "113,000 美元", doc="z", story="s2", unit="USD", metric="price_usd")])
+    assert len(facts) == 2 and all(f.conflict for f in facts)
+
+
 def test_undated_figures_merge_only_within_a_story():
     facts = build_facts([st(5.0, "5%", doc="a", story="s1", date=None, unit="pct"),
                          st(5.0, "5%", doc="b", story="s2", date=None, unit="pct")])
