@@ -44,6 +44,8 @@ _DAILY_PUBLISHED = {"net_flow_usd", "shares_created", "aum_change_usd", "trading
 # Metrics whose values add up over a period (a stated period total can be summed from days).
 _ADDITIVE = {"net_flow_usd", "shares_created", "aum_change_usd", "trading_volume_usd", "trading_volume_shares",
              "liquidations_usd", "liquidations_long_usd", "net_flow_btc"}
+# Additive metrics of markets that trade every day (summed over calendar days, not trading days).
+_CALENDAR_DAY_METRICS = {"liquidations_usd", "liquidations_long_usd"}
 # Observation aspects that are never evidence for a figure of the same metric.
 _NOT_EVIDENCE = {"context", "prior_record", "proposed", "prior", "launch_day"}
 # Metrics of the form "<base> as a multiple of its prior record".
@@ -414,9 +416,13 @@ def _derive(store: MarketStore, instrument: str, metric: str, day: str, iv: Inte
     if "/" in day and metric in _ADDITIVE:
         a, b = day.split("/", 1)
         try:
-            days = [d.isoformat() for d in trading_days(parse_day(a), parse_day(b))]
+            a_d, b_d = parse_day(a), parse_day(b)
         except ValueError:
             return _Match([])
+        if metric in _CALENDAR_DAY_METRICS:  # crypto trades every day
+            days = [(a_d + timedelta(days=i)).isoformat() for i in range(min((b_d - a_d).days + 1, 800))]
+        else:
+            days = [d.isoformat() for d in trading_days(a_d, b_d)]
         daily = [o for o in store.find(instrument=instrument, metric=metric, start=a, end=b)
                  if "/" not in o.date and len(o.date) == 10 and o.aspect == ""]
         per_day = _pick_per_day(daily)
@@ -424,10 +430,11 @@ def _derive(store: MarketStore, instrument: str, metric: str, day: str, iv: Inte
             total = sum((per_day[d].value for d in days), Decimal(0))
             ok = iv.contains(total)
             ev = [Evidence(per_day[d], ok, role="summed") for d in days]
-            return _Match(ev, f"sum of {len(days)} trading days {a} … {b} = {fmt_value(total, per_day[days[0]].unit)}",
+            return _Match(ev, f"sum of {len(days)} {'days' if metric in _CALENDAR_DAY_METRICS else 'trading days'} {a} … {b} = {fmt_value(total, per_day[days[0]].unit)}",
                           total)
         if per_day:
-            return _Match([], f"daily data covers {sum(1 for d in days if d in per_day)} of {len(days)} trading days "
+            return _Match([], f"daily data covers {sum(1 for d in days if d in per_day)} of {len(days)} "
+                              f"{'days' if metric in _CALENDAR_DAY_METRICS else 'trading days'} "
                               f"{a} … {b}: no sum")
         return _Match([])
     if "/" in day or len(day) != 10:

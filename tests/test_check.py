@@ -214,3 +214,12 @@ def test_snapshot_supports_seed_redemption():
     v = check_figure(F("3 亿美元", 300000000, approx="over", sign="+", subject="US spot bitcoin ETFs",
                        date="2026-02-05"), s)
     assert v.verdict == "contradicted"
+
+
+def test_liquidations_sum_over_calendar_days():
+    s = MarketStore.open()
+    s.add_many([O("2026-01-31", "Bitcoin", "liquidations_usd", 1500000000, source="CoinGlass"),
+                O("2026-02-01", "Bitcoin", "liquidations_usd", 1100000000, source="CoinGlass")])  # a weekend
+    v = check_figure(F(">25亿美元", 2500000000, approx="over", subject="Bitcoin", metric="liquidations_usd",
+                       date="2026-01-31/2026-02-01"), s)
+    assert v.verdict == "supported" and "sum of 2 days" in v.detail
