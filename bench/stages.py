@@ -1,0 +1,414 @@
+"""The measured stages: each runs one public entry point of narrex over the whole bench corpus.
+
+Every stage is timed per call (inputs it needs from earlier stages are computed outside
+the timed region), so a stage's figure is the cost of that stage alone. Stages bind to
+stable entry points and report "skipped" with a note when the entry point does not exist
+yet (the stages are built in parallel).
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import resource
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from .corpus import BenchArticle
+
+__all__ = ["StageResult", "STAGES", "run_stage", "rss_mb", "peak_rss_mb"]
+
+
+@dataclass
+class StageResult:
+    """Throughput and memory of one stage over the corpus."""
+
+    stage: str
+    what: str
+    chars: int = 0
+    articles: int = 0
+    seconds: float = 0.0
+    init_seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    rss_growth_mb: float = 0.0
+    errors: int = 0
+    skipped: bool = False
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def chars_per_s(self) -> float:
+        return self.chars / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def articles_per_s(self) -> float:
+        return self.articles / self.seconds if self.seconds > 0 else 0.0
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def rss_mb() -> float:
+    """Current resident set size of this process in MiB (0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1024 * 1024)
+    except (OSError, ValueError, IndexError):  # pragma: no cover - non-Linux
+        return 0.0
+
+
+class Ctx:
+    """Shared state of one bench run: the corpus and the cleaned texts (computed once, lazily)."""
+
+    def __init__(self, articles: list[BenchArticle], jobs: int, workdir: Path):
+        self.articles = articles
+        self.jobs = jobs
+        self.workdir = workdir
+        self._clean: Optional[list] = None
+
+    def clean_docs(self) -> list:
+        if self._clean is None:
+            from extract.clean import clean
+
+            self._clean = [clean(a.text) for a in self.articles]
+        return self._clean
+
+
+def _optional(module: str, attr: str) -> Optional[Callable]:
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return None
+    return getattr(mod, attr, None)
+
+
+def _timed_loop(res: StageResult, ctx: Ctx, call: Callable[[int], object], prepare=None) -> None:
+    """Warm up on article 0, then time ``call(i)`` for every article (``prepare(i)`` untimed)."""
+    t0 = time.perf_counter()
+    if prepare:
+        prepare(0)
+    call(0)
+    res.init_seconds = time.perf_counter() - t0
+    base = peak_rss_mb()
+    total = 0.0
+    perf = time.perf_counter
+    for i, a in enumerate(ctx.articles):
+        if prepare:
+            prepare(i)
+        t = perf()
+        try:
+            call(i)
+        except Exception as e:  # count, keep measuring: one stage bug must not void the bench
+            res.errors += 1
+            if not res.note:
+                res.note = f"first error: {type(e).__name__}: {str(e)[:60]}"
+        total += perf() - t
+        res.chars += len(a.text)
+        res.articles += 1
+    res.seconds = total
+    res.peak_rss_mb = peak_rss_mb()
+    res.rss_growth_mb = res.peak_rss_mb - base
+
+
+# ----------------------------------------------------------------------------- stages
+
+def _decode(ctx: Ctx, res: StageResult) -> None:
+    from extract.textio import decode_bytes
+
+    arts = ctx.articles
+    _timed_loop(res, ctx, lambda i: decode_bytes(arts[i].data, arts[i].id))
+    gb = sum(1 for a in arts if a.encoding != "utf-8")
+    res.note = res.note or f"{gb} of {len(arts)} articles stored as GB18030"
+
+
+def _clean(ctx: Ctx, res: StageResult) -> None:
+    from extract.clean import clean
+
+    arts = ctx.articles
+    docs: list = [None] * len(arts)
+
+    def call(i: int) -> None:
+        docs[i] = clean(arts[i].text)
+
+    _timed_loop(res, ctx, call)
+    ctx._clean = docs
+    trad = sum(1 for d in docs if d is not None and getattr(d, "script", None) != "simplified")
+    res.note = res.note or f"{trad} of {len(arts)} articles not pure Simplified"
+
+
+def _script_fn() -> tuple[Callable[[str], object], str]:
+    """What the cleaner does for script: detect, and convert only non-Simplified text.
+
+    Uses the cleaner's ``extract._script`` (detect_script + convert) when present, else
+    OpenCC's own ``t2s`` converter on every article.
+    """
+    detect = _optional("extract._script", "detect_script")
+    convert = _optional("extract._script", "convert")
+    if callable(detect) and callable(convert):
+        def fn(text: str) -> object:
+            return convert(text) if detect(text) != "simplified" else text
+
+        return fn, "extract._script: detect_script, convert when not Simplified"
+    import opencc
+
+    return opencc.OpenCC("t2s").convert, "opencc t2s on every article (the cleaner exposes no converter)"
+
+
+def _script(ctx: Ctx, res: StageResult) -> None:
+    fn, what = _script_fn()
+    arts = ctx.articles
+    _timed_loop(res, ctx, lambda i: fn(arts[i].text))
+    detect = _optional("extract._script", "detect_script")
+    if callable(detect):
+        conv = sum(1 for a in arts if detect(a.text) != "simplified")
+        what += f" ({conv} of {len(arts)} converted)"
+    res.note = res.note or what
+
+
+_SEGMENTERS = (("extract.entities", "segment"), ("extract.segment", "segment"), ("extract.entities", "tokenize"),
+               ("extract.tokens", "tokenize"), ("extract.nlp", "segment"))
+
+
+def _segmentation(ctx: Ctx, res: StageResult) -> None:
+    fn, what = None, ""
+    for mod, attr in _SEGMENTERS:
+        fn = _optional(mod, attr)
+        if callable(fn):
+            what = f"{mod}.{attr}"
+            break
+    if not callable(fn):
+        get_nlp = _optional("extract.nlp", "get_nlp")  # the entity stage's spaCy pipeline: time its tokenizer
+        if callable(get_nlp):
+            fn, what = get_nlp().make_doc, "extract.nlp.get_nlp().make_doc (the entity stage's spaCy tokenizer)"
+    if not callable(fn):
+        res.skipped = True
+        res.note = "no segmenter exposed by the entity stage (looked for extract.entities.segment and others)"
+        return
+    docs = ctx.clean_docs()
+    _timed_loop(res, ctx, lambda i: fn(docs[i].text))
+    res.note = res.note or what
+
+
+def _dates(ctx: Ctx, res: StageResult) -> None:
+    from extract.dates import find_dates
+
+    docs, arts = ctx.clean_docs(), ctx.articles
+    _timed_loop(res, ctx, lambda i: find_dates(docs[i].text, arts[i].published))
+
+
+def _figures(ctx: Ctx, res: StageResult) -> None:
+    from extract.figures import find_figures
+
+    docs = ctx.clean_docs()
+    _timed_loop(res, ctx, lambda i: find_figures(docs[i].text))
+
+
+def _entities(ctx: Ctx, res: StageResult) -> None:
+    from extract.entities import find_mentions
+
+    docs = ctx.clean_docs()
+    _timed_loop(res, ctx, lambda i: find_mentions(docs[i].text))
+
+
+def _claims(ctx: Ctx, res: StageResult) -> None:
+    from extract.claims import find_claims
+    from extract.entities import find_mentions
+    from extract.figures import find_figures
+
+    docs = ctx.clean_docs()
+    inputs: dict = {}
+
+    def prepare(i: int) -> None:
+        inputs.clear()
+        inputs["m"] = find_mentions(docs[i].text)
+        inputs["f"] = find_figures(docs[i].text)
+
+    def call(i: int) -> None:
+        find_claims(docs[i].text, inputs["m"], inputs["f"], author=(docs[i].byline or {}).get("author"))
+
+    _timed_loop(res, ctx, call, prepare)
+
+
+def _e2e(ctx: Ctx, res: StageResult) -> None:
+    from extract import extract_article
+
+    arts = ctx.articles
+    _timed_loop(res, ctx, lambda i: extract_article(arts[i].text, source=arts[i].source, published=arts[i].published))
+
+
+def _e2e_jobs(ctx: Ctx, res: StageResult) -> None:
+    from extract.batch import BatchItem, extract_many
+
+    if ctx.jobs < 2:
+        res.skipped = True
+        res.note = "one core: nothing to parallelize (use --jobs N)"
+        return
+    arts = ctx.articles
+    items = (BatchItem(name=a.id, text=a.text, source=a.source, published=a.published, doc_key=a.id) for a in arts)
+    base = peak_rss_mb()
+    t0 = time.perf_counter()
+    for item, rec, err in extract_many(items, jobs=ctx.jobs):
+        res.articles += 1
+        res.chars += len(item.text or "")
+        res.errors += err is not None
+    res.seconds = time.perf_counter() - t0  # wall time, worker start-up included
+    res.peak_rss_mb = peak_rss_mb()
+    res.rss_growth_mb = res.peak_rss_mb - base
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    res.note = f"extract_many, {ctx.jobs} worker processes, wall time; largest worker peak RSS {child:.0f} MiB"
+
+
+def _batch_read(ctx: Ctx, res: StageResult) -> None:
+    from extract.batch import iter_inputs
+
+    from .corpus import write_jsonl
+
+    path = ctx.workdir / "corpus.jsonl"
+    if not path.exists():
+        write_jsonl(path, iter(ctx.articles))
+    base = peak_rss_mb()
+    t0 = time.perf_counter()
+    for item in iter_inputs([str(path)]):
+        res.articles += 1
+        res.chars += len(item.text or "")
+        res.errors += item.error is not None
+    res.seconds = time.perf_counter() - t0
+    res.peak_rss_mb = peak_rss_mb()
+    res.rss_growth_mb = res.peak_rss_mb - base
+    res.note = f"iter_inputs streaming a {path.stat().st_size / 1e6:.1f} MB JSON Lines archive"
+
+
+def _open_graph(ctx: Ctx, res: StageResult, name: str):
+    KnowledgeGraph = _optional("graph", "KnowledgeGraph")
+    if KnowledgeGraph is None:
+        res.skipped = True
+        res.note = "graph.KnowledgeGraph does not exist yet"
+        return None
+    db = ctx.workdir / name
+    opener = getattr(KnowledgeGraph, "open", None)
+    return opener(str(db)) if callable(opener) else KnowledgeGraph(str(db))
+
+
+def _quarter_note(times: list[float], chars: list[int]) -> str:
+    """Throughput of the first and last quarter of the run: a growing database must not slow ingest down."""
+    q = max(1, len(times) // 4)
+    first = sum(chars[:q]) / max(sum(times[:q]), 1e-9)
+    last = sum(chars[-q:]) / max(sum(times[-q:]), 1e-9)
+    return f"first/last quarter {first:,.0f}/{last:,.0f} chars/s"
+
+
+def _graph(ctx: Ctx, res: StageResult) -> None:
+    kg = _open_graph(ctx, res, "bench.db")
+    if kg is None:
+        return
+    arts = ctx.articles
+    times: list[float] = []
+    perf = time.perf_counter
+
+    def call(i: int) -> None:
+        t = perf()
+        kg.ingest(arts[i].text, source=arts[i].source, published=arts[i].published)
+        times.append(perf() - t)
+
+    try:
+        _timed_loop(res, ctx, call)
+    finally:
+        kg.close()
+    times = times[1:]  # drop the warm-up call
+    res.note = res.note or ("KnowledgeGraph.ingest(text) into a temporary database (extraction included); "
+                            + _quarter_note(times, [len(a.text) for a in arts]))
+
+
+def _graph_write(ctx: Ctx, res: StageResult) -> None:
+    from extract import extract_article
+
+    kg = _open_graph(ctx, res, "bench-write.db")
+    if kg is None:
+        return
+    if not hasattr(kg, "ingest_record"):
+        res.skipped = True
+        res.note = "KnowledgeGraph has no ingest_record"
+        kg.close()
+        return
+    arts = ctx.articles
+    recs: dict = {}
+    times: list[float] = []
+    perf = time.perf_counter
+
+    def prepare(i: int) -> None:
+        recs.clear()
+        recs[i] = extract_article(arts[i].text, source=arts[i].source, published=arts[i].published)
+
+    def call(i: int) -> None:
+        t = perf()
+        kg.ingest_record(recs[i])
+        times.append(perf() - t)
+
+    try:
+        _timed_loop(res, ctx, call, prepare)
+    finally:
+        kg.close()
+    res.note = res.note or ("KnowledgeGraph.ingest_record of already extracted records (the single writer's cost); "
+                            + _quarter_note(times[1:], [len(a.text) for a in arts]))
+
+
+def _jieba(ctx: Ctx, res: StageResult) -> None:
+    import jieba
+
+    t0 = time.perf_counter()
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    lcut = jieba.lcut
+    arts = ctx.articles
+    _timed_loop(res, ctx, lambda i: lcut(arts[i].text))
+    res.init_seconds += time.perf_counter() - t0
+    res.note = "baseline: jieba.lcut (default HMM) on the raw article text"
+
+
+@dataclass
+class Stage:
+    name: str
+    what: str
+    run: Callable[[Ctx, StageResult], None]
+
+
+#: stage name -> Stage, in run order (the jieba baseline last, so stage RSS excludes its dictionary)
+STAGES: dict[str, Stage] = {s.name: s for s in (
+    Stage("read", "extract.batch.iter_inputs (JSONL)", _batch_read),
+    Stage("decode", "extract.textio.decode_bytes", _decode),
+    Stage("clean", "extract.clean.clean", _clean),
+    Stage("script", "script conversion (t2s)", _script),
+    Stage("segment", "segmentation (entity stage)", _segmentation),
+    Stage("dates", "extract.dates.find_dates", _dates),
+    Stage("figures", "extract.figures.find_figures", _figures),
+    Stage("entities", "extract.entities.find_mentions", _entities),
+    Stage("claims", "extract.claims.find_claims", _claims),
+    Stage("e2e", "extract.extract_article (end to end)", _e2e),
+    Stage("e2e_jobs", "extract.batch.extract_many --jobs N", _e2e_jobs),
+    Stage("graph", "graph.KnowledgeGraph.ingest", _graph),
+    Stage("graph_write", "graph.KnowledgeGraph.ingest_record", _graph_write),
+    Stage("jieba", "jieba.lcut baseline", _jieba),
+)}
+
+
+def run_stage(name: str, ctx: Ctx) -> StageResult:
+    """Run one stage over the corpus; an exception inside the stage is reported in the note."""
+    st = STAGES[name]
+    res = StageResult(stage=name, what=st.what)
+    try:
+        st.run(ctx, res)
+    except Exception as e:  # a missing or broken stage is a row with a note, not a crashed bench
+        res.skipped = True
+        res.note = f"failed: {type(e).__name__}: {str(e)[:80]}"
+    if not res.peak_rss_mb:
+        res.peak_rss_mb = peak_rss_mb()
+    return res
+
+
+def new_workdir() -> tempfile.TemporaryDirectory:
+    """A temporary directory for the bench's JSONL archive and database."""
+    return tempfile.TemporaryDirectory(prefix="narrex-bench-")
