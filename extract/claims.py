@@ -60,8 +60,8 @@ def _lex() -> dict:
     words = sorted(cues, key=len, reverse=True)
     # characters that turn a one-character cue into another word (使用, 即使, 命令, 令人 …)
     cue_re = re.compile(
-        "|".join(re.escape(w) for w in words if w not in ("使", "令"))
-        + r"|(?<![即假纵大行天出])使(?![用命馆者节徒])|(?<![命指法禁口号])令(?![人])"
+        "|".join(re.escape(w) for w in words if w not in ("使", "令", "让"))
+        + r"|(?<![即假纵大行天出])使(?![用命馆者节徒])|(?<![命指法禁口号])令(?![人])|(?<![转出退谦忍礼])让(?![步位利渡我你他她人们])"
     )
     passive = []
     for marker, verbs in read_tsv("claims", "passive.tsv"):
@@ -86,6 +86,7 @@ def _lex() -> dict:
         "neg_sent_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "sentence")),
         "nonobject_re": re.compile("|".join(map(re.escape, read_lines("claims", "nonobject.txt")))),
         "implicit_effect_re": re.compile("^(?:[^的]{0,8})?(?:" + "|".join(re.escape(c) for c, v in cues.items() if v.family == "noun") + "|催化因素|诱因|原因)$"),
+        "quantity_re": re.compile(r"^(?:超过|约|近|逾|大约|高达|不到|[0-9０-９+\-−.])"),
         "skip_re": re.compile("|".join(map(re.escape, read_lines("claims", "skip_contexts.txt")))),
         "cond_re": re.compile(r"^(?:[\s“”\"'「」]|而|但|那么|所以)*(?:" + "|".join(map(re.escape, read_lines("claims", "conditionals.txt"))) + ")"),
         "attr_verb_re": re.compile(
@@ -172,6 +173,7 @@ class _Raw:
     effect: tuple[int, int]
     cue: tuple[int, int]
     neg: bool = False
+    cond: bool = False  # stated inside a conditional (如果/若/一旦 …): kept as a hedged claim
 
 
 def _cause_before(seg: _Segments, cs: int, p: int, anaphora: bool = True) -> tuple[int, int] | None:
@@ -187,7 +189,7 @@ def _cause_before(seg: _Segments, cs: int, p: int, anaphora: bool = True) -> tup
         if s0 > 1 and (not _ok(a, b) or _is_pronoun(text, a, b)):
             ps, pe = seg.clause(s0 - 2)
             pa, pb = _trim(text, ps, pe)
-            if _ok(pa, pb) and not seg.text[s0 - 1] == "\n":
+            if _ok(pa, pb):
                 return pa, pb
         return None
     pa, pb = _trim(text, *prev)
@@ -234,8 +236,10 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
         cs, ce = seg.clause(p)
         if cue.nonoun and p > 0 and text[p - 1] == "的":
             continue
-        if _conditional(seg, cs, lex):
-            continue
+        if cue.family == "fwd" and p > 0 and text[p - 1] in "为所":
+            continue  # 以看跌期权为主导, 所驱动 (read by the passive frames)
+        cond = _conditional(seg, cs, lex)
+        n_before = len(out)
         fam = cue.family
         if fam == "fwd":
             if q < len(text) and text[q] in "下":  # 在…推动下: the passive frame handles it
@@ -243,7 +247,13 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
             # the effect is the verb's object, in the same clause; none means the cue is a noun (波动性冲击)
             e = _trim(text, q, ce)
             if not _ok(*e):
-                continue
+                if cue.nonoun:
+                    continue
+                e = _effect_after(seg, q, ce)  # "这意味着，A": the object is the next clause
+                if e is None:
+                    continue
+            if lex["quantity_re"].match(text[e[0]:e[1]]):
+                continue  # "增加了 2.3 亿美元": a quantity, not an effect
             c = _cause_before(seg, cs, p)
             if c is None:
                 continue
@@ -273,6 +283,13 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
             if e and lex["implicit_effect_re"].search(text[e[0]:e[1]]):
                 continue  # "催化剂来自 A": the effect is left implicit
             c = _effect_after(seg, q, ce)
+            k = text.find("的", q, c[1]) if c else -1
+            if c and k > q + 1 and e and re.search(r"(?:面临|受到|承受|遭遇|出现|带来|是|有)$", text[cs:p]):
+                # "面临来自 A 的压力": cause A, effect the noun after 的
+                c, e = _trim(text, q, k), _trim(text, k + 1, c[1])
+                if _ok(*c) and _ok(*e):
+                    out.append(_Raw(c, e, (p, q), cue.neg))
+                continue
             if c and c[1] < len(text) and text[c[1]:c[1] + 1] in ("：", ":"):
                 nxt = seg.next_clause(ce)
                 if nxt and _ok(*_trim(text, *nxt)):
@@ -301,6 +318,12 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
                 e = _trim(text, *prev)  # B，因为 A
             else:
                 if nxt is None:
+                    s0, _ = seg.sentence(cs)
+                    if cs != s0 or s0 < 2:
+                        continue
+                    e = _trim(text, *seg.clause(s0 - 2))  # "A。因为 B。": B explains the sentence before
+                    if _ok(*e):
+                        out.append(_Raw(c, e, (p, q), cue.neg))
                     continue
                 e = _trim(text, *nxt)  # 由于 A，B
                 if lex["skip_re"].search(text[nxt[0]:nxt[1]]):
@@ -315,6 +338,8 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
             r = _relation_claim(seg, cs, p, q, cue.neg)
             if r:
                 out.append(r)
+        for r in out[n_before:]:
+            r.cond = cond
     return out
 
 
@@ -371,8 +396,9 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
         for m in rx.finditer(text):
             p = m.start()
             cs, ce = seg.clause(p)
-            if _conditional(seg, cs, lex):
-                continue
+            cond = _conditional(seg, cs, lex)
+            if marker.startswith("受") and text[max(cs, p - 1):p] == "易":
+                continue  # 易受 A 影响: a susceptibility, not a stated cause
             c = _trim(text, *m.span("c"))
             if not _ok(*c):
                 continue
@@ -380,6 +406,10 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             # effect: a noun phrase after 的 (由 A 引发的 B), the clause head (B 受 A 拖累), else the rest of the clause
             after = m.end()
             e = None
+            if marker in ("由", "被") and text.startswith("、", after):
+                k = text.find("的", after, ce)  # 由 A 引发、被 B 放大的 NP
+                if k > 0:
+                    after = k
             if text.startswith("的", after) and marker in ("由", "被"):
                 e = _effect_after(seg, after + 1, ce)
             if e is None:
@@ -393,15 +423,18 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
                 if prev:
                     e = _trim(text, prev[0], prev[1])
             if e:
-                out.append(_Raw(c, e, cue))
+                out.append(_Raw(c, e, cue, cond=cond))
                 blocked.append((m.start(), m.end()))
-    for m in re.finditer(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:时|之时|的时候)[，,]?", text):
+    for m in re.finditer(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:(?<![同及当临随暂届实适按准平小])时|之时|的时候)[，,]?", text):
         # 当 A 时，B: a temporal condition stated as fact (the market reacts when A happens)
         cs, ce = seg.clause(m.end() - 1 if text[m.end() - 1] in "，," else m.end())
         c = _trim(text, *m.span("c"))
         e = _effect_after(seg, m.end(), ce) if text[m.end() - 1] not in "，," else None
         if e is None:
             nxt = seg.next_clause(ce if text[m.end() - 1] not in "，," else m.end() - 1)
+            for _ in range(2):  # "当 A 时，如果 B，C": the effect is C
+                if nxt and lex["cond_re"].match(text[nxt[0]:nxt[0] + 6]):
+                    nxt = seg.next_clause(nxt[1])
             e = _trim(text, *nxt) if nxt else None
         if _ok(*c) and e and _ok(*e):
             out.append(_Raw(c, e, (m.start("c") - 1, m.start("c"))))
@@ -413,11 +446,9 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             blocked.append((m.start(), m.end()))
     for m in re.finditer(r"(?<![原基诱成病主起])因(?![为此而素果子])(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})", text):
         cs, _ = seg.clause(m.start())
-        if _conditional(seg, cs, lex):
-            continue
         c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
         if _ok(*c) and e[1] > e[0]:
-            out.append(_Raw(c, e, (m.start(), m.start() + 1)))
+            out.append(_Raw(c, e, (m.start(), m.start() + 1), cond=_conditional(seg, cs, lex)))
     return out
 
 
@@ -483,7 +514,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         lo = min(r.cause[0], r.effect[0], r.cue[0])
         hi = max(r.cause[1], r.effect[1], r.cue[1])
         head = text[s0:hi]
-        hedged = bool(lex["hedge_re"].search(head))
+        hedged = r.cond or bool(lex["hedge_re"].search(head))
         cs, _ = seg.clause(r.cue[0])
         negated = r.neg or bool(lex["neg_clause_re"].search(text[max(cs, lo):r.cue[0]])) or bool(lex["neg_sent_re"].search(text[s0:r.cue[0]]))
         c0, c1 = r.cause

@@ -6,11 +6,11 @@ whole text (as slow as ``jieba.lcut``). Narrex must run at several times jieba's
 throughput, so the registered ``narrex.gazetteer_tokenizer.v1`` does one regex
 pass: every gazetteer word (and every Chinese piece of a multi-word alias) is
 one token, so 比特币 and 芝商所 stay whole; Latin words, digit runs and
-punctuation are their own tokens; the Chinese text between gazetteer words stays
-in one chunk. The built-in ``entity_ruler`` then matches the gazetteer as phrase
-patterns (``LOWER``, so Latin aliases are case-insensitive) or token patterns
-(``ORTH``, for case-sensitive tickers such as ``MOVE``), and the registered
-``narrex_discovery`` component adds what the gazetteer does not know (see
+symbols that occur in aliases are their own tokens; all other text becomes a
+placeholder token (see :class:`GazetteerTokenizer`). The registered
+``narrex_gazetteer`` component matches the gazetteer with two PhraseMatchers
+(``LOWER``, so Latin aliases are case-insensitive; ``ORTH`` for case-sensitive
+tickers such as ``MOVE``), and the registered ``narrex_discovery`` component adds what the gazetteer does not know (see
 :mod:`extract._discovery`).
 """
 from __future__ import annotations
@@ -20,34 +20,40 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import registry
 
 from ._gazetteer import gazetteer
 
-__all__ = ["get_nlp", "GazetteerTokenizer", "CJK"]
+__all__ = ["get_nlp", "GazetteerTokenizer", "CJK", "GAP"]
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_GAP = re.compile(rf"[A-Za-z]+|[0-9]+| +|\s|[{CJK}]+|.", re.S)
+GAP = "\u2026"  # the placeholder token standing for text between gazetteer pieces
+_PIECE = re.compile(rf"[A-Za-z]+|[0-9]+|[{CJK}]+|[^\s]", re.S)
 _CJK_RUN = re.compile(rf"[{CJK}]+")
+_SYMBOLS = "&/\\-.·+'’_@#%$"
 
 
-def _segmenter_words() -> list[str]:
-    """Chinese words the tokenizer keeps whole: pure-Chinese aliases, and the pieces of mixed aliases.
+def _alias_pieces() -> tuple[list[str], set[str]]:
+    """Tokenizer vocabulary from the gazetteer: (Chinese words, other pieces lowercased).
 
-    A Chinese run inside a mixed alias ("美国现货 ETF") is split by forward maximum
-    matching on the pure aliases (美国 | 现货) so that 美国 still stands alone elsewhere.
+    Chinese words are the pure-Chinese aliases plus the Chinese pieces of mixed
+    aliases ("美国现货 ETF" → 美国 | 现货, split by forward maximum matching on the
+    pure aliases so that 美国 still stands alone elsewhere). Other pieces are the
+    Latin words, digit runs and symbols that occur in aliases (etf, s, &, p, 500).
     """
     gz = gazetteer()
     pure: set[str] = set()
     mixed_runs: set[str] = set()
+    other: set[str] = set()
     for e in gz.entries.values():
         for form, _cs in gz.surface_forms(e):
             runs = _CJK_RUN.findall(form)
             if len(runs) == 1 and runs[0] == form:
                 pure.add(form)
-            else:
-                mixed_runs.update(runs)
+                continue
+            mixed_runs.update(runs)
+            other.update(p.lower() for p in _PIECE.findall(form) if not _CJK_RUN.fullmatch(p))
     words = set(pure)
     maxlen = max((len(w) for w in pure), default=1)
     for run in mixed_runs:
@@ -65,42 +71,87 @@ def _segmenter_words() -> list[str]:
                 i += 1
         if piece:
             words.add(piece)
-    return sorted(words, key=lambda w: (-len(w), w))
+    return sorted(words, key=lambda w: (-len(w), w)), other
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regex matching the longest of ``words`` at a position, nested as a character trie.
+
+    A flat alternation of ~1000 words makes ``re`` try every alternative at every
+    character; the trie form tests one branch per character (about 5x faster).
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch != ""]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:  # a word may end here: the longer continuation is optional (greedy, so longest wins)
+            return ("(?:" + body + ")?") if len(alts) == 1 else body + "?"
+        return body
+
+    return build(trie)
 
 
 class GazetteerTokenizer:
-    """Regex tokenizer: gazetteer words whole, Latin/digit runs, punctuation, Chinese chunks between."""
+    """Skeleton tokenizer: only gazetteer pieces become tokens; the text between them is one placeholder token.
 
-    def __init__(self, vocab, words: list[str]):
+    Why a skeleton: building a spaCy Doc costs about a microsecond per token and a
+    vocabulary entry per new string, so a token per character (or per unknown
+    chunk) would make matching slower than jieba and grow the vocabulary without
+    bound over a large archive. Here the tokens are the gazetteer's Chinese words,
+    the Latin words, digit runs and symbols that occur in aliases (in their own
+    case, for the ORTH matcher), and ``GAP`` for everything else (a newline or any
+    other text between two pieces). A single space between two pieces is trailing
+    whitespace, so "比特币 ETF" and "比特币ETF" both match. ``doc.text`` is therefore
+    a skeleton; ``doc.user_data["narrex.text"]`` holds the input and
+    ``doc.user_data["narrex.offsets"]`` the (start, end) of every token in it.
+    """
+
+    def __init__(self, vocab, words: list[str], others: set[str]):
         self.vocab = vocab
-        self.words = words
-        self._word_re = re.compile("|".join(map(re.escape, words))) if words else None
-
-    def _pieces(self, text: str):
-        pos = 0
-        if self._word_re is not None:
-            for m in self._word_re.finditer(text):
-                if m.start() > pos:
-                    yield from _GAP.findall(text, pos, m.start())
-                yield m.group()
-                pos = m.end()
-        if pos < len(text):
-            yield from _GAP.findall(text, pos)
+        self.others = others
+        # two passes: one regex for the Chinese words, one for Latin/digits/symbols (joined, re loses its fast path)
+        self._word_re = re.compile(_trie_pattern(words)) if words else None
+        self._other_re = re.compile(rf"[A-Za-z]+|[0-9]+|[{re.escape(_SYMBOLS)}]")
 
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
-        for w in self._pieces(text):
-            if w[0] == " ":
-                # one space after a token is that token's trailing whitespace (spaCy's convention)
-                if words and not spaces[-1] and not words[-1].isspace():
+        offsets: list[tuple[int, int]] = []
+        others = self.others
+        pos = 0  # end of the last token or gap emitted
+        hits = [(m.start(), m.end(), m.group()) for m in self._other_re.finditer(text) if m.group().lower() in others]
+        if self._word_re is not None:
+            hits.extend((m.start(), m.end(), m.group()) for m in self._word_re.finditer(text))
+            hits.sort()
+        for s, e, tok in hits:  # anything between two hits is a gap
+            if s > pos:
+                gap = text[pos:s]
+                if gap == " " and words and words[-1] != GAP:
                     spaces[-1] = True
-                    w = w[1:]
-                if not w:
-                    continue
-            words.append(w)
+                else:
+                    words.append(GAP)
+                    spaces.append(False)
+                    offsets.append((pos, s))
+            words.append(tok)
             spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+            offsets.append((s, e))
+            pos = e
+        if pos < len(text):
+            words.append(GAP)
+            spaces.append(False)
+            offsets.append((pos, len(text)))
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["narrex.text"] = text
+        doc.user_data["narrex.offsets"] = offsets
+        return doc
 
     def pipe(self, texts, batch_size: int = 1000):
         for t in texts:
@@ -125,9 +176,50 @@ def create_gazetteer_tokenizer():
     """spaCy registry entry: a factory building :class:`GazetteerTokenizer` for an ``nlp`` object."""
 
     def make(nlp: Language) -> GazetteerTokenizer:
-        return GazetteerTokenizer(nlp.vocab, _segmenter_words())
+        words, others = _alias_pieces()
+        return GazetteerTokenizer(nlp.vocab, words, others)
 
     return make
+
+
+@Language.factory("narrex_gazetteer")
+class GazetteerMatcher:
+    """Rule component: the gazetteer as two PhraseMatchers (LOWER for aliases, ORTH for case-sensitive tickers).
+
+    Sets ``doc.ents`` to the longest non-overlapping matches, each with its entity
+    type as label and the canonical id as ``ent_id_``. (spaCy's ``entity_ruler``
+    does the same but filters overlaps in a quadratic loop, too slow here.)
+    """
+
+    def __init__(self, nlp: Language, name: str):
+        from spacy.matcher import PhraseMatcher
+
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+        groups: dict[tuple[bool, str], list] = {}
+        for pat in _patterns(case_sensitive=False):
+            groups.setdefault((False, pat["label"] + "\t" + pat["id"]), []).append(pat["pattern"])
+        for pat in _patterns(case_sensitive=True):
+            groups.setdefault((True, pat["label"] + "\t" + pat["id"]), []).append(pat["pattern"])
+        for (cs, key), forms in groups.items():
+            docs = [nlp.make_doc(f) for f in forms]
+            (self.orth if cs else self.lower).add(key, docs)
+        self.strings = nlp.vocab.strings
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.lower(doc) + self.orth(doc)
+        matches.sort(key=lambda m: (m[1] - m[2], m[1]))  # longest first, then leftmost
+        taken = bytearray(len(doc))
+        spans = []
+        for key, start, end in matches:
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            label, cid = self.strings[key].split("\t", 1)
+            spans.append(Span(doc, start, end, label=label, span_id=cid))
+        spans.sort(key=lambda sp: sp.start)
+        doc.ents = spans
+        return doc
 
 
 @Language.component("narrex_discovery")
@@ -139,24 +231,21 @@ def _discovery_component(doc: Doc) -> Doc:
     return doc
 
 
-def _patterns() -> list[dict]:
+def _patterns(case_sensitive: bool) -> list[dict]:
+    """Phrase patterns of the gazetteer: the case-insensitive aliases, or the case-sensitive ones (tickers)."""
     gz = gazetteer()
-    pats: list[dict] = []
-    for e in gz.entries.values():
-        for form, cs in gz.surface_forms(e):
-            if cs:
-                toks = [{"ORTH": t} for t in _GAP.findall(form) if not t.isspace()]
-                pats.append({"label": e.type, "pattern": toks, "id": e.id})
-            else:
-                pats.append({"label": e.type, "pattern": form, "id": e.id})
-    return pats
+    return [
+        {"label": e.type, "pattern": form, "id": e.id}
+        for e in gz.entries.values()
+        for form, cs in gz.surface_forms(e)
+        if cs == case_sensitive
+    ]
 
 
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
-    """The narrex ``zh`` pipeline (built once): gazetteer tokenizer → entity_ruler → narrex_discovery."""
+    """The narrex ``zh`` pipeline (built once): gazetteer tokenizer → narrex_gazetteer (PhraseMatchers) → narrex_discovery."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "narrex.gazetteer_tokenizer.v1"}}})
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "validate": False, "overwrite_ents": True})
-    ruler.add_patterns(_patterns())
+    nlp.add_pipe("narrex_gazetteer")
     nlp.add_pipe("narrex_discovery")
     return nlp
