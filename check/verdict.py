@@ -44,6 +44,9 @@ _DAILY_PUBLISHED = {"net_flow_usd", "shares_created", "aum_change_usd", "trading
 # Metrics whose values add up over a period (a stated period total can be summed from days).
 _ADDITIVE = {"net_flow_usd", "shares_created", "aum_change_usd", "trading_volume_usd", "trading_volume_shares",
              "liquidations_usd", "liquidations_long_usd", "net_flow_btc"}
+# Metrics with a direction (in/out, up/down): a figure without a direction word is compared by size.
+_SIGNED_METRICS = {"net_flow_usd", "aum_change_usd", "price_change_pct", "net_flow_btc", "shares_created",
+                   "yen_change_pct"}
 # Additive metrics of markets that trade every day (summed over calendar days, not trading days).
 _CALENDAR_DAY_METRICS = {"liquidations_usd", "liquidations_long_usd"}
 # Observation aspects that are never evidence for a figure of the same metric.
@@ -606,7 +609,21 @@ def check_figure(fig: Any, store: MarketStore, doc_id: str = "", raw_text: str =
         return None
     tolerance = {"lo": _num(iv.lo), "hi": _num(iv.hi), "approx": approx, "text": tol_text}
     stated_words = _stated_words(fd, value, rng, sign, unit, scale)
-    return _verdict_for_interval(store, base, instrument, metric_n, day, iv, tolerance, stated_words, unit, scale)
+    v = _verdict_for_interval(store, base, instrument, metric_n, day, iv, tolerance, stated_words, unit, scale)
+    if (v.verdict != "supported" and value is not None and not rng and sign is None and value > 0
+            and metric_n in _SIGNED_METRICS):
+        # No direction word and no written minus: the text gives a size, not a direction. Try the
+        # opposite direction too, and say so; a figure that states a direction is never flipped.
+        neg_iv = Interval(-iv.hi, -iv.lo)
+        tol2 = dict(tolerance, lo=_num(neg_iv.lo), hi=_num(neg_iv.hi),
+                    text=f"{fmt_interval(neg_iv, unit, scale)} (the same size as an outflow/decline)")
+        v2 = _verdict_for_interval(store, base, instrument, metric_n, day, neg_iv, tol2, stated_words, unit, scale)
+        if v2.verdict == "supported":
+            v2.detail = ("No direction word is attached to this figure, so only its size is compared: "
+                         + v2.detail)
+            v2.rule += " The text gives no direction for the figure: a size matching an outflow or decline counts."
+            return v2
+    return v
 
 
 def _stated_words(fd: dict, value: Optional[Decimal], rng: Any, sign: Optional[str], unit: Optional[str],

@@ -184,7 +184,7 @@ def check_cmd(
                 typer.echo(f"# {r.title or r.source or r.doc_id}  (doc {r.doc_id})  "
                            + "  ".join(f"{k}: {n}" for k, n in c.items()))
                 for v in r.verdicts:
-                    if v.verdict == "not_checkable":
+                    if v.verdict == "not_checkable" or report:  # with --report, the details are in the file
                         continue
                     typer.echo(f"  {v.verdict:<13} {v.figure.get('surface')}  [{v.instrument} {v.metric} {v.date}]")
                     typer.echo(f"                {v.detail}")

@@ -223,3 +223,13 @@ def test_liquidations_sum_over_calendar_days():
     v = check_figure(F(">25亿美元", 2500000000, approx="over", subject="Bitcoin", metric="liquidations_usd",
                        date="2026-01-31/2026-02-01"), s)
     assert v.verdict == "supported" and "sum of 2 days" in v.detail
+
+
+def test_no_direction_word_compares_size_and_says_so(store):
+    v = check_figure(F("3.7 亿美元", 370000000, approx="approx", sign=None), store)
+    assert v.verdict == "supported" and "only its size is compared" in v.detail
+    # an explicit direction is never flipped
+    assert check_figure(F("3.7 亿美元", 370000000, approx="approx", sign="+"), store).verdict == "contradicted"
+    # levels have no direction: not affected
+    v = check_figure(F("2,950 美元", 2950, subject="Gold", metric="price_usd", date="2026-03-02"), store)
+    assert "only its size" not in v.detail
