@@ -416,6 +416,13 @@ def _pick_per_day(obs: list[Observation]) -> dict[str, Observation]:
 def _derive(store: MarketStore, instrument: str, metric: str, day: str, iv: Interval) -> _Match:
     """Derived checks when no observation states the figure directly."""
     # A total over a period: sum one value per trading day when every day is covered.
+    if len(day) == 7 and metric in _ADDITIVE:  # a month: the same over its days
+        try:
+            first = parse_day(day + "-01")
+        except ValueError:
+            return _Match([])
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        day = f"{first.isoformat()}/{last.isoformat()}"
     if "/" in day and metric in _ADDITIVE:
         a, b = day.split("/", 1)
         try:

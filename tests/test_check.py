@@ -233,3 +233,13 @@ def test_no_direction_word_compares_size_and_says_so(store):
     # levels have no direction: not affected
     v = check_figure(F("2,950 美元", 2950, subject="Gold", metric="price_usd", date="2026-03-02"), store)
     assert "only its size" not in v.detail
+
+
+def test_month_total_from_days():
+    s = MarketStore.open()
+    days = ["2026-02-02", "2026-02-03", "2026-02-04", "2026-02-05", "2026-02-06", "2026-02-09", "2026-02-10",
+            "2026-02-11", "2026-02-12", "2026-02-13", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20",
+            "2026-02-23", "2026-02-24", "2026-02-25", "2026-02-26", "2026-02-27"]  # 2026-02-16 is a holiday
+    s.add_many([O(d, "FBTC", "net_flow_usd", -10000000) for d in days])
+    v = check_figure(F("1.9 亿美元", 190000000, sign="-", subject="FBTC", date="2026-02"), s)
+    assert v.verdict == "supported" and "sum of 19 trading days" in v.detail
