@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -152,17 +153,56 @@ def _cover_item(op, av) -> set[str] | None:
     return None
 
 
+class _Bucket:
+    """The rules that admit lines up to one length, indexed so a line tries only plausible rules.
+
+    Rules with needles are reached through the first characters of their needles; anchored rules
+    (``^...``) through one combined ``match`` at the line start; the rest are always tried.
+    """
+
+    def __init__(self, rules: tuple[_Rule, ...]):
+        self.rules = rules
+        self.by_char: dict[str, list[int]] = {}
+        anchored, always = [], []
+        for pos, r in enumerate(rules):
+            if r.needles is not None:
+                for c in {n[0] for n in r.needles}:
+                    self.by_char.setdefault(c, []).append(pos)
+            elif r.regex.pattern.startswith("^"):
+                anchored.append(pos)
+            else:
+                always.append(pos)
+        self.chars = frozenset(self.by_char)
+        self.anchored = anchored
+        self.always = always
+        self.gate = re.compile("|".join(f"(?:{rules[p].regex.pattern})" for p in anchored)) if anchored else None
+
+    def candidates(self, k: str) -> list[_Rule]:
+        """Rules (in file order) worth running on the lowercased line ``k``."""
+        hits = self.chars.intersection(k)  # in C: the few needle initials present in the line
+        gate = self.gate is not None and self.gate.match(k) is not None
+        if not hits and not gate and not self.always:
+            return []
+        pos = set(self.always)
+        for c in hits:
+            pos.update(self.by_char[c])
+        if gate:
+            pos.update(self.anchored)
+        rules = self.rules
+        return [rules[p] for p in sorted(pos)]
+
+
 @lru_cache(maxsize=1)
-def _len_buckets() -> tuple[list[int], list[tuple[_Rule, ...]]]:
+def _len_buckets() -> tuple[list[int], list[_Bucket]]:
     rules = _rules()
     limits = sorted({r.max_len for r in rules if r.max_len})
-    buckets = [tuple(r for r in rules if not r.max_len or r.max_len >= lim) for lim in limits]
-    buckets.append(tuple(r for r in rules if not r.max_len))
+    buckets = [_Bucket(tuple(r for r in rules if not r.max_len or r.max_len >= lim)) for lim in limits]
+    buckets.append(_Bucket(tuple(r for r in rules if not r.max_len)))
     return limits, buckets
 
 
-def _rules_for_len(n: int) -> tuple[_Rule, ...]:
-    """The rules (in file order) that apply to a line of ``n`` characters."""
+def _bucket_for_len(n: int) -> _Bucket:
+    """The rules that apply to a line of ``n`` characters."""
     limits, buckets = _len_buckets()
     return buckets[bisect_left(limits, n)]
 
@@ -267,12 +307,18 @@ def iso_date(s: str) -> str | None:
 
 
 # --- analysis ------------------------------------------------------------------------------
-def analyze(lines: list[str]) -> Analysis:
-    """Decide, for each raw line, whether it is body; returns the drops with kinds and reasons."""
+def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analysis:
+    """Decide, for each raw line, whether it is body; returns the drops with kinds and reasons.
+
+    ``line_rules`` limits the single-line rules (phrase patterns and line shapes) to those line
+    indexes; context rules always see every line. A re-analysis of already kept lines passes the
+    few lines whose text changed, since the others gave the same single-line verdicts before.
+    """
     res = Analysis()
     drops = res.drops
     keys = [fold(l).strip(_WS) for l in lines]
     nb = [i for i, k in enumerate(keys) if k]
+    nb_single = nb if line_rules is None else [i for i in nb if i in line_rules]
 
     def drop(i: int, kind: str, reason: str, spans=None) -> None:
         if i not in drops:
@@ -284,10 +330,10 @@ def analyze(lines: list[str]) -> Analysis:
     by_pattern: set[int] = set()
 
     # 1. phrase patterns (only those whose max_len admits the line)
-    for i in nb:
+    for i in nb_single:
         k = _lower(keys[i])
-        for r in _rules_for_len(len(k)):
-            if r.needles is not None and not any(x in k for x in r.needles):
+        for r in _bucket_for_len(len(k)).candidates(k):
+            if r.needles is not None and not any(map(k.__contains__, r.needles)):
                 continue
             if not r.regex.search(k):
                 continue
@@ -314,7 +360,7 @@ def analyze(lines: list[str]) -> Analysis:
 
     # 2. structural shapes of single lines
     ui = _ui_words()
-    for i in nb:
+    for i in nb_single:
         if i in drops:
             continue
         k = keys[i]

@@ -162,9 +162,29 @@ def _delete_tables() -> tuple[dict[int, None], dict[int, None]]:
     return dict.fromkeys(map(ord, trad)), dict.fromkeys(map(ord, simp))
 
 
+@lru_cache(maxsize=1)
+def _trad_in_gb2312() -> tuple[str, ...]:
+    out = []
+    for c in sorted(_script_sets()[0]):
+        try:
+            c.encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        out.append(c)  # 後, 於, 乾 ...: Traditional-only for OpenCC, yet inside GB2312
+    return tuple(out)
+
+
 def has_traditional(text: str) -> bool:
-    """True when ``text`` holds at least one Traditional-only character."""
-    return not _script_sets()[0].isdisjoint(text)
+    """True when ``text`` holds at least one Traditional-only character.
+
+    Fast path: text that encodes in GB2312 (a Simplified-only charset, C codec) can hold only the
+    ~15 Traditional characters GB2312 also has; everything else needs the set lookup.
+    """
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return not _script_sets()[0].isdisjoint(text)
+    return any(c in text for c in _trad_in_gb2312())
 
 
 def script_counts(text: str) -> tuple[int, int]:

@@ -199,17 +199,18 @@ def _analyze_to_fixed_point(lines: list[str]):
     for _ in range(3):
         if not an.drops:
             break
-        idx, sub = [], []
+        idx, sub, changed = [], [], set()
         for i, line in enumerate(lines):
             d = an.drops.get(i)
             if d is not None and d.spans is None:
                 continue
             if d is not None:
                 line = "".join(line[a:b] for a, b in _complement(len(line), d.spans))
+                changed.add(len(sub))
             if line.strip(_WS):
                 idx.append(i)
                 sub.append(line.strip(_WS))
-        more = analyze(sub)
+        more = analyze(sub, line_rules=changed)
         new = {idx[j]: d for j, d in more.drops.items() if d.spans is None}
         if not new:
             break
