@@ -21,6 +21,7 @@ so any fact can be quoted back from the original text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable, Optional
@@ -93,8 +94,17 @@ class Prepared:
     figures: list[dict] = field(default_factory=list)
 
 
-def _inside(a: int, b: int, span: Optional[dict]) -> bool:
-    return bool(span) and span["start"] <= a and b <= span["end"]
+def _within(items: list, starts: list[int], span: Optional[dict]) -> list:
+    """The items (sorted by start, ``starts`` their starts) lying inside ``span``."""
+    if not span:
+        return []
+    out = []
+    for i in range(bisect_left(starts, span["start"]), bisect_right(starts, span["end"])):
+        it = items[i]
+        end = it["end"] if isinstance(it, dict) else it[1].get("end", 0)
+        if end <= span["end"]:
+            out.append(it)
+    return out
 
 
 def _resolve_attribution(name: Optional[str]) -> Optional[tuple[str, str, Optional[str]]]:
@@ -146,6 +156,10 @@ def prepare(record: dict) -> Prepared:
 
     claims = []
     author = (record.get("byline") or {}).get("author")
+    m_sorted = sorted(mentions, key=lambda m: m["start"])
+    m_starts = [m["start"] for m in m_sorted]
+    f_sorted = sorted(((j, f) for j, f in enumerate(figures)), key=lambda jf: jf[1].get("start", 0))
+    f_starts = [f.get("start", 0) for _, f in f_sorted]
     for i, c in enumerate(record.get("claims") or []):
         links: dict[str, dict[str, list]] = {}
         for role in ("cause", "effect"):
@@ -153,11 +167,11 @@ def prepare(record: dict) -> Prepared:
             ents = list(dict.fromkeys(c.get(f"{role}_entities") or []))
             figs = list(dict.fromkeys(c.get(f"{role}_figures") or []))
             # what the claim's own stage did not link, the spans tell: mentions and figures inside them
-            for m in mentions:
-                if _inside(m["start"], m["end"], span) and m["entity"] not in ents:
+            for m in _within(m_sorted, m_starts, span):
+                if m["entity"] not in ents:
                     ents.append(m["entity"])
-            for j, f in enumerate(figures):
-                if _inside(f.get("start", 0), f.get("end", 0), span) and j not in figs:
+            for j, _f in _within(f_sorted, f_starts, span):
+                if j not in figs:
                     figs.append(j)
             figs = [j for j in figs if isinstance(j, int) and 0 <= j < len(figures)]
             for eid in ents:
