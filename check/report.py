@@ -77,7 +77,7 @@ table{border-collapse:collapse;width:100%;font-size:.8em;margin:.4em 0}td,th{bor
 text-align:left;vertical-align:top}.low{color:#a15c00;font-weight:600}.yes{color:#1a7f37;font-weight:700}
 .no{color:#c62828;font-weight:700}.summary span{margin-right:10px;white-space:nowrap}svg{width:100%;height:auto;max-width:520px;display:block}
 details summary{cursor:pointer;color:#333}.legend{font-size:.88em;background:#fff;border-radius:10px;padding:8px 14px}
-.legend li{margin:.2em 0}.nc{font-size:.9em}
+.legend li{margin:.2em 0}.nc{font-size:.9em}.nw{white-space:nowrap}
 """
 
 
@@ -96,10 +96,10 @@ def _evidence_table(v: Verdict) -> str:
         what = " ".join(x for x in (o.aspect, ev.role) if x)
         src = _link(o.source_url, o.label) if o.source_url else _e(o.label)
         flag = ' <span class="low">low-quality source</span>' if o.quality == "low" else ""
-        mark = '<span class="yes">✓ meets</span>' if ev.matches else '<span class="no">✗ outside</span>'
+        mark = '<span class="yes">✓ fits</span>' if ev.matches else '<span class="no">✗ off</span>'
         rows.append(f"<tr><td>{_e(o.date)}</td><td>{_e(q + val)}{(' <small>(' + _e(what) + ')</small>') if what else ''}</td>"
-                    f"<td>{src}{flag}</td><td>{mark}</td></tr>")
-    return ("<table><thead><tr><th>date</th><th>observed</th><th>source</th><th>vs claim</th></tr></thead><tbody>"
+                    f"<td>{src}{flag}</td><td class=\"nw\">{mark}</td></tr>")
+    return ("<table><thead><tr><th>date</th><th>observed</th><th>source</th><th>claim</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
 
 
