@@ -129,8 +129,9 @@ class KnowledgeGraph:
             return read_text(x), str(x)
         if not isinstance(x, str):
             raise InputError(f"expected a path or text, got {type(x).__name__}")
-        looks_like_path = "\n" not in x and len(x) < 1024 and (os.path.sep in x or _PATHLIKE_EXT.search(x.strip()))
-        if looks_like_path or ("\n" not in x and len(x) < 1024 and os.path.exists(x)):
+        # a short single line is a path when such a file exists or when it ends like a file name;
+        # anything else is article text (a one-line article may well contain "/" as in "2/5")
+        if "\n" not in x and len(x) < 1024 and (os.path.exists(x) or _PATHLIKE_EXT.search(x.strip())):
             return read_text(x), x
         if not x.strip():
             raise InputError("empty text")

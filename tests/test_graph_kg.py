@@ -219,3 +219,19 @@ def test_odd_text_does_not_crash_ingest():
     doc_id = kg.ingest(odd)
     assert kg.article_record(doc_id)["raw_text"] == odd
     assert kg.ingest(odd) == doc_id
+
+
+def test_ingest_tells_paths_from_text(tmp_path):
+    kg = KnowledgeGraph()
+    one_line = "2/5 比特币闪崩 13.2%,IBIT 赎回 3.7 亿美元"
+    doc_id = kg.ingest(one_line)
+    assert kg.article_record(doc_id)["raw_text"] == one_line
+    f = tmp_path / "note.txt"
+    f.write_text(one_line + "\n", encoding="utf-8")
+    assert kg.ingest(str(f)) == doc_id and kg.ingest(f) == doc_id  # same content: same article
+    from extract.errors import InputError
+
+    with pytest.raises(InputError, match="no such file"):
+        kg.ingest(str(tmp_path / "missing.txt"))
+    with pytest.raises(InputError):
+        kg.ingest("   ")
