@@ -204,7 +204,7 @@ def fmt_value(v: Optional[Decimal], unit: Optional[str], scale: Decimal = Decima
     elif unit in ("USD", "shares", "JPY", "contracts") and a >= 10 ** 6:
         num = _trim((a / Decimal(10) ** 6).quantize(Decimal("0.01"))) + " M"
     else:
-        num = f"{a.normalize():,f}".rstrip("0").rstrip(".") if "." in f"{a.normalize():f}" else f"{a.normalize():,f}"
+        num = f"{a.normalize():,f}"  # normalize() already drops trailing zeros
     if unit == "pct":
         return f"{sign}{num}%"
     return f"{sign}{num} {unit}".strip()
@@ -352,13 +352,12 @@ def _evidence_for(store: MarketStore, instrument: str, metric: str, day: str) ->
     return [o for o in store.find(instrument=instrument, metric=metric, date=day) if o.aspect not in _NOT_EVIDENCE]
 
 
-def _obs_text(o: Observation, scale: Decimal = Decimal(1)) -> str:
-    iv = observed_interval(o)
+def _obs_text(o: Observation) -> str:
+    """An observation in words: value, aspect, date and source (with a low-quality flag)."""
     val = fmt_value(o.value, o.unit) if o.value_high is None else f"{fmt_value(o.value, o.unit)} … {fmt_value(o.value_high, o.unit)}"
     q = {"approx": "about ", "over": "over ", "under": "under "}.get(o.qualifier, "")
-    asp = f" ({o.aspect})" if o.aspect and o.aspect not in ("sum",) else ""
+    asp = f" ({o.aspect})" if o.aspect and o.aspect != "sum" else ""
     low = ", low-quality source" if o.quality == "low" else ""
-    del iv, scale
     return f"{q}{val}{asp} on {o.date} ({o.label}{low})"
 
 

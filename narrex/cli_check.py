@@ -174,6 +174,8 @@ def check_cmd(
     store = open_market(path, must_exist=True)
     try:
         results = check_db(path, doc=doc, store=store)
+        if not results:
+            typer.echo(f"narrex: {path}: no articles to check (run `narrex ingest PATH --db {path}` first)", err=True)
         if as_json:
             for r in results:
                 for v in r.verdicts:
