@@ -126,7 +126,27 @@ def _tenor_mentions(text: str) -> list[Mention4]:
     return out
 
 
-def _overlaps(s: int, e: int, spans: Iterable[tuple[int, int]]) -> bool:
+class _Taken:
+    """Character occupancy of a text: which offsets already belong to a mention (O(span) checks, not O(mentions))."""
+
+    def __init__(self, n: int, spans: Iterable[tuple[int, int]] = ()):
+        self.occ = bytearray(n + 1)
+        for a, b in spans:
+            self.add(a, b)
+
+    def add(self, a: int, b: int) -> None:
+        self.occ[a:b] = b"\x01" * max(0, b - a)
+
+    def append(self, span: tuple[int, int]) -> None:
+        self.add(*span)
+
+    def hits(self, a: int, b: int) -> bool:
+        return any(self.occ[a:b])
+
+
+def _overlaps(s: int, e: int, spans) -> bool:
+    if isinstance(spans, _Taken):
+        return spans.hits(s, e)
     return any(s < b and a < e for a, b in spans)
 
 
@@ -188,13 +208,15 @@ def _name_before(window: str, lex: dict) -> str | None:
     (对冲, 养老, 多策略 …) or a common word of a non-noun class; single characters
     are kept because jieba splits unknown names (高瓴) into them.
     """
-    import jieba.posseg as pseg  # only on the few short windows that end in an org suffix
+    import jieba  # only on the few short windows that end in an org suffix
+    import jieba.posseg as pseg
 
+    tags = pseg.dt.word_tag_tab  # jieba's dictionary POS tags; unknown words have none
     # no HMM: unknown names come out as single characters, which the walk below keeps (HMM costs ~50x more)
-    toks = list(pseg.cut(window, HMM=False))
+    toks = jieba.lcut(window, HMM=False)
     name = ""
-    for tok in reversed(toks):
-        w, flag = tok.word, tok.flag
+    for w in reversed(toks):
+        flag = tags.get(w, "x")
         if not re.fullmatch(rf"[{CJK}]+", w) or w in lex["generic"]:
             break
         if any(g in w + name for g in lex["generic"] if len(g) > 1):
@@ -222,6 +244,8 @@ def _org_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
         window = _CLAUSE_END.split(window)[-1]
         if not window.strip() or window[-1] in "的了在和与及或是为对被把将从向等之其该某各这那":
             continue  # 总部位于香港的基金: a function word before the suffix, no name
+        if window[-2:] in lex["generic"] or window[-3:] in lex["generic"]:
+            continue  # 对冲基金, 多策略基金: generic
         latin = re.search(r"([A-Z][A-Za-z0-9&.-]*(?: [A-Z][A-Za-z0-9&.-]*){0,2}) ?$", window)
         if latin:
             if latin.group(1).lower() in lex["stop"]:
@@ -242,7 +266,7 @@ def _org_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
 def find_extra(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
     """Entities the gazetteer does not know, outside the ``taken`` spans: handles, Latin names, titled people, orgs."""
     out: list[Mention4] = []
-    spans = list(taken)
+    spans = _Taken(len(text), taken)
     for m in _HANDLE.finditer(text):
         if not _overlaps(m.start(), m.end(), spans):
             out.append((m.start(), m.end(), m.group(), "PERSON"))
@@ -300,14 +324,16 @@ def mentions_for_doc(doc) -> list[Mention4]:
     """All mentions of a processed spaCy Doc: gazetteer hits (post-processed), tenor bonds, discovered entities."""
     text = doc.user_data.get("narrex.text", doc.text)
     offs = doc.user_data.get("narrex.offsets")
-    if offs is None:
+    matches = doc.user_data.get("narrex.gazetteer")
+    if offs is None or matches is None:
         gaz = [(ent.start_char, ent.end_char, ent.ent_id_, ent.label_) for ent in doc.ents]
     else:
-        gaz = [(offs[ent.start][0], offs[ent.end - 1][1], ent.ent_id_, ent.label_) for ent in doc.ents]
+        gaz = [(offs[a][0], offs[b - 1][1], cid, label) for a, b, label, cid in matches]
     gaz = _postprocess_gazetteer(text, gaz)
     tenor = _tenor_mentions(text)
     tspans = [(t[0], t[1]) for t in tenor]
-    gaz = [g for g in gaz if not _overlaps(g[0], g[1], tspans)]
+    tk = _Taken(len(text), tspans)
+    gaz = [g for g in gaz if not tk.hits(g[0], g[1])]
     base = sorted(gaz + tenor)
     extra = find_extra(text, [(m[0], m[1]) for m in base])
     return _link_in_document(sorted(base + extra))

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ._gazetteer import read_lines, read_tsv
+from ._gazetteer import read_lines, read_tsv, trie_pattern
 from .records import Claim, Figure, Mention, Span
 
 __all__ = ["find_claims"]
@@ -40,6 +40,10 @@ _TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|�
 _PRONOUN = re.compile(r"^(?:这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只)$")
 _ANAPHOR = re.compile(r"^(?:这|此|该)[一种个些]?[^，,。]{0,3}$")  # 这一过程, 此态势: a cause named by reference
 _MIN_SPAN = 2
+# 当 A 时，B (a temporal condition stated as fact); 之所以 B，是因为 A; 因 A 而 B
+_WHEN = re.compile(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:(?<![同及当临随暂届实适按准平小])时|之时|的时候)[，,]?")
+_ZHISUOYI = re.compile(r"之所以(?P<e>[^。！？!?\n]{2,60}?)[，,]\s*(?:正是|主要是|就是|是)?(?:因为|由于|在于)(?P<c>[^，,。！？!?\n；;]{2,80})")
+_YIN_ER = re.compile(r"(?<![原基诱成病主起])因(?![为此而素果子])(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})")
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ def _lex() -> dict:
     words = sorted(cues, key=len, reverse=True)
     # characters that turn a one-character cue into another word (使用, 即使, 命令, 令人 …)
     cue_re = re.compile(
-        "|".join(re.escape(w) for w in words if w not in ("使", "令", "让"))
+        trie_pattern([w for w in words if w not in ("使", "令", "让")])
         + r"|(?<![即假纵大行天出])使(?![用命馆者节徒])|(?<![命指法禁口号])令(?![人])|(?<![转出退谦忍礼])让(?![步位利渡我你他她人们])"
     )
     passive = []
@@ -81,7 +85,7 @@ def _lex() -> dict:
         "cues": cues,
         "cue_re": cue_re,
         "passive": passive,
-        "hedge_re": re.compile("|".join(map(re.escape, sorted(read_lines("claims", "hedges.txt"), key=len, reverse=True)))),
+        "hedge_re": re.compile(trie_pattern(read_lines("claims", "hedges.txt"))),
         "neg_clause_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "clause")),
         "neg_sent_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "sentence")),
         "nonobject_re": re.compile("|".join(map(re.escape, read_lines("claims", "nonobject.txt")))),
@@ -425,7 +429,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             if e:
                 out.append(_Raw(c, e, cue, cond=cond))
                 blocked.append((m.start(), m.end()))
-    for m in re.finditer(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:(?<![同及当临随暂届实适按准平小])时|之时|的时候)[，,]?", text):
+    for m in _WHEN.finditer(text):
         # 当 A 时，B: a temporal condition stated as fact (the market reacts when A happens)
         cs, ce = seg.clause(m.end() - 1 if text[m.end() - 1] in "，," else m.end())
         c = _trim(text, *m.span("c"))
@@ -439,12 +443,12 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
         if _ok(*c) and e and _ok(*e):
             out.append(_Raw(c, e, (m.start("c") - 1, m.start("c"))))
             blocked.append((m.start(), m.end()))
-    for m in re.finditer(r"之所以(?P<e>[^。！？!?\n]{2,60}?)[，,]\s*(?:正是|主要是|就是|是)?(?:因为|由于|在于)(?P<c>[^，,。！？!?\n；;]{2,80})", text):
+    for m in _ZHISUOYI.finditer(text):
         e, c = _trim(text, *m.span("e")), _trim(text, *m.span("c"))
         if _ok(*e) and _ok(*c):
             out.append(_Raw(c, e, (m.start(), m.start() + 3)))
             blocked.append((m.start(), m.end()))
-    for m in re.finditer(r"(?<![原基诱成病主起])因(?![为此而素果子])(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})", text):
+    for m in _YIN_ER.finditer(text):
         cs, _ = seg.clause(m.start())
         c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
         if _ok(*c) and e[1] > e[0]:
@@ -479,8 +483,14 @@ def _ov(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _inside(items, a: int, b: int) -> list[int]:
-    return [i for i, x in enumerate(items) if x.start >= a and x.end <= b and x.end > x.start]
+def _inside(items, starts: list[int], a: int, b: int) -> list[int]:
+    """Indexes of the items (sorted by start, ``starts`` their starts) lying inside [a, b)."""
+    out = []
+    for i in range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)):
+        x = items[i]
+        if x.end <= b and x.end > x.start:
+            out.append(i)
+    return out
 
 
 def find_claims(text: str, mentions: list[Mention], figures: list[Figure], author: str | None = None) -> list[Claim]:
@@ -501,6 +511,9 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     raws = frames + _from_cues(seg, lex, blocked)
     ms = sorted(mentions or [], key=lambda m: m.start)
     starts = [m.start for m in ms]
+    forder = sorted(range(len(figures or [])), key=lambda i: figures[i].start)  # figure indexes refer to the list passed in
+    figs = [figures[i] for i in forder]
+    fstarts = [f.start for f in figs]
     kept: list[_Raw] = []
     out: list[Claim] = []
     for r in sorted(raws, key=lambda r: (r.cue[0], r.cause[0])):
@@ -528,10 +541,10 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
                 negated=negated,
                 attributed_to=_attribution(text, s0, s1, r.cue[0], ms, starts, lex, author),
                 sentence=Span(text[min(s0, lo):max(s1, hi)], min(s0, lo), max(s1, hi)),
-                cause_entities=list(dict.fromkeys(ms[i].entity for i in _inside(ms, c0, c1))),
-                effect_entities=list(dict.fromkeys(ms[i].entity for i in _inside(ms, e0, e1))),
-                cause_figures=_inside(figures or [], c0, c1),
-                effect_figures=_inside(figures or [], e0, e1),
+                cause_entities=list(dict.fromkeys(ms[i].entity for i in _inside(ms, starts, c0, c1))),
+                effect_entities=list(dict.fromkeys(ms[i].entity for i in _inside(ms, starts, e0, e1))),
+                cause_figures=[forder[i] for i in _inside(figs, fstarts, c0, c1)],
+                effect_figures=[forder[i] for i in _inside(figs, fstarts, e0, e1)],
             )
         )
     return out
