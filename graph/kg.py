@@ -110,12 +110,19 @@ class KnowledgeGraph:
     def ingest_one(self, path_or_text: Union[str, os.PathLike], source: Optional[str] = None,
                    published: Optional[str] = None) -> tuple[str, bool]:
         """Like ``ingest``; returns ``(doc_id, added)`` where ``added`` is False when already present."""
-        from extract.clean import clean
-        from extract.pipeline import doc_id_for, extract_doc
         from extract.textio import read_text
 
         raw, src = self._read(path_or_text, read_text)
-        source = source if source is not None else src
+        return self.ingest_text(raw, source=source if source is not None else src, published=published)
+
+    def ingest_text(self, raw: str, source: Optional[str] = None, published: Optional[str] = None
+                    ) -> tuple[str, bool]:
+        """Add one article given as raw text (never taken for a path). Returns ``(doc_id, added)``."""
+        from extract.clean import clean
+        from extract.pipeline import doc_id_for, extract_doc
+
+        if not isinstance(raw, str) or not raw.strip():
+            raise InputError("empty text", source)
         doc = clean(raw)
         doc_id = doc_id_for(doc.text)
         if self._store.has_article(doc_id):
@@ -136,6 +143,14 @@ class KnowledgeGraph:
         if not x.strip():
             raise InputError("empty text")
         return x, None
+
+    def has_text(self, raw: str) -> Optional[str]:
+        """The doc_id of ``raw`` if that article (same cleaned text) is already stored, else None."""
+        from extract.clean import clean
+        from extract.pipeline import doc_id_for
+
+        doc_id = doc_id_for(clean(raw).text)
+        return doc_id if self._store.has_article(doc_id) else None
 
     def ingest_record(self, record: Union[ArticleRecord, dict]) -> tuple[str, bool]:
         """Add an already extracted ArticleRecord (one transaction). Returns ``(doc_id, added)``."""

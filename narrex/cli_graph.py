@@ -11,7 +11,6 @@ from typing import List, Optional
 import typer
 
 _DB_HELP = "Graph database file (default: $NARREX_DB or ./narrex.db)."
-PROGRESS_MIN_FILES = 20  # off a terminal, a progress line only pays off on big batches
 
 
 def _db(db: Optional[str]) -> str:
@@ -39,44 +38,94 @@ def _emit(results, as_json: bool) -> None:
         typer.echo(results.table())
 
 
+class _Progress:
+    """A one-line counter on stderr: redrawn in place on a terminal, a line every 100 articles elsewhere."""
+
+    def __init__(self, enabled: bool) -> None:
+        import time
+
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty()
+        self.t0 = time.monotonic()
+        self.n = 0
+
+    def step(self, added: int, skipped: int, failed: int) -> None:
+        import time
+
+        self.n += 1
+        if not self.enabled or (not self.tty and self.n % 100):
+            return
+        rate = self.n / max(1e-9, time.monotonic() - self.t0)
+        line = f"ingesting: {self.n} articles ({added} added, {skipped} present, {failed} failed) {rate:.1f}/s"
+        sys.stderr.write(("\r" + line) if self.tty else line + "\n")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.tty and self.n:
+            sys.stderr.write("\n")
+
+
 def ingest_cmd(
-    paths: List[str] = typer.Argument(..., help="Article files, directories (walked for .txt/.html/.md) or globs; - for stdin."),
+    paths: List[str] = typer.Argument(..., help="Article files, directories (walked for .txt/.md/.html/.jsonl), globs, "
+                                      "JSON Lines archives ({\"text\": …, \"source\": …, \"published\": …}), or - for stdin."),
     db: Optional[str] = typer.Option(None, "--db", help=_DB_HELP),
-    published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for relative dates."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary."),
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for relative dates "
+                                            "(an archive line's own `published` wins)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, max=64, help="Extraction worker processes."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress and no summary."),
 ) -> None:
     """Clean, extract and add articles to the knowledge graph (re-ingesting the same content is a no-op).
 
-    One bad file never stops the batch: its problem is listed at the end and the exit code is 1.
+    Each article is one transaction: an interrupted run leaves whole articles only, and running it
+    again completes the batch. One bad input never stops the batch: its problem is listed at the
+    end and the exit code is 1.
 
     Example:  narrex ingest corpora/articles --db narrex.db
     """
+    from extract.batch import extract_many, iter_inputs
     from extract.errors import InputError
     from graph import KnowledgeGraph
 
-    from .cli import expand_paths
-
-    files = expand_paths(paths)
-    if not files:
-        raise typer.BadParameter("no input files")
     kg = KnowledgeGraph.open(_db(db))
     added = skipped = 0
     failed: list[str] = []
-    show = not quiet and len(files) > 1 and (sys.stderr.isatty() or len(files) >= PROGRESS_MIN_FILES)
-    try:
-        with typer.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True,
-                               hidden=not show) as bar:
-            for p in bar:
+    progress = _Progress(enabled=not quiet)
+
+    def fresh():
+        """Inputs not yet in the graph (cleaning is cheap; extraction is skipped for known articles)."""
+        nonlocal skipped
+        for item in iter_inputs(list(paths)):
+            if item.error is None and item.text is not None:
+                item.source = item.source or item.name
+                item.published = item.published or published
                 try:
-                    _doc, was_added = kg.ingest_one(p, published=published)
+                    known = kg.has_text(item.text)
                 except InputError as e:
-                    failed.append(str(e))
+                    item.error, item.text = str(e), None
+                    known = None
+                if known:
+                    skipped += 1
+                    progress.step(added, skipped, len(failed))
                     continue
+            yield item
+
+    try:
+        for item, rec, err in extract_many(fresh(), jobs=jobs):
+            if err is not None or rec is None:
+                failed.append(err or f"{item.name}: no text")
+            else:
+                try:
+                    _doc, was_added = kg.ingest_record(rec)
+                except InputError as e:
+                    failed.append(f"{item.name}: {e}")
+                    was_added = None
                 if was_added:
                     added += 1
-                else:
-                    skipped += 1
+                elif was_added is False:
+                    skipped += 1  # stored meanwhile by another process, or twice in this batch
+            progress.step(added, skipped, len(failed))
     finally:
+        progress.done()
         kg.close()
     for msg in failed:
         typer.echo(f"narrex: error: {msg}", err=True)

@@ -126,3 +126,23 @@ def test_help_lists_graph_commands_and_errors_are_one_line_in_a_real_process(tmp
     r = narrex_subprocess("query", "--help")
     for cmd in ("entity", "figures", "claims", "causes", "stories"):
         assert cmd in r.stdout
+
+
+def test_ingest_jsonl_archive_with_workers_and_duplicates(tmp_path, narrex):
+    arch = tmp_path / "batch.jsonl"
+    rows = [{"id": "a", "text": GOLD_A, "source": "财经网", "published": "2026-03-03"},
+            {"id": "b", "text": GOLD_B, "source": "鉅亨網"},
+            {"id": "a-again", "text": GOLD_A},
+            {"id": "c", "text": YEN_C}]
+    arch.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n{not json\n", encoding="utf-8")
+    db = tmp_path / "kg.db"
+    r = narrex("ingest", str(arch), "--db", str(db), "--jobs", "2")
+    assert "added 3, skipped (already present) 1, failed 1" in r.stdout, r.stdout + r.stderr
+    assert r.returncode == 1 and "batch.jsonl:5" in r.stderr
+    from graph import KnowledgeGraph
+
+    with KnowledgeGraph.open(db) as kg:
+        arts = {a.source: a for a in kg.articles()}
+        assert set(arts) == {"财经网", "鉅亨網", f"{arch}:4"}
+        assert arts["财经网"].published == "2026-03-03"
+        assert sorted(len(s.docs) for s in kg.stories()) == [1, 2]
