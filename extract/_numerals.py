@@ -148,6 +148,8 @@ def _section(toks: list) -> Decimal:
 
 
 def _integer(toks: list) -> Decimal:
+    if len(toks) >= 2 and all(k in ("n", "z") and v < 10 and v == v.to_integral_value() for k, v in toks):
+        return Decimal("".join(str(int(v)) for _, v in toks))  # positional: 二零二六 -> 2026
     bigs = [v for k, v in toks if k == "b"]
     if not bigs:
         return _section(toks)
