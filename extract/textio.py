@@ -48,6 +48,27 @@ def _cjk_share(text: str) -> float:
     return (cjk - 5 * bad) / len(sample)
 
 
+def _try_decode(data: bytes, enc: str) -> str | None:
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError:
+        return None
+
+
+def _plausible(text: str) -> float:
+    """Share of characters typical of Chinese market text (ASCII printable, CJK, CJK and full-width punctuation)."""
+    sample = text[:4000]
+    if not sample:
+        return 0.0
+    ok = sum(
+        1
+        for ch in sample
+        if (" " <= ch <= "~") or ch in "\r\n\t" or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+        or "\uff00" <= ch <= "\uffef" or "\u2000" <= ch <= "\u206f" or "\u00a0" <= ch <= "\u00ff"
+    )
+    return ok / len(sample)
+
+
 def decode_bytes(data: bytes, name: str | None = None) -> str:
     """Decode article bytes to text; raises InputError for binary or undecodable data."""
     if data.startswith(codecs.BOM_UTF8):
@@ -59,20 +80,13 @@ def decode_bytes(data: bytes, name: str | None = None) -> str:
             raise InputError(f"not valid UTF-16 text ({e.reason})", name) from None
     what = _looks_binary(data)
     if what:
-        # UTF-16 without BOM has NUL bytes in every other position for ASCII
+        # UTF-16 without BOM: ASCII puts NULs at one parity, CJK (U+4E00 = 00 4E) at the other,
+        # so try both byte orders and keep one that reads as plausible text
         if what.startswith("binary data") and len(data) >= 4 and len(data) % 2 == 0:
-            head = data[:8192]
-            nul_odd = sum(1 for i in range(1, len(head), 2) if head[i] == 0)
-            nul_even = sum(1 for i in range(0, len(head), 2) if head[i] == 0)
-            # ASCII-heavy UTF-16 without BOM: NULs sit at one parity only
-            enc = "utf-16-le" if nul_odd and not nul_even else "utf-16-be" if nul_even and not nul_odd else None
-            if enc:
-                try:
-                    t = data.decode(enc)
-                except UnicodeDecodeError:
-                    t = ""
-                if t and sum(ch.isprintable() or ch in "\r\n\t" for ch in t[:4000]) / min(len(t), 4000) > 0.97:
-                    return t
+            best = max(((_plausible(t), t) for t in (_try_decode(data, "utf-16-le"), _try_decode(data, "utf-16-be")) if t),
+                       default=(0.0, ""), key=lambda x: x[0])
+            if best[0] >= 0.97:
+                return best[1]
         raise InputError(f"looks like {what}, not text", name)
     try:
         return data.decode("utf-8")

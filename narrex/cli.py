@@ -63,6 +63,10 @@ def clean_cmd(
 ) -> None:
     """Print the cleaned body of an article (boilerplate removed, in Simplified Chinese).
 
+    Site and forum chrome, notices, disclaimers, social links, ads, image placeholders, repeated
+    titles and other users' forum replies are dropped line by line; bylines become metadata.
+    Saved HTML pages are reduced to their main text first.
+
     Example:  narrex clean corpora/articles/000_0313e1837319d6ea.txt --show-dropped
     """
     from extract.clean import clean
@@ -70,13 +74,16 @@ def clean_cmd(
 
     raw = read_text(path)
     doc = clean(raw)
-    text = doc.text
-    if keep_script:
-        text = doc.body_raw() if hasattr(doc, "body_raw") else "".join(doc.raw[doc.to_raw(i)] for i in range(len(doc.text)))
+    text = doc.body_raw() if keep_script else doc.text
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     if show_dropped:
+        meta = {"title": doc.title, "published": doc.published, **doc.byline}
+        for k, v in meta.items():
+            if v:
+                typer.echo(f"[meta] {k}: {v}", err=True)
         for d in doc.dropped:
-            typer.echo(f"[dropped line {d.line}] {d.reason}: {d.text}", err=True)
+            where = f"{d.line}" if d.span_start is None else f"{d.line}:{d.span_start}"
+            typer.echo(f"[dropped line {where}] {d.kind} - {d.reason}: {d.text}", err=True)
 
 
 @app.command("figures")
