@@ -40,6 +40,7 @@ _TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|�
 _PRONOUN = re.compile(r"^(?:这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只)$")
 _ANAPHOR = re.compile(r"^(?:这|此|该)[一种个些]?[^，,。]{0,3}$")  # 这一过程, 此态势: a cause named by reference
 _MIN_SPAN = 2
+_ROLE = re.compile(r"(?:的)?(?:首席)?(?:分析师|分析师们|策略师|经济学家|研究员|研究团队|团队|报告|研报|数据|报道|官员|发言人)$")
 # 当 A 时，B (a temporal condition stated as fact); 之所以 B，是因为 A; 因 A 而 B
 _WHEN = re.compile(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:(?<![同及当临随暂届实适按准平小])时|之时|的时候)[，,]?")
 _ZHISUOYI = re.compile(r"之所以(?P<e>[^。！？!?\n]{2,60}?)[，,]\s*(?:正是|主要是|就是|是)?(?:因为|由于|在于)(?P<c>[^，,。！？!?\n；;]{2,80})")
@@ -471,7 +472,8 @@ def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], s
         return author
     k = bisect.bisect_left(starts, a)
     named = [m for m in mentions[k:] if m.start < b and m.end <= b and m.type in ("PERSON", "ORG", "MEDIA", "EXCHANGE")]
-    if len(named) == 1 and (named[0].end - named[0].start) >= len(src) - 1:
+    core = _ROLE.sub("", src)  # 高盛分析师 -> 高盛: the firm asserts through its analysts
+    if len(named) == 1 and (named[0].end - named[0].start) >= len(core) - 1:
         return named[0].entity
     person = [m for m in named if m.type == "PERSON"]
     if person:
