@@ -210,7 +210,7 @@ def row_to_observation(row: dict, line: int, retrieved_at: str = "") -> Observat
         raise RowError(line, f"bad value {g('value')!r} (want a number or a range a-b)")
     try:
         value = _dec(m.group(1))
-        value_high = _dec(m.group(2)) if m.group(2) else None
+        value_high = _dec(m.group(2)) if m.group(2) else (_dec(g("value_high")) if g("value_high") else None)
     except InvalidOperation:
         raise RowError(line, f"bad value {g('value')!r}") from None
     if not value.is_finite() or (value_high is not None and value_high < value):
@@ -304,6 +304,10 @@ _COLS = ("date", "instrument", "metric", "value", "value_high", "unit", "aspect"
          "retrieved_at", "quality", "qualifier", "scope", "instrument_raw", "metric_raw", "notes")
 
 
+def _canon(v: Decimal) -> str:
+    return format(v.normalize(), "f")
+
+
 def _row_to_obs(r: sqlite3.Row) -> Observation:
     d = dict(r)
     return Observation(
@@ -356,8 +360,9 @@ class MarketStore:
         with self.conn:
             for o in observations:
                 vals = {c: getattr(o, c) for c in _COLS}
-                vals["value"] = str(o.value)
-                vals["value_high"] = "" if o.value_high is None else str(o.value_high)
+                # canonical text (4.00 and 4 are one value) so re-imports stay no-ops
+                vals["value"] = _canon(o.value)
+                vals["value_high"] = "" if o.value_high is None else _canon(o.value_high)
                 cur = self.conn.execute(
                     f"INSERT OR IGNORE INTO market_observations ({', '.join(_COLS)}) "
                     f"VALUES ({', '.join('?' for _ in _COLS)})",

@@ -466,8 +466,13 @@ def _derive(store: MarketStore, instrument: str, metric: str, day: str, iv: Inte
     if metric == "price_change_pct":
         closes = [o for o in store.find(instrument=instrument, metric="price_usd", date=day) if o.aspect == "close"]
         opens = [o for o in store.find(instrument=instrument, metric="price_usd", date=day) if o.aspect == "open"]
-        prevs = [o for o in store.find(instrument=instrument, metric="price_usd",
-                                       date=(d - timedelta(days=1)).isoformat()) if o.aspect == "close"]
+        # the previous close: the day before (crypto trades daily), else the previous trading day (equities, ETFs)
+        prevs = []
+        for pd in (d - timedelta(days=1), prev_trading_day(d)):
+            prevs = [o for o in store.find(instrument=instrument, metric="price_usd", date=pd.isoformat())
+                     if o.aspect == "close"]
+            if prevs:
+                break
         for base_list, how in ((prevs, "previous close"), (opens, "open")):
             if closes and base_list:
                 c = sorted(closes, key=_rank)[0]

@@ -243,3 +243,11 @@ def test_month_total_from_days():
     s.add_many([O(d, "FBTC", "net_flow_usd", -10000000) for d in days])
     v = check_figure(F("1.9 亿美元", 190000000, sign="-", subject="FBTC", date="2026-02"), s)
     assert v.verdict == "supported" and "sum of 19 trading days" in v.detail
+
+
+def test_percent_move_of_an_etf_uses_previous_trading_day():
+    s = MarketStore.open()
+    s.add_many([O("2026-02-06", "IBIT", "price_usd", "40.00", aspect="close", source="Nasdaq"),
+                O("2026-02-09", "IBIT", "price_usd", "42.00", aspect="close", source="Nasdaq")])  # Fri -> Mon
+    v = check_figure(F("5%", 5, unit="pct", sign="+", metric="price_change_pct", date="2026-02-09"), s)
+    assert v.verdict == "supported" and "40" in v.derived

@@ -165,3 +165,15 @@ def test_snapshot_columns_documented():
         header = next(csv.reader(f))
     for col in ("date", "instrument", "metric", "value", "unit", "source", "source_url", "quality"):
         assert col in header and col in readme
+
+
+def test_list_json_round_trips_through_import(tmp_path, capsys):
+    db, db2 = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    assert run("market", "list", "--db", db, "--instrument", "Federal Reserve", "--json") == 0
+    out = capsys.readouterr().out
+    p = tmp_path / "fed.jsonl"
+    p.write_text(out, encoding="utf-8")
+    assert run("market", "import", str(p), "--db", db2) == 0
+    assert "imported 0 new" in capsys.readouterr().out  # the snapshot rows are already there
+    rows = MarketStore.open(db2).find(instrument="Federal Reserve", metric="policy_rate_pct")
+    assert any(o.value_high is not None for o in rows)
