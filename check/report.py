@@ -103,18 +103,31 @@ def _evidence_table(v: Verdict) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
-def _series(store: MarketStore, v: Verdict) -> list[Observation]:
-    day = v.date or ""
-    if len(day) != 10 or not v.instrument or not v.metric:
-        return []
+def _window(date: str) -> Optional[tuple]:
+    """(window start, window end, claim start, claim end) dates for a claim's day, month or period."""
     try:
-        d = parse_day(day)
+        if len(date) == 10:
+            d = parse_day(date)
+            return d - timedelta(days=10), d + timedelta(days=10), d, d
+        if len(date) == 7:
+            a = parse_day(date + "-01")
+            b = (a.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        elif "/" in date:
+            a, b = (parse_day(x if len(x) == 10 else x + "-01") for x in date.split("/", 1))
+        else:
+            return None
     except ValueError:
+        return None
+    if b < a or (b - a).days > 120:
+        return None
+    return a - timedelta(days=5), b + timedelta(days=5), a, b
+
+
+def _series(store: MarketStore, v: Verdict, ws, we) -> list[Observation]:
+    if not v.instrument or not v.metric:
         return []
-    a, b = (d - timedelta(days=10)).isoformat(), (d + timedelta(days=10)).isoformat()
-    obs = [o for o in store.find(instrument=v.instrument, metric=v.metric, start=a, end=b)
-           if len(o.date) == 10 and o.aspect in ("", "close", "low", "high", "snapshot", "open")]
-    return obs
+    return [o for o in store.find(instrument=v.instrument, metric=v.metric, start=ws.isoformat(), end=we.isoformat())
+            if len(o.date) == 10 and o.aspect in ("", "close", "low", "high", "snapshot", "open")]
 
 
 def _axis(y: float, unit: str) -> str:
@@ -133,23 +146,27 @@ def _axis(y: float, unit: str) -> str:
 
 
 def chart_svg(store: MarketStore, v: Verdict) -> str:
-    """Inline SVG: the series around the claim's date, the accepted interval shaded, the claim date marked."""
-    obs = _series(store, v)
-    if not obs or v.tolerance.get("lo") is None and v.tolerance.get("hi") is None:
-        return ""
-    d0 = parse_day(v.date) - timedelta(days=10)
-    W, H, L, R, T, B = 320, 150, 62, 8, 10, 22
-    vals = [float(o.value) for o in obs]
+    """Inline SVG: the series around the claim's date or period, the accepted interval shaded (yellow),
+    the claim's day (dashed line) or period (grey) marked, and the stated value as a red diamond."""
+    win = _window(v.date or "")
     lo_t, hi_t = v.tolerance.get("lo"), v.tolerance.get("hi")
-    ys = vals + [x for x in (lo_t, hi_t) if x is not None]
+    if win is None or (lo_t is None and hi_t is None):
+        return ""
+    ws, we, ca, cb = win
+    obs = _series(store, v, ws, we)
+    if not obs:
+        return ""
+    span = max((we - ws).days, 1)
+    W, H, L, R, T, B = 320, 150, 62, 8, 10, 22
+    ys = [float(o.value) for o in obs] + [x for x in (lo_t, hi_t) if x is not None]
     ymin, ymax = min(ys), max(ys)
     if ymin == ymax:
         ymin, ymax = ymin - 1, ymax + 1
     pad = (ymax - ymin) * 0.08
     ymin, ymax = ymin - pad, ymax + pad
 
-    def X(day: str) -> float:
-        return L + (parse_day(day) - d0).days / 20 * (W - L - R)
+    def X(d) -> float:
+        return L + (d - ws).days / span * (W - L - R)
 
     def Y(val: float) -> float:
         return T + (ymax - val) / (ymax - ymin) * (H - T - B)
@@ -162,21 +179,25 @@ def chart_svg(store: MarketStore, v: Verdict) -> str:
     if bot > top:
         parts.append(f'<rect x="{L}" y="{top:.1f}" width="{W - L - R}" height="{bot - top:.1f}" fill="#ffe58f" '
                      f'fill-opacity=".55"><title>accepted interval of the claim</title></rect>')
-    if 0 <= (parse_day(v.date) - d0).days <= 20:
-        xc = X(v.date)
+    if ca == cb:
+        xc = X(ca)
         parts.append(f'<line x1="{xc:.1f}" y1="{T}" x2="{xc:.1f}" y2="{H - B}" stroke="#333" stroke-dasharray="3 3"/>')
-        parts.append(f'<text x="{xc:.1f}" y="{H - 4}" font-size="9" text-anchor="middle">{_e(v.date[5:])} claim</text>')
-    daily = sorted((o for o in obs if o.aspect in ("", "close")), key=lambda o: o.date)
-    seen: dict[str, float] = {}
-    for o in daily:
+        parts.append(f'<text x="{xc:.1f}" y="{H - 4}" font-size="9" text-anchor="middle">{_e(ca.isoformat()[5:])} claim</text>')
+    else:
+        xa, xb = X(ca), X(cb + timedelta(days=1))
+        parts.append(f'<rect x="{xa:.1f}" y="{T}" width="{xb - xa:.1f}" height="{H - T - B}" fill="#888" '
+                     f'fill-opacity=".12"><title>the claim\'s period</title></rect>')
+        parts.append(f'<text x="{(xa + xb) / 2:.1f}" y="{H - 4}" font-size="9" text-anchor="middle">claim period</text>')
+    seen: dict = {}
+    for o in sorted((o for o in obs if o.aspect in ("", "close")), key=lambda o: o.date):
         seen.setdefault(o.date, float(o.value))
     if len(seen) > 1:
-        pts = " ".join(f"{X(k):.1f},{Y(val):.1f}" for k, val in sorted(seen.items()))
+        pts = " ".join(f"{X(parse_day(k)):.1f},{Y(val):.1f}" for k, val in sorted(seen.items()))
         parts.append(f'<polyline points="{pts}" fill="none" stroke="#5b7db1" stroke-width="1.2"/>')
     for o in obs:
         col = "#a15c00" if o.quality == "low" else "#1f4e8c"
         shape = {"low": "▼", "high": "▲"}.get(o.aspect)
-        x, y = X(o.date), Y(float(o.value))
+        x, y = X(parse_day(o.date)), Y(float(o.value))
         tip = _e(f"{o.date} {fmt_value(o.value, o.unit)} {o.aspect} ({o.label})")
         if shape:
             parts.append(f'<text x="{x:.1f}" y="{y + 3:.1f}" font-size="8" text-anchor="middle" fill="{col}">{shape}'
@@ -184,17 +205,21 @@ def chart_svg(store: MarketStore, v: Verdict) -> str:
         else:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{col}"><title>{tip}</title></circle>')
     stated = v.figure.get("value")
-    if stated is not None and 0 <= (parse_day(v.date) - d0).days <= 20:
-        sv = float(stated) * (-1 if v.figure.get("sign") == "-" and float(stated) > 0 else 1)
-        if ymin <= sv <= ymax:
-            xc, yc = X(v.date), Y(sv)
+    if stated is not None:
+        try:
+            sv = float(stated) * (-1 if v.figure.get("sign") == "-" and float(stated) > 0 else 1)
+        except (TypeError, ValueError):
+            sv = None
+        if sv is not None and ymin <= sv <= ymax:
+            xc = (X(ca) + X(cb)) / 2
+            yc = Y(sv)
             parts.append(f'<path d="M{xc:.1f} {yc - 5:.1f} L{xc + 5:.1f} {yc:.1f} L{xc:.1f} {yc + 5:.1f} L{xc - 5:.1f} '
                          f'{yc:.1f} Z" fill="none" stroke="#c62828" stroke-width="1.6"><title>the claim: '
                          f'{_e(v.figure.get("surface"))}</title></path>')
     parts.append(f'<text x="{L - 3}" y="{T + 8}" font-size="9" text-anchor="end">{_e(_axis(ymax, unit))}</text>')
     parts.append(f'<text x="{L - 3}" y="{H - B}" font-size="9" text-anchor="end">{_e(_axis(ymin, unit))}</text>')
-    parts.append(f'<text x="{L}" y="{H - 4}" font-size="9">{_e(d0.isoformat()[5:])}</text>')
-    parts.append(f'<text x="{W - R}" y="{H - 4}" font-size="9" text-anchor="end">{_e((d0 + timedelta(days=20)).isoformat()[5:])}</text>')
+    parts.append(f'<text x="{L}" y="{H - 4}" font-size="9">{_e(ws.isoformat()[5:])}</text>')
+    parts.append(f'<text x="{W - R}" y="{H - 4}" font-size="9" text-anchor="end">{_e(we.isoformat()[5:])}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -204,7 +229,7 @@ def _card(store: MarketStore, v: Verdict) -> str:
     what = " · ".join(_e(x) for x in (v.instrument, v.metric, v.date) if x)
     chart = chart_svg(store, v) if v.verdict != "not_checkable" else ""
     cap = ('<p class="rule">Chart: observations around the date (● value/close, ▼ low, ▲ high; orange = low-quality '
-           'source); yellow band = values the claim accepts; red ◇ = the claim; dashed line = its date.</p>') if chart else ""
+           'source); yellow band = values the claim accepts; red ◇ = the claim; dashed line or grey area = its date or period.</p>') if chart else ""
     return (f'<section class="card" style="border-left-color:{_COLOR.get(v.verdict, "#999")}">'
             f'<div>{_badge(v.verdict)} <strong>{_e(fig.get("surface"))}</strong> <span class="meta">{what}</span></div>'
             f'<blockquote lang="zh">{_quote_html(v)}</blockquote>'
