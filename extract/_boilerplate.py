@@ -327,6 +327,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
     footers: list[int] = []
     teasers: list[int] = []
     posts: list[int] = []
+    comments: list[int] = []
     by_pattern: set[int] = set()
 
     # 1. phrase patterns (only those whose max_len admits the line)
@@ -355,6 +356,8 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
                     teasers.append(i)
                 elif r.action == "post":
                     posts.append(i)
+                elif r.action == "comments":
+                    comments.append(i)
             by_pattern.add(i)
             break
 
@@ -471,6 +474,10 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
             if _is_prose(keys[j]) or len(keys[j]) > 60:
                 break
             drop(j, "ad", "teaser headline under a related-reading heading")
+    if comments:
+        for j in nb:
+            if j > comments[0] and j not in drops:
+                drop(j, "forum_reply", "readers' comment section (after a comments heading)")
     for f in sorted(footers):
         rest = [j for j in nb if j > f and j not in drops]
         if all(len(keys[j]) <= 40 and not _is_prose(keys[j]) for j in rest):
