@@ -44,6 +44,8 @@ _ROLE = re.compile(r"(?:的)?(?:首席)?(?:分析师|分析师们|策略师|经�
 # 当 A 时，B (a temporal condition stated as fact); 之所以 B，是因为 A; 因 A 而 B
 _WHEN = re.compile(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:(?<![同及当临随暂届实适按准平小])时|之时|的时候)[，,]?")
 _ZHISUOYI = re.compile(r"之所以(?P<e>[^。！？!?\n]{2,60}?)[，,]\s*(?:正是|主要是|就是|是)?(?:因为|由于|在于)(?P<c>[^，,。！？!?\n；;]{2,80})")
+_YINWEI_ER = re.compile(r"(?:因为|由于)(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})")
+_PAREN_REASON = re.compile(r"(?P<e>[^，,。！？!?\n；;（(]{2,60})[（(](?:因为|由于|因)(?P<c>[^）)]{2,80})[）)]")
 _YIN_ER = re.compile(r"(?<![原基诱成病主起])因(?![为此而素果子])(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})")
 
 
@@ -53,6 +55,7 @@ class _Cue:
     family: str
     neg: bool
     nonoun: bool
+    noqty: bool
 
 
 @lru_cache(maxsize=1)
@@ -61,7 +64,7 @@ def _lex() -> dict:
     cues = {}
     for row in read_tsv("claims", "cues.tsv"):
         flags = set(row[2].split(",")) if len(row) > 2 else set()
-        cues[row[0]] = _Cue(row[0], row[1], "neg" in flags, "nonoun" in flags)
+        cues[row[0]] = _Cue(row[0], row[1], "neg" in flags, "nonoun" in flags, "noqty" in flags)
     words = sorted(cues, key=len, reverse=True)
     # characters that turn a one-character cue into another word (使用, 即使, 命令, 令人 …)
     cue_re = re.compile(
@@ -108,6 +111,7 @@ class _Segments:
 
     def __init__(self, text: str):
         self.text = text
+        self.cue_starts: list[int] = []  # where cues start (set by find_claims)
         self.cb: list[int] = []  # clause boundary positions (the punctuation char)
         self.sb: list[int] = []  # sentence boundary positions
         for m in _BOUNDARY.finditer(text):
@@ -129,6 +133,11 @@ class _Segments:
     def sentence(self, i: int) -> tuple[int, int]:
         """(start, end) of the sentence holding position ``i``."""
         return self._around(self.sb, i, len(self.text))
+
+    def has_cue(self, a: int, b: int) -> bool:
+        """True when a causal cue starts inside [a, b)."""
+        k = bisect.bisect_left(self.cue_starts, a)
+        return k < len(self.cue_starts) and self.cue_starts[k] < b
 
     def prev_clause(self, start: int) -> tuple[int, int] | None:
         """The clause before the one starting at ``start``, within the same sentence."""
@@ -192,15 +201,35 @@ def _cause_before(seg: _Segments, cs: int, p: int, anaphora: bool = True) -> tup
         # 这 at a sentence start refers back to the previous sentence
         s0, _ = seg.sentence(cs)
         if s0 > 1 and (not _ok(a, b) or _is_pronoun(text, a, b)):
-            ps, pe = seg.clause(s0 - 2)
+            ps, pe = _widen(seg, seg.clause(s0 - 2))
             pa, pb = _trim(text, ps, pe)
             if _ok(pa, pb):
                 return pa, pb
         return None
-    pa, pb = _trim(text, *prev)
+    pa, pb = _trim(text, *_widen(seg, prev))
     if _ok(pa, pb):
         return pa, pb
     return (a, b) if _ok(a, b) else None
+
+
+def _widen(seg: _Segments, clause: tuple[int, int]) -> tuple[int, int]:
+    """A clause taken as an antecedent, extended back over earlier clauses of its sentence that hold no cue.
+
+    "A，B，使得 C": the subject of 使得 is the whole run A，B (an enumeration or a
+    clause chain), up to the previous clause that is itself a causal statement.
+    """
+    a, b = clause
+    s0, _ = seg.sentence(a)
+    while a > s0:
+        prev = seg.prev_clause(a)
+        if prev is None or prev[0] < s0 or seg.has_cue(prev[0], prev[1]) or lex_cond(seg.text, prev[0]):
+            break
+        a = prev[0]
+    return a, b
+
+
+def lex_cond(text: str, a: int) -> bool:
+    return bool(_lex()["cond_re"].match(text[a:a + 6]))
 
 
 def _effect_after(seg: _Segments, q: int, ce: int) -> tuple[int, int] | None:
@@ -208,12 +237,24 @@ def _effect_after(seg: _Segments, q: int, ce: int) -> tuple[int, int] | None:
     a, b = _trim(text, q, ce)
     if _ok(a, b):
         return a, b
-    nxt = seg.next_clause(ce)
+    nxt = _next_main_clause(seg, ce)
     if nxt:
         a, b = _trim(text, *nxt)
         if _ok(a, b):
             return a, b
     return None
+
+
+_ASIDE = re.compile(r"^\s*(?:无论|不管|不论|尽管|虽然|即使|哪怕|例如|比如|包括|尤其是|特别是)")
+
+
+def _next_main_clause(seg: _Segments, end: int) -> tuple[int, int] | None:
+    """The next clause of the sentence, skipping asides (无论…, 尽管…, 例如…)."""
+    nxt = seg.next_clause(end)
+    for _ in range(2):
+        if nxt and _ASIDE.match(seg.text[nxt[0]:nxt[1]]):
+            nxt = seg.next_clause(nxt[1])
+    return nxt
 
 
 def _conditional(seg: _Segments, cs: int, lex: dict) -> bool:
@@ -241,8 +282,8 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
         cs, ce = seg.clause(p)
         if cue.nonoun and p > 0 and text[p - 1] == "的":
             continue
-        if cue.family == "fwd" and p > 0 and text[p - 1] in "为所":
-            continue  # 以看跌期权为主导, 所驱动 (read by the passive frames)
+        if cue.family == "fwd" and p > 0 and (text[p - 1] == "所" or (text[p - 1] == "为" and text[p - 2:p - 1] not in ("成", "作", "认", "因", "行"))):
+            continue  # 以看跌期权为主导, 所驱动 (read by the passive frames); 成为决定 … is fine
         cond = _conditional(seg, cs, lex)
         n_before = len(out)
         fam = cue.family
@@ -257,7 +298,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
                 e = _effect_after(seg, q, ce)  # "这意味着，A": the object is the next clause
                 if e is None:
                     continue
-            if lex["quantity_re"].match(text[e[0]:e[1]]):
+            if cue.noqty and lex["quantity_re"].match(text[e[0]:e[1]]):
                 continue  # "增加了 2.3 亿美元": a quantity, not an effect
             c = _cause_before(seg, cs, p)
             if c is None:
@@ -279,7 +320,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
             prev = seg.prev_clause(cs)
             if prev is None or text[cs:p].strip():
                 continue
-            c = _trim(text, *prev)
+            c = _trim(text, *_widen(seg, prev))
             e = _effect_after(seg, q, ce)
             if _ok(*c) and e:
                 out.append(_Raw(c, e, (p, q), cue.neg))
@@ -314,13 +355,13 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
             c = _trim(text, q, ce)
             if not _ok(*c):
                 continue
-            nxt = seg.next_clause(ce)
+            nxt = _next_main_clause(seg, ce)
             forward = head in ("但", "而", "但是") or (nxt is not None and re.match(r"\s*(?:所以|因此|才|就|于是|他们|它们|我们)", text[nxt[0]:nxt[1]]))
             use_prev = prev is not None and not forward and (fam == "because" or nxt is None)
             if use_prev:
                 if lex["skip_re"].search(text[prev[0]:prev[1]]) or text[prev[1]] in "?？":
                     continue
-                e = _trim(text, *prev)  # B，因为 A
+                e = _trim(text, *_widen(seg, prev))  # B，因为 A
             else:
                 if nxt is None:
                     s0, _ = seg.sentence(cs)
@@ -336,9 +377,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
             if _ok(*e):
                 out.append(_Raw(c, e, (p, q), cue.neg))
         elif fam == "noun":
-            r = _noun_claim(seg, cs, ce, p, q)
-            if r:
-                out.append(r)
+            out.extend(_noun_claim(seg, cs, ce, p, q))
         elif fam == "relation":
             r = _relation_claim(seg, cs, p, q, cue.neg)
             if r:
@@ -348,21 +387,28 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
     return out
 
 
-_NOUN_COPULA = re.compile(r"\s*(?:就是|则是|正是|是|来自|来源于|在于|为|源于|源自)\s*")
+_NOUN_COPULA = re.compile(r"\s*(?P<neg>并不是|并非|不是|不在于|不来自)?(?:就是|则是|正是|是|来自|来源于|在于|为|源于|源自)?\s*")
 _NOUN_SUBJ = re.compile(r"(?:是|成为|成了|正是|就是|乃是)")
 
 
-def _noun_claim(seg: _Segments, cs: int, ce: int, p: int, q: int) -> _Raw | None:
-    """``E 的导火索是 C`` or ``C 是 E 的导火索`` (effect may be named before 的)."""
+def _noun_claim(seg: _Segments, cs: int, ce: int, p: int, q: int) -> list[_Raw]:
+    """``E 的导火索是 C`` or ``C 是 E 的导火索``; ``E 的导火索不是 A，而是 B`` gives a negated and a stated claim."""
     text = seg.text
     cop = _NOUN_COPULA.match(text, q)
     before = text[cs:p]
-    if cop and before.endswith("的"):
+    if cop and cop.end() > q and before.endswith("的"):
         e = _trim(text, cs, p - 1)
         c = _effect_after(seg, cop.end(), ce)
-        if _ok(*e) and c:
-            return _Raw(c, e, (p, q))
-        return None
+        if not (_ok(*e) and c):
+            return []
+        out = [_Raw(c, e, (p, q), neg=bool(cop.group("neg")))]
+        if cop.group("neg"):
+            nxt = seg.next_clause(ce)
+            if nxt and text[nxt[0]:nxt[1]].lstrip().startswith("而是"):
+                c2 = _trim(text, *nxt)
+                if _ok(*c2):
+                    out.append(_Raw(c2, e, (p, q)))
+        return out
     if before.endswith("的"):
         k = before.rfind("的", 0, len(before) - 1)
         sm = None
@@ -372,8 +418,8 @@ def _noun_claim(seg: _Segments, cs: int, ce: int, p: int, q: int) -> _Raw | None
             c = _trim(text, cs, cs + sm.start())
             e = _trim(text, cs + sm.end(), p - 1)
             if _ok(*c) and _ok(*e):
-                return _Raw(c, e, (p, q))
-    return None
+                return [_Raw(c, e, (p, q))]
+    return []
 
 
 def _relation_claim(seg: _Segments, cs: int, p: int, q: int, neg: bool) -> _Raw | None:
@@ -449,6 +495,14 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
         if _ok(*e) and _ok(*c):
             out.append(_Raw(c, e, (m.start(), m.start() + 3)))
             blocked.append((m.start(), m.end()))
+    for rx in (_YINWEI_ER, _PAREN_REASON):
+        # 并非因为 A 而 B; B（因 A）
+        for m in rx.finditer(text):
+            cs, _ = seg.clause(m.start())
+            c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
+            if _ok(*c) and e[1] > e[0]:
+                out.append(_Raw(c, e, (m.start("c") - 2, m.start("c")), cond=_conditional(seg, cs, lex)))
+                blocked.append((m.start("c") - 2, m.start("c")))
     for m in _YIN_ER.finditer(text):
         cs, _ = seg.clause(m.start())
         c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
@@ -507,6 +561,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         return []
     lex = _lex()
     seg = _Segments(text)
+    seg.cue_starts = [m.start() for m in lex["cue_re"].finditer(text)]
     blocked: list[tuple[int, int]] = []
     frames = _from_frames(seg, lex, blocked)
     blocked.sort()
