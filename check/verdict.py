@@ -47,6 +47,8 @@ _ADDITIVE = {"net_flow_usd", "shares_created", "aum_change_usd", "trading_volume
 # Metrics with a direction (in/out, up/down): a figure without a direction word is compared by size.
 _SIGNED_METRICS = {"net_flow_usd", "aum_change_usd", "price_change_pct", "net_flow_btc", "shares_created",
                    "yen_change_pct"}
+# Streaks of daily flows of one direction (连续 N 个交易日流出): +1 inflow, -1 outflow.
+_STREAKS = {"outflow_streak_trading_days": -1, "inflow_streak_trading_days": 1}
 # Additive metrics of markets that trade every day (summed over calendar days, not trading days).
 _CALENDAR_DAY_METRICS = {"liquidations_usd", "liquidations_long_usd"}
 # Observation aspects that are never evidence for a figure of the same metric.
@@ -414,6 +416,8 @@ def _pick_per_day(obs: list[Observation]) -> dict[str, Observation]:
 
 def _derive(store: MarketStore, instrument: str, metric: str, day: str, iv: Interval) -> _Match:
     """Derived checks when no observation states the figure directly."""
+    if metric in _STREAKS:
+        return _derive_streak(store, instrument, metric, day, iv)
     # A total over a period: sum one value per trading day when every day is covered.
     if len(day) == 7 and metric in _ADDITIVE:  # a month: the same over its days
         try:
@@ -506,6 +510,62 @@ def _derive(store: MarketStore, instrument: str, metric: str, day: str, iv: Inte
     return _Match([])
 
 
+def _derive_streak(store: MarketStore, instrument: str, metric: str, day: str, iv: Interval) -> _Match:
+    """连续 N 个交易日流出: count the trading days of one direction, from daily net flows.
+
+    With a period A/B every trading day in it must have the direction (a day the other way
+    contradicts); with one end day, the streak is counted backwards from it.
+    """
+    want_neg = _STREAKS[metric] < 0
+    try:
+        if "/" in day:
+            a, b = (parse_day(x) for x in day.split("/", 1))
+        else:
+            b = parse_day(day)
+            a = b - timedelta(days=60)
+    except ValueError:
+        return _Match([])
+    flows = [o for o in store.find(instrument=instrument, metric="net_flow_usd", start=a.isoformat(), end=b.isoformat())
+             if len(o.date) == 10 and o.aspect == ""]
+    per_day = _pick_per_day(flows)
+    days = [d.isoformat() for d in trading_days(a, b)]
+    if "/" not in day:
+        days = days[::-1]  # backwards from the end day
+    count, ev, broken, missing = 0, [], None, None
+    for d in days:
+        o = per_day.get(d)
+        if o is None:
+            missing = d
+            if "/" in day:
+                continue
+            break
+        if (o.value < 0) != want_neg or o.value == 0:
+            broken = o
+            break
+        count += 1
+        ev.append(Evidence(o, True, "streak day"))
+    word = "outflow" if want_neg else "inflow"
+    if broken is not None:
+        ev.append(Evidence(broken, False, "breaks the streak"))
+        if "/" in day:
+            for e in ev:
+                e.matches = False
+            return _Match(ev, f"{broken.date} was not an {word} day ({fmt_value(broken.value, broken.unit)}), so the "
+                              f"period {day} is not one {word} streak", Decimal(count))
+    if missing is not None and "/" in day:
+        return _Match([], f"no daily flow for {missing}: the streak cannot be counted")
+    if "/" not in day and broken is None:
+        if iv.hi <= count:  # already long enough before the data runs out
+            return _Match(ev, f"at least {count} consecutive {word} trading days up to {day}", Decimal(count))
+        return _Match([], f"{count} consecutive {word} trading days up to {day}, then no data: the streak cannot be counted")
+    ok = iv.contains(Decimal(count))
+    for e in ev:
+        if e.role == "streak day":
+            e.matches = ok
+    return _Match(ev, f"{count} consecutive {word} trading days" + (f" in {day}" if "/" in day else f" up to {day}"),
+                  Decimal(count))
+
+
 def _match_period_level(store: MarketStore, instrument: str, metric: str, period: str, iv: Interval) -> _Match:
     """A level stated for a month or period: supported if an observation in the period matches."""
     if "/" in period:
@@ -521,7 +581,7 @@ def _match_period_level(store: MarketStore, instrument: str, metric: str, period
 
 def _check_one(store: MarketStore, instrument: str, metric: str, day: str, iv: Interval) -> _Match:
     if "/" in day or len(day) == 7:
-        if metric not in _ADDITIVE and metric != "price_change_pct":
+        if metric not in _ADDITIVE and metric not in _STREAKS and metric != "price_change_pct":
             return _match_period_level(store, instrument, metric, day, iv)
     return _match_point(store, instrument, metric, day, iv)
 

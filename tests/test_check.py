@@ -251,3 +251,29 @@ def test_percent_move_of_an_etf_uses_previous_trading_day():
                 O("2026-02-09", "IBIT", "price_usd", "42.00", aspect="close", source="Nasdaq")])  # Fri -> Mon
     v = check_figure(F("5%", 5, unit="pct", sign="+", metric="price_change_pct", date="2026-02-09"), s)
     assert v.verdict == "supported" and "40" in v.derived
+
+
+def test_outflow_streak_from_daily_flows():
+    s = MarketStore.open()
+    flows = {"2026-03-09": -5, "2026-03-10": -7, "2026-03-11": -1, "2026-03-12": 4, "2026-03-13": -2,
+             "2026-03-16": -3, "2026-03-17": -6}
+    s.add_many([O(d, "US spot bitcoin ETFs", "net_flow_usd", v * 10 ** 7) for d, v in flows.items()])
+
+    def streak(n, date):
+        return check_figure(F(f"{n}个交易日", n, unit="trading_days", subject="US spot bitcoin ETFs",
+                              metric="outflow_streak_trading_days", date=date), s)
+
+    assert streak(3, "2026-03-17").verdict == "supported"          # 13th, 16th, 17th; the 12th was an inflow
+    assert streak(5, "2026-03-17").verdict == "contradicted"
+    v = streak(7, "2026-03-09/2026-03-17")
+    assert v.verdict == "contradicted" and "2026-03-12 was not an outflow day" in v.detail
+    assert streak(3, "2026-03-09/2026-03-11").verdict == "supported"
+    assert streak(3, "2026-03-05/2026-03-11").verdict == "unverifiable"  # days without data
+
+
+def test_snapshot_rejects_a_twelve_day_outflow_streak():
+    s = MarketStore.open()
+    ensure_snapshot(s)
+    v = check_figure(F("12个交易日", 12, unit="trading_days", subject="US spot bitcoin ETFs",
+                       metric="outflow_streak_trading_days", date="2026-01-16/2026-02-03"), s)
+    assert v.verdict == "contradicted" and "2026-01-26" in v.detail
