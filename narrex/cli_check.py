@@ -67,10 +67,12 @@ def market_fetch(
 ) -> None:
     """Fetch real market data from a public source into the database (network needed; nothing changes on failure).
 
-    Examples:  narrex market fetch coinbase --start 2026-01-20 --end 2026-02-10
-               narrex market fetch fred --series DGS10 --series DEXJPUS --start 2025-09-01 --end 2026-02-10
-               narrex market fetch farside --start 2026-01-01
-               narrex market fetch mof --tenors 10,30,40
+    \b
+    Examples:
+      narrex market fetch coinbase --start 2026-01-20 --end 2026-02-10
+      narrex market fetch fred --series DGS10 --series DEXJPUS --series fedfunds --start 2025-09-01
+      narrex market fetch farside --start 2026-01-01
+      narrex market fetch mof --tenors 10,30,40
     """
     from datetime import date, timedelta
 
