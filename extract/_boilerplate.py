@@ -268,10 +268,12 @@ _DOUBLED = re.compile(r"^(?:(.{2,15}?)\1)+$")
 _NAV_SPLIT = re.compile(r"\s*[|｜•·]\s*")
 _UI_SPLIT = re.compile(r"[\s|/·•›»>\[\]【】]+")
 _CJK_TOKEN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
-_META_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
-_META_WORD = re.compile(r"发布于|发布时间|发表于|更新于|更新时间|来源\s*[:：]|作者\s*[:：]|原创|分钟阅读|阅读时间|\d{1,2}:\d{2}")
-_META_FIELD = re.compile(r"(来源|作者|编辑|责任编辑|编译|记者)\s*[:：]\s*([^\s|·]{1,20})")
+_META_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b", re.I)
+_META_WORD = re.compile(r"发布于|发布时间|发表于|更新于|更新时间|修改于|来源\s*[:：]|作者\s*[:：]|原创|分钟阅读|阅读时间|\d+\s*分钟|min read|\d{1,2}:\d{2}", re.I)
+_META_FIELD = re.compile(r"\s*(来源|作者|编辑|责任编辑|编译|记者)\s*[:：]\s*([^\s|·,，;；()（）]{1,20})")
 _META_FIELDS = {"来源": "source", "作者": "author", "记者": "author", "编辑": "editor", "责任编辑": "editor", "编译": "compiler"}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CAPTION = re.compile(r"^\s*(图|表|注|来源|数据来源|资料来源|图片来源|图注|图表|附图|附表|source|chart|▲|△|※|\*)", re.I)
 _POST_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
@@ -295,12 +297,20 @@ def _in_table(keys: list[str], nb: list[int], i: int, nseg: int) -> bool:
     return False
 
 
+_MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_EN_DATE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})\b", re.I)
+
+
 def iso_date(s: str) -> str | None:
-    """First ``YYYY-M-D`` style date in ``s`` as ISO ``YYYY-MM-DD`` (None if absent or invalid)."""
+    """First date in ``s`` (``2026-2-2``, ``2026年2月2日``, ``2026/02/02``, ``Apr 30, 2024``) as ISO ``YYYY-MM-DD``, or None."""
     m = _POST_DATE.search(s)
-    if not m:
-        return None
-    y, mo, d = (int(g) for g in m.groups())
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = _EN_DATE.search(s)
+        if not m:
+            return None
+        mo, d, y = _MONTHS[m.group(1).lower()], int(m.group(2)), int(m.group(3))
     if not (1 <= mo <= 12 and 1 <= d <= 31 and 1900 <= y <= 2100):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
@@ -452,8 +462,9 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
         title = _title_and_labels(keys, nb, drops, title)
     res.title_line = title
 
-    # 7. bylines in the head and tail of the article
+    # 7. bylines in the head and tail of the article, then the other short lines there
     _bylines(lines, keys, nb, drops, res)
+    _head_and_tail(keys, nb, drops, title)
 
     # a date in the page head's chrome (e.g. "发布于 2026年1月15日 · 5 分钟阅读") when nothing better was found
     if res.published is None:
@@ -507,11 +518,49 @@ def _digit_runs(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> None:
 
 
 def _find_title(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> int | None:
-    for i in nb:
-        if i in drops:
+    """The title: the first headline-like Chinese line of 12+ (else 8+) characters before the first
+    paragraph, else the first kept line when it is headline-like."""
+    kept = [i for i in nb if i not in drops]
+    if not kept:
+        return None
+    head = []
+    for i in kept:
+        if _is_prose(keys[i]):
+            break
+        if _title_like(keys[i]) and _CJK.search(keys[i]):
+            head.append(i)
+    for min_len in (12, 8):  # headlines are rarely shorter than 12 characters; slogans and labels are
+        for i in head:
+            if len(keys[i]) >= min_len:
+                return i
+    return kept[0] if _title_like(keys[kept[0]]) else None
+
+
+def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title: int | None) -> None:
+    """Short lines outside the article: above the title, Latin interface lines between the title and
+    the first paragraph, and short lines after the last paragraph (captions and sentences excepted)."""
+    kept = [i for i in nb if i not in drops]
+    prose = [i for i in kept if _is_prose(keys[i])]
+    if not prose:
+        return
+    first, last = prose[0], prose[-1]
+    for i in kept:
+        if i >= first:
+            break
+        k = keys[i]
+        cjk = _CJK.search(k)
+        if title is not None and i < title and len(k) <= (10 if cjk else 40):
+            drops[i] = Drop("chrome", "short line above the title (page header)")
+        elif (title is None or i > title) and not cjk and len(k) <= 30 and not _HAS_DIGIT.search(k):
+            drops[i] = Drop("chrome", "interface line (no Chinese) above the article body")
+    for i in kept:
+        if i <= last:
             continue
-        return i if _title_like(keys[i]) else None
-    return None
+        k = keys[i]
+        if _CAPTION.match(k) or _SENT_END.search(k):
+            continue
+        if len(k) <= (20 if _CJK.search(k) else 40):
+            drops[i] = Drop("chrome", "short line after the article's last paragraph (page footer)")
 
 
 def _repeats(keys, nb, drops, by_pattern, title) -> None:
@@ -598,8 +647,22 @@ def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
     else:
         zone = kept
     rules = _byline_rules()
-    for i in zone:
+    zone_set = set(zone)
+    for i in kept:
         k = keys[i]
+        if i not in zone_set and not _META_FIELD.match(k):
+            continue
+        fields = list(_META_FIELD.finditer(k)) if len(k) <= 120 else []
+        if len(fields) >= 2 and "。" not in k:
+            # "来源:雪球App,作者:长期主义的猫,(URL)": several labelled fields on one line
+            for m in fields:
+                fld = _META_FIELDS.get(m.group(1), "author")
+                res.byline.setdefault(fld, lines[i].strip(_WS)[m.start(2):m.end(2)].strip(",，;；"))
+            res.published = res.published or iso_date(k)
+            drops[i] = Drop("byline", "byline fields (source, author ...), kept as metadata")
+            continue
+        if i not in zone_set:
+            continue
         if len(k) <= 80 and "。" not in k and _META_DATE.search(k) and _META_WORD.search(k):
             res.published = res.published or iso_date(k)
             for m in _META_FIELD.finditer(k):
