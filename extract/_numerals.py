@@ -35,7 +35,8 @@ CN_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL) + "".join(CN_BIG)
 
 # full-width and look-alike characters folded to ASCII (1:1)
 _WIDTH = {0xFF10 + i: chr(0x30 + i) for i in range(10)}
-_WIDTH.update({ord(a): b for a, b in zip("％．，＋－＄／：（）～＞＜＝＿", "%.,+-$/:()~><=_")})
+# the full-width comma stays: in Chinese text it separates clauses ($20，300美元 is two amounts)
+_WIDTH.update({ord(a): b for a, b in zip("％．＋－＄／：（）～＞＜＝＿", "%.+-$/:()~><=_")})
 _WIDTH.update({0xFF21 + i: chr(0x41 + i) for i in range(26)})
 _WIDTH.update({0xFF41 + i: chr(0x61 + i) for i in range(26)})
 _WIDTH.update({ord("−"): "-", ord("貳"): "贰", ord("倆"): "俩", ord("兩"): "两"})
@@ -64,10 +65,20 @@ def _table() -> dict[int, str]:
     return table
 
 
+_FW_THOUSANDS = re.compile("(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+
+
 @lru_cache(maxsize=8)
 def norm(text: str) -> str:
-    """``text`` folded 1:1 (same length): full-width -> ASCII, Traditional -> Simplified characters."""
-    return text.translate(_table())
+    """``text`` folded 1:1 (same length): full-width -> ASCII, Traditional -> Simplified characters.
+
+    The full-width comma stays (a clause mark) except between full-width digits (４，５６５).
+    """
+    out = text.translate(_table())
+    if "，" in text:
+        for m in _FW_THOUSANDS.finditer(text):
+            out = out[:m.start()] + "," + out[m.end():]
+    return out
 
 
 # --- lexicon: Latin scale words ------------------------------------------------------------
@@ -206,7 +217,10 @@ def parse_cn(s: str, _normed: bool = False) -> Decimal:
 _D = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
 _SPACED = r"\d{1,3}(?: \d{3})+(?![\d.,])"
 _CN_START = "零〇一壹二贰两俩三叁四肆五伍六陆七柒八捌九玖十拾"
-_CN = "[%s][%s]*" % (_CN_START, re.escape(CN_CHARS))
+# a numeral run; 百/千/万 right before 分 start a fraction word (百分之, 百分位), so they end the run;
+# 多/余/几 may stand before a scale (一千多万, 二十几万, 十余万)
+_CN_CONT = "零〇一壹二贰两俩三叁四肆五伍六陆七柒八捌九玖十拾"
+_CN = "[%s](?:[%s]|[百佰千仟万亿兆](?!分)|[多余几](?=[十百千万亿]))*" % (_CN_START, _CN_CONT)
 _BIG = "(?:[十百千]?[万亿]|万亿|兆|[千百])"
 
 
@@ -216,9 +230,11 @@ def _number_re() -> re.Pattern:
     latin_re = "|".join(re.escape(w) for w in latin)
     arabic = rf"(?:{_SPACED}|{_D})(?:[eE][-+]?\d+)?"
     # mixed: 10万4782.88 / 3万4000 / 5亿1万4千6百 / 1.5 亿 / 10多亿
-    mixed = rf"{arabic}(?:\s?[余多]?{_BIG}(?:(?:{_D})|[{_CN_START}])?)*"
-    cn = rf"{_CN}(?:点[零〇一二三四五六七八九]+(?:[万亿])?)?"
-    frac = rf"(?:{_CN}|{_D})又?(?:{_CN}|{_D})?分之(?:{_CN}|{_D})"
+    mixed = rf"{arabic}(?:\s{{0,2}}[余多]?{_BIG}(?:零?(?:{_D})|[{_CN_START}])?)*"
+    dec = "点[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖]+"
+    cn = rf"{_CN}(?:{dec}(?:[万亿])?)?"
+    den = "[%s][%s]*" % (_CN_START, re.escape(CN_CHARS))  # 一百分之, 一万分之: scale words belong to the denominator
+    frac = rf"(?:{den}|{_D})又?(?:{den}|{_D})?分之(?:{_CN}(?:{dec})?|{_D})"
     first = re.escape("负-." + CN_CHARS) + "0-9"
     return re.compile(
         rf"(?=[{first}])(?P<neg>负|(?<![0-9A-Za-z.%)\]])-)?(?:(?P<frac>{frac})|(?P<mixed>{mixed})(?:\s?(?P<latin>{latin_re})(?![A-Za-z]))?|(?P<cn>{cn}))"
@@ -302,10 +318,10 @@ def find_numbers(text: str, normed: str | None = None) -> list[Number]:
                 body = m.group("cn")
                 if body in ("万", "亿", "兆") or all(ch in CN_BIG for ch in body):
                     continue
-                if len(body) == 1 and body in _CAPITALS:
+                if len(body) == 1 and body in _CAPITALS and t[max(0, m.start() - 2):m.start()] != "分之":
                     continue
                 val = parse_cn(body, True)
-                base, sc, over, chinese = val, None, False, True
+                base, sc, over, chinese = val, None, any(ch in "多余几" for ch in body), True
                 tail = _BIG_TAIL.search(body)
                 if tail and tail.start() > 0:
                     try:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Optional
 
 from . import _lexicon as L
-from ._numerals import Number, find_numbers, norm
+from ._numerals import CN_DIGITS, Number, find_numbers, norm
 from .records import DateMention, Figure, Mention
 
 __all__ = ["find_figures", "bind_figures"]
@@ -55,6 +55,11 @@ class _Atom:
     pair: Optional[tuple[Decimal, Decimal]] = None  # 两三个, 七八万: an approximate range
 
 
+_PER = {"百": Decimal(100), "佰": Decimal(100), "千": Decimal(1000), "仟": Decimal(1000), "万": Decimal(10000), "十万": Decimal(10) ** 5,
+        "百万": Decimal(10) ** 6, "千万": Decimal(10) ** 7, "万万": Decimal(10) ** 8, "亿": Decimal(10) ** 8,
+        "百万万": Decimal(10) ** 10}
+_PER_RE = re.compile("(" + "|".join(sorted(_PER, key=len, reverse=True)) + ")分之$")
+_CHENG = re.compile(r"(\s?)成(?![交本员立功为长熟型分绩效果])(半|[一二三四五六七八九](?![成十百千万亿]))?")
 _PAIR = re.compile(r"^(?:一两|两三|二三|三四|四五|五六|六七|七八|八九|三五)(?=[十百千万亿]?$)")
 
 
@@ -167,12 +172,12 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
         mult = parse_cn("一" + t[n.start + 2:n.end]) if n.end - n.start > 2 else Decimal(1)
         a.pair = (parse_cn(t[n.start]) * mult, parse_cn(t[n.start + 1]) * mult)
         a.approx = "approx"
-    # 百分之X / 千分之X
-    if before.endswith("百分之") or before.endswith("千分之"):
-        a.start = n.start - 3
+    # 百分之X, 千分之X, 万分之X ... : a share written as a fraction word
+    fm = _PER_RE.search(before)
+    if fm:
+        a.start = n.start - len(fm.group())
         a.unit, a.kind, a.bare = "pct", "percent", False
-        if before.endswith("千分之"):
-            a.value = n.value / 10
+        a.value = n.value * 100 / _PER[fm.group(1)]
     elif "分之" in t[n.start:n.end]:
         a.unit, a.kind, a.bare = "pct", "percent", False
         a.value = n.value * 100
@@ -229,11 +234,16 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
                 a.end = um.end()
                 if u.unit == "level" and u.surface in ("Delta", "delta"):
                     a.end = n.end  # 25Delta: the number is the figure
-    # 三成 (30%), 三成半 (35%)
-    if a.bare and n.chinese and t[n.end:n.end + 1] == "成" and not t[n.end + 1:n.end + 3].startswith("不变"):
-        half = t[n.end + 1:n.end + 2] == "半"
-        a.value = n.value * 10 + (5 if half else 0)
-        a.unit, a.kind, a.bare, a.end = "pct", "percent", False, n.end + 1 + half
+    # 三成 (30%), 三成半 (35%), 七成六 (76%), 2.5成 (25%)
+    cm = _CHENG.match(t, n.end)
+    if a.bare and cm:
+        a.value = n.value * 10
+        tail = cm.group(2)
+        if tail == "半":
+            a.value += 5
+        elif tail:
+            a.value += CN_DIGITS[tail]
+        a.unit, a.kind, a.bare, a.end = "pct", "percent", False, cm.end()
     if a.bare:
         if n.chinese:
             return None  # Chinese numerals without a unit are prose (一个, 两次, 三幕剧)
@@ -335,7 +345,7 @@ def find_figures(text: str) -> list[Figure]:
     for n in nums:
         if n.chinese:  # fast path: prose numerals (一个, 一些) have no unit after them
             nxt = t[n.end:n.end + 2].lstrip(" ")[:1]
-            if nxt not in unit_first and t[n.start - 3:n.start] not in ("百分之", "千分之") and "分之" not in t[n.start:n.end]:
+            if nxt not in unit_first and not t[max(0, n.start - 2):n.start] == "分之" and "分之" not in t[n.start:n.end]:
                 continue
         try:
             a = _atom(t, n, mask)
@@ -354,6 +364,10 @@ def find_figures(text: str) -> list[Figure]:
         if q:
             a.approx = q
         atoms.append(a)
+    for m in re.finditer("百分之百", t):  # 100%: the numeral 百 cannot start a number on its own
+        if not mask[m.start()] and not any(x.start <= m.start() < x.end for x in atoms):
+            n = Number(m.start() + 3, m.end(), Decimal(100), Decimal(100), None, True)
+            atoms.append(_Atom(start=m.start(), end=m.end(), n=n, value=Decimal(100), unit="pct", kind="percent", bare=False))
     atoms.sort(key=lambda x: x.start)
     # date spans as \x01 so change patterns can step over them (从 2/5 的 3.3% 飙升到 2/6 的 9%)
     td = _with_dates_marked(t, mask)

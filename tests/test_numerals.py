@@ -62,7 +62,7 @@ def test_minus_sign_only_when_not_a_range_dash():
 def test_norm_keeps_length_and_folds_width_and_script():
     s = "１２３．５億美元，兩千"
     assert len(norm(s)) == len(s)
-    assert norm(s) == "123.5亿美元,两千"
+    assert norm(s) == "123.5亿美元，两千"  # the full-width comma stays a clause mark
 
 
 def test_lone_financial_capitals_are_words():
