@@ -235,3 +235,33 @@ def test_ingest_tells_paths_from_text(tmp_path):
         kg.ingest(str(tmp_path / "missing.txt"))
     with pytest.raises(InputError):
         kg.ingest("   ")
+
+
+def test_graph_tables_join_a_database_another_stage_created_first(tmp_path):
+    p = tmp_path / "kg.db"
+    con = sqlite3.connect(p)
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    con.execute("INSERT INTO meta VALUES ('market_schema_version', '3')")
+    con.execute("CREATE TABLE market_obs (date TEXT, instrument TEXT, value REAL)")
+    con.commit()
+    con.close()
+    with KnowledgeGraph.open(p) as kg:
+        kg.ingest_record(acme_record())
+        meta = dict(kg.conn.execute("SELECT key, value FROM meta").fetchall())
+        assert meta == {"market_schema_version": "3", "schema_version": str(SCHEMA_VERSION)}
+        assert kg.conn.execute("SELECT count(*) FROM market_obs").fetchone()[0] == 0
+
+
+def test_migrations_upgrade_an_older_database_in_place(tmp_path, monkeypatch):
+    import graph.store as store
+
+    p = tmp_path / "kg.db"
+    with KnowledgeGraph.open(p) as kg:
+        kg.ingest_record(acme_record())
+    v = store.SCHEMA_VERSION
+    monkeypatch.setattr(store, "SCHEMA_VERSION", v + 1)
+    monkeypatch.setitem(store.MIGRATIONS, v + 1, ["ALTER TABLE articles ADD COLUMN language TEXT DEFAULT 'zh'"])
+    with KnowledgeGraph.open(p) as kg:
+        assert kg.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(v + 1)
+        assert [tuple(r) for r in kg.conn.execute("SELECT doc_id, language FROM articles")] == [("acme1", "zh")]
+        assert kg.figures(subject="Acme Capital")
