@@ -36,8 +36,9 @@ _SENT_PUNCT = "。！？!?\n"
 # an ASCII comma or colon between digits (118,000 / 16:00) does not end a clause
 _BOUNDARY = re.compile(r"[。！？!?\n；;，：—]|(?<!\d)[,:]|[,:](?!\d)")
 _LEAD = re.compile(r"^(?:[\s“”\"'「」『』（(\-•·*]|对[^，,。]{1,12}?(?:而言|来说)|从[^，,。]{1,6}来看|在[^，,。]{1,8}方面|然而|不过|反而|甚至|而且|而是|而|并且|并|且|但是|但|这也|进而|从而|最终|也|还|就|又|则|同时|此外|因此|所以|那么|然后|其次|首先|第一|第二|第三|可以说|事实上|实际上|换句话说|是的|于是|了|的)+")
-_TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|基本上|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把)+$")
+_TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|基本上|成为|成了|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把)+$")
 _PRONOUN = re.compile(r"^(?:这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只)$")
+_PRONOUN_HEAD = re.compile(r"^(?:它们|它)(?!们的|的)")  # "它直接影响 X 并迫使 Y": the cause is what 它 refers to
 _ANAPHOR = re.compile(r"^(?:这|此|该)[一种个些]?[^，,。]{0,3}$")  # 这一过程, 此态势: a cause named by reference
 _MIN_SPAN = 2
 _ROLE = re.compile(r"(?:的)?(?:首席)?(?:分析师|分析师们|策略师|经济学家|研究员|研究团队|团队|报告|研报|数据|报道|官员|发言人)$")
@@ -194,13 +195,13 @@ def _cause_before(seg: _Segments, cs: int, p: int, anaphora: bool = True) -> tup
     """Cause text before a cue at ``p`` in the clause starting at ``cs``: the clause head, or the previous clause."""
     text = seg.text
     a, b = _trim(text, cs, p)
-    if _ok(a, b) and not _is_pronoun(text, a, b):
+    if _ok(a, b) and not _is_pronoun(text, a, b) and not (anaphora and _PRONOUN_HEAD.match(text[a:b])):
         return a, b
     prev = seg.prev_clause(cs)
     if prev is None:
         # 这 at a sentence start refers back to the previous sentence
         s0, _ = seg.sentence(cs)
-        if s0 > 1 and (not _ok(a, b) or _is_pronoun(text, a, b)):
+        if s0 > 1 and (not _ok(a, b) or _is_pronoun(text, a, b) or (anaphora and _PRONOUN_HEAD.match(text[a:b]))):
             ps, pe = _widen(seg, seg.clause(s0 - 2))
             pa, pb = _trim(text, ps, pe)
             if _ok(pa, pb):
@@ -245,6 +246,8 @@ def _effect_after(seg: _Segments, q: int, ce: int) -> tuple[int, int] | None:
     return None
 
 
+_PASSIVE_HEAD = re.compile(r"(?:^|[^理自经缘])由(?![于此])[^，,。]{1,30}$|被(?![动迫])[^，,。]{0,30}$")
+_MODIFIER_EFFECT = re.compile(r"^(?:因素|因子|作用|效应)")
 _ASIDE = re.compile(r"^\s*(?:无论|不管|不论|尽管|虽然|即使|哪怕|例如|比如|包括|尤其是|特别是)")
 
 
@@ -300,6 +303,15 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
                     continue
             if cue.noqty and lex["quantity_re"].match(text[e[0]:e[1]]):
                 continue  # "增加了 2.3 亿美元": a quantity, not an effect
+            if text.startswith("的", q):
+                e = _effect_after(seg, q + 1, ce)  # "A 带来的 B": a relative clause, B is the effect
+                if e is None:
+                    continue
+            head = text[cs:p]
+            if _PASSIVE_HEAD.search(head):
+                continue  # 由 A 主导: passive, read by the frames
+            if _MODIFIER_EFFECT.match(text[e[0]:e[1]]):
+                continue  # "火上浇油”因素": the cue qualifies a noun
             c = _cause_before(seg, cs, p)
             if c is None:
                 continue
@@ -325,6 +337,8 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
             if _ok(*c) and e:
                 out.append(_Raw(c, e, (p, q), cue.neg))
         elif fam in ("bwd", "abd"):
+            if cue.text in ("来自", "来源于") and not text[cs:p].strip() and "的" in text[q:ce]:
+                continue  # "来自 X 的数据显示 …": a noun phrase, not a claim
             e = _cause_before(seg, cs, p, anaphora=False)  # the side before the cue is the effect here
             if e and lex["implicit_effect_re"].search(text[e[0]:e[1]]):
                 continue  # "催化剂来自 A": the effect is left implicit
@@ -431,6 +445,11 @@ def _relation_claim(seg: _Segments, cs: int, p: int, q: int, neg: bool) -> _Raw 
         return None
     e = _trim(text, cs, cs + k)
     c = _trim(text, cs + k + 1, p)
+    _, ce = seg.clause(p)
+    if text.startswith("的", q) or text.startswith("、", q):
+        j = text.find("的", q, ce)  # "与 A 无关、但与 B 有关的抛售": the effect is the noun after 的
+        if j >= 0:
+            e = _trim(text, j + 1, ce)
     if not _ok(*e):
         prev = seg.prev_clause(cs)  # "比特币抛售的加速，很可能与期权市场有关"
         e = _trim(text, *prev) if prev else e
