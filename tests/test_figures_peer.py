@@ -1,5 +1,10 @@
 """The Recognizers-Text Chinese specs (tests/data/peer, MIT): narrex's pass rates per model (bench/peer_score.py)."""
-from bench import peer_score
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/ is a repo tool, not an installed package
+
+from bench import peer_score  # noqa: E402
 
 
 def test_peer_pass_rates_on_commentary_cases():
