@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import corpora
 
-from ._script import _t2s_table, has_traditional
+from ._script import CharMap, _t2s_table
 
 __all__ = ["Drop", "Analysis", "analyze", "fold"]
 
@@ -177,8 +177,10 @@ class _Bucket:
         self.always = always
         self.gate = re.compile("|".join(f"(?:{rules[p].regex.pattern})" for p in anchored)) if anchored else None
 
-    def candidates(self, k: str) -> list[_Rule]:
+    def candidates(self, k: str) -> list[_Rule] | tuple[_Rule, ...]:
         """Rules (in file order) worth running on the lowercased line ``k``."""
+        if len(self.rules) <= 6:  # long lines: a handful of rules, cheaper to try than to index
+            return self.rules
         hits = self.chars.intersection(k)  # in C: the few needle initials present in the line
         gate = self.gate is not None and self.gate.match(k) is not None
         if not hits and not gate and not self.always:
@@ -224,17 +226,17 @@ def _byline_rules() -> tuple[tuple[str, re.Pattern], ...]:
 
 
 @lru_cache(maxsize=1)
-def _fold_table() -> dict[int, str]:
+def _fold_map() -> CharMap:
     table = dict(_t2s_table())
     for c in range(0xFF01, 0xFF5F):  # full-width ASCII forms
         table[c] = chr(c - 0xFEE0)
     table[0x3000] = " "
     table[0x00A0] = " "
-    return table
-
-
-_NEEDS_WIDTH_FOLD = re.compile("[\uff01-\uff5e\u3000\u00a0]")
-_WIDTH_TABLE = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {0x3000: " ", 0x00A0: " "}
+    for c in range(0x41, 0x5B):  # ASCII A-Z: patterns are written in lowercase
+        table[c] = chr(c + 32)
+    for c in range(0xFF21, 0xFF3B):  # full-width Ａ-Ｚ
+        table[c] = chr(c - 0xFEE0 + 32)
+    return CharMap(table)
 
 
 def _lower(s: str) -> str:
@@ -244,12 +246,13 @@ def _lower(s: str) -> str:
 
 
 def fold(line: str) -> str:
-    """The matching form of a line: Simplified characters, ASCII digits/letters/punctuation; same length."""
-    if has_traditional(line):
-        return line.translate(_fold_table())
-    if _NEEDS_WIDTH_FOLD.search(line):
-        return line.translate(_WIDTH_TABLE)
-    return line
+    """The matching form of a line: Simplified characters, ASCII digits, lowercase letters and punctuation; same length."""
+    return _fold_map()(line)
+
+
+def fold_lines(lines: list[str]) -> list[str]:
+    """``fold`` of every line, in one pass over the whole text."""
+    return fold("\n".join(lines)).split("\n")
 
 
 # --- line shapes ---------------------------------------------------------------------------
@@ -260,7 +263,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _SENT_END = re.compile(r"[。！？!?；;]\s*$")
 _CLAUSE_END = re.compile(r"[。；;，,：:]\s*$")
 _SENT_PUNCT = re.compile(r"[。，,；;！？!?、]")
-_URL = re.compile(r"(?:https?://|www\.)[^\s\u3000，。）)\]】]+|\b[\w.-]+\.(?:com|org|net|io|me|gg|cn|hk|tw)(?:/[^\s]*)?", re.I)
+_URL = re.compile(r"(?:https?://|www\.)[^\s\u3000，。）)\]】]+|[a-z0-9][a-z0-9.-]*\.(?:com|org|net|io|me|gg|cn|hk|tw)\b(?:/[^\s]*)?", re.I)  # ASCII-only domains: cheap on CJK text
 _SOCIAL = re.compile(r"telegram|twitter|推特|\bx\b|微博|微信|公众号|discord|facebook|youtube|linkedin|instagram|medium|tiktok|抖音|小红书|社群|电报", re.I)
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\U0001F000-\U0001F2FF]")
 _CTA = re.compile(r"点击|点我|查看|关注|加入|扫码|下载|注册|领取|订阅|分享|转发|声明|报名|预约|福利|优惠|立即|马上|戳", re.I)
@@ -326,7 +329,8 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
     """
     res = Analysis()
     drops = res.drops
-    keys = [fold(l).strip(_WS) for l in lines]
+    folded = fold_lines(lines)
+    keys = [f.strip(_WS) for f in folded]
     nb = [i for i, k in enumerate(keys) if k]
     nb_single = nb if line_rules is None else [i for i in nb if i in line_rules]
 
@@ -342,14 +346,14 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
 
     # 1. phrase patterns (only those whose max_len admits the line)
     for i in nb_single:
-        k = _lower(keys[i])
+        k = keys[i]
         for r in _bucket_for_len(len(k)).candidates(k):
             if r.needles is not None and not any(map(k.__contains__, r.needles)):
                 continue
             if not r.regex.search(k):
                 continue
             if r.action == "span":
-                full = _lower(fold(lines[i]))
+                full = folded[i]
                 spans = [(m.start(), m.end()) for m in r.regex.finditer(full)]
                 rest = list(full)
                 for a, b in spans:
@@ -396,7 +400,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
             drop(i, "ad", "doubled link text (banner image alt text + label)")
             continue
         if n <= 80:
-            toks = [t for t in _UI_SPLIT.split(_lower(k)) if t]
+            toks = [t for t in _UI_SPLIT.split(k) if t]
             if toks and all(t in ui for t in toks):
                 drop(i, "chrome", "interface words only (buttons, toolbar, menu)")
                 continue
