@@ -35,8 +35,8 @@ _CLAUSE_PUNCT = "，,；;：:—"
 _SENT_PUNCT = "。！？!?\n"
 # an ASCII comma or colon between digits (118,000 / 16:00) does not end a clause
 _BOUNDARY = re.compile(r"[。！？!?\n；;，：—]|(?<!\d)[,:]|[,:](?!\d)")
-_LEAD = re.compile(r"^(?:[\s“”\"'「」『』（(\-•·*]|对[^，,。]{1,12}?(?:而言|来说)|从[^，,。]{1,6}来看|在[^，,。]{1,8}方面|然而|不过|反而|甚至|而且|而是|而|并且|并|且|但是|但|这也|进而|从而|最终|也|还|就|又|则|同时|此外|因此|所以|那么|然后|其次|首先|第一|第二|第三|可以说|事实上|实际上|换句话说|是的|于是|了|的)+")
-_TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|基本上|成为|成了|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把)+$")
+_LEAD = re.compile(r"^(?:[\s“”\"'「」『』（(\-•·*]|对[^，,。]{1,12}?(?:而言|来说)|从[^，,。]{1,6}来看|在[^，,。]{1,8}方面|在[^，,。]{1,8}上(?=[^，,。])|然而|不过|反而|甚至|而且|而是|而|并且|并|且|但是|但|这也|进而|从而|最终|也|还|就|又|则|同时|此外|因此|所以|那么|然后|其次|首先|第一|第二|第三|可以说|事实上|实际上|换句话说|是的|于是|了|的)+")
+_TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|基本上|实际上|事实上|成为|成了|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把)+$")
 _PRONOUN = re.compile(r"^(?:这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只)$")
 _PRONOUN_HEAD = re.compile(r"^(?:它们|它)(?!们的|的)")  # "它直接影响 X 并迫使 Y": the cause is what 它 refers to
 _ANAPHOR = re.compile(r"^(?:这|此|该)[一种个些]?[^，,。]{0,3}$")  # 这一过程, 此态势: a cause named by reference
@@ -57,6 +57,7 @@ class _Cue:
     neg: bool
     nonoun: bool
     noqty: bool
+    rev: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +66,7 @@ def _lex() -> dict:
     cues = {}
     for row in read_tsv("claims", "cues.tsv"):
         flags = set(row[2].split(",")) if len(row) > 2 else set()
-        cues[row[0]] = _Cue(row[0], row[1], "neg" in flags, "nonoun" in flags, "noqty" in flags)
+        cues[row[0]] = _Cue(row[0], row[1], "neg" in flags, "nonoun" in flags, "noqty" in flags, "rev" in flags)
     words = sorted(cues, key=len, reverse=True)
     # characters that turn a one-character cue into another word (使用, 即使, 命令, 令人 …)
     cue_re = re.compile(
@@ -391,7 +392,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
             if _ok(*e):
                 out.append(_Raw(c, e, (p, q), cue.neg))
         elif fam == "noun":
-            out.extend(_noun_claim(seg, cs, ce, p, q))
+            out.extend(_noun_claim(seg, cs, ce, p, q, cue.rev))
         elif fam == "relation":
             r = _relation_claim(seg, cs, p, q, cue.neg)
             if r:
@@ -405,7 +406,7 @@ _NOUN_COPULA = re.compile(r"\s*(?P<neg>并不是|并非|不是|不在于|不来�
 _NOUN_SUBJ = re.compile(r"(?:是|成为|成了|正是|就是|乃是)")
 
 
-def _noun_claim(seg: _Segments, cs: int, ce: int, p: int, q: int) -> list[_Raw]:
+def _noun_claim(seg: _Segments, cs: int, ce: int, p: int, q: int, rev: bool = False) -> list[_Raw]:
     """``E 的导火索是 C`` or ``C 是 E 的导火索``; ``E 的导火索不是 A，而是 B`` gives a negated and a stated claim."""
     text = seg.text
     cop = _NOUN_COPULA.match(text, q)
@@ -431,6 +432,8 @@ def _noun_claim(seg: _Segments, cs: int, ce: int, p: int, q: int) -> list[_Raw]:
         if sm is not None:
             c = _trim(text, cs, cs + sm.start())
             e = _trim(text, cs + sm.end(), p - 1)
+            if rev:
+                c, e = e, c  # "X 是 Y 的延续": Y came first and carries on in X
             if _ok(*c) and _ok(*e):
                 return [_Raw(c, e, (p, q))]
     return []
