@@ -8,7 +8,6 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 from typing import Iterable, Optional
 
 from .calendar import parse_day

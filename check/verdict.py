@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date as _date
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Optional
+
+from extract.records import to_jsonable
 
 from .calendar import next_trading_day, parse_day, prev_trading_day, trading_days
 from .market import MarketStore, Observation, normalize_instrument, normalize_metric
@@ -328,7 +329,7 @@ class Verdict:
         best = next((e for e in self.evidence if e.matches), self.evidence[0] if self.evidence else None)
         return {
             "doc_id": self.doc_id,
-            "figure": self.figure,
+            "figure": to_jsonable(self.figure),
             "verdict": self.verdict,
             "observed": _num(self.observed),
             "tolerance": self.tolerance,

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Optional
 
 from ..market import Observation, now_utc
 from . import ProviderError, http_get
