@@ -36,14 +36,14 @@ _SENT_PUNCT = "。！？!?\n"
 # an ASCII comma or colon between digits (118,000 / 16:00) does not end a clause
 _BOUNDARY = re.compile(r"[。！？!?\n；;，：—]|(?<!\d)[,:]|[,:](?!\d)")
 _LEAD = re.compile(r"^(?:[\s“”\"'「」『』（(\-•·*]|对[^，,。]{1,12}?(?:而言|来说)|从[^，,。]{1,6}来看|在[^，,。]{1,8}方面|在[^，,。]{1,8}上(?=[^，,。])|然而|不过|反而|甚至|而且|而是|而|并且|并|且|但是|但|这也|进而|从而|最终|也|还|就|又|则|同时|此外|因此|所以|那么|然后|其次|首先|第一|第二|第三|可以说|事实上|实际上|换句话说|是的|于是|了|的)+")
-_TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|基本上|实际上|事实上|成为|成了|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把)+$")
+_TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|既|基本上|实际上|事实上|成为|成了|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把)+$")
 _PRONOUN = re.compile(r"^(?:这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只)$")
 _PRONOUN_HEAD = re.compile(r"^(?:它们|它)(?!们的|的)")  # "它直接影响 X 并迫使 Y": the cause is what 它 refers to
 _ANAPHOR = re.compile(r"^(?:这|此|该)[一种个些]?[^，,。]{0,3}$")  # 这一过程, 此态势: a cause named by reference
 _MIN_SPAN = 2
 _ROLE = re.compile(r"(?:的)?(?:首席)?(?:分析师|分析师们|策略师|经济学家|研究员|研究团队|团队|报告|研报|数据|报道|官员|发言人)$")
 # 当 A 时，B (a temporal condition stated as fact); 之所以 B，是因为 A; 因 A 而 B
-_WHEN = re.compile(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:(?<![同及当临随暂届实适按准平小])时|之时|的时候)[，,]?")
+_WHEN = re.compile(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?![前天时地然下中局年月周即初场面])(?!日(?![元圆]))(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:(?:(?<![同及当临随暂届实适按准平小])时|之时|的时候)[，,]?|(?=[，,]))")
 _ZHISUOYI = re.compile(r"之所以(?P<e>[^。！？!?\n]{2,60}?)[，,]\s*(?:正是|主要是|就是|是)?(?:因为|由于|在于)(?P<c>[^，,。！？!?\n；;]{2,80})")
 _YINWEI_ER = re.compile(r"(?:因为|由于)(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})")
 _PAREN_REASON = re.compile(r"(?P<e>[^，,。！？!?\n；;（(]{2,60})[（(](?:因为|由于|因)(?P<c>[^）)]{2,80})[）)]")
@@ -113,7 +113,8 @@ class _Segments:
 
     def __init__(self, text: str):
         self.text = text
-        self.cue_starts: list[int] = []  # where cues start (set by find_claims)
+        self.cue_starts: list[int] = []  # where cues start and end (set by find_claims)
+        self.cue_ends: list[int] = []
         self.cb: list[int] = []  # clause boundary positions (the punctuation char)
         self.sb: list[int] = []  # sentence boundary positions
         for m in _BOUNDARY.finditer(text):
@@ -135,6 +136,13 @@ class _Segments:
     def sentence(self, i: int) -> tuple[int, int]:
         """(start, end) of the sentence holding position ``i``."""
         return self._around(self.sb, i, len(self.text))
+
+    def last_cue_end(self, a: int, b: int) -> int | None:
+        """End of the last cue inside [a, b), or None."""
+        k = bisect.bisect_left(self.cue_starts, b) - 1
+        if k >= 0 and self.cue_starts[k] >= a:
+            return min(self.cue_ends[k], b)
+        return None
 
     def has_cue(self, a: int, b: int) -> bool:
         """True when a causal cue starts inside [a, b)."""
@@ -224,7 +232,12 @@ def _widen(seg: _Segments, clause: tuple[int, int]) -> tuple[int, int]:
     s0, _ = seg.sentence(a)
     while a > s0:
         prev = seg.prev_clause(a)
-        if prev is None or prev[0] < s0 or seg.has_cue(prev[0], prev[1]) or lex_cond(seg.text, prev[0]):
+        if prev is None or prev[0] < s0 or lex_cond(seg.text, prev[0]):
+            break
+        last = seg.last_cue_end(prev[0], prev[1])
+        if last is not None:
+            if prev[1] - last >= _MIN_SPAN:
+                a = last  # "A 导致 B，C，使得 D": the cause of D is "B，C"
             break
         a = prev[0]
     return a, b
@@ -254,10 +267,11 @@ _ASIDE = re.compile(r"^\s*(?:无论|不管|不论|尽管|虽然|即使|哪怕|�
 
 def _next_main_clause(seg: _Segments, end: int) -> tuple[int, int] | None:
     """The next clause of the sentence, skipping asides (无论…, 尽管…, 例如…)."""
+    text = seg.text
     nxt = seg.next_clause(end)
     for _ in range(2):
-        if nxt and _ASIDE.match(seg.text[nxt[0]:nxt[1]]):
-            nxt = seg.next_clause(nxt[1])
+        if nxt and (_ASIDE.match(text[nxt[0]:nxt[1]]) or (text[nxt[0] - 1] == "—" and text[nxt[1]:nxt[1] + 1] == "—")):
+            nxt = seg.next_clause(nxt[1] + (1 if text[nxt[1] + 1:nxt[1] + 2] == "—" else 0))  # skip an aside (—— … ——)
     return nxt
 
 
@@ -340,7 +354,11 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
         elif fam in ("bwd", "abd"):
             if cue.text in ("来自", "来源于") and not text[cs:p].strip() and "的" in text[q:ce]:
                 continue  # "来自 X 的数据显示 …": a noun phrase, not a claim
-            e = _cause_before(seg, cs, p, anaphora=False)  # the side before the cue is the effect here
+            e = _cause_before(seg, cs, p, anaphora=(fam == "abd"))  # the side before the cue is the effect here
+            if e and fam == "abd" and _ANAPHOR.match(text[e[0]:e[1]]):
+                prev = seg.prev_clause(cs)  # "A，这种结构反映 B": the observation is A
+                if prev and _ok(*_trim(text, *prev)):
+                    e = _trim(text, *_widen(seg, prev))
             if e and lex["implicit_effect_re"].search(text[e[0]:e[1]]):
                 continue  # "催化剂来自 A": the effect is left implicit
             c = _effect_after(seg, q, ce)
@@ -403,6 +421,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
 
 
 _NOUN_COPULA = re.compile(r"\s*(?P<neg>并不是|并非|不是|不在于|不来自)?(?:就是|则是|正是|是|来自|来源于|在于|为|源于|源自)?\s*")
+_NOUN_MOD = re.compile(r"(?:直接|真正|主要|最终|根本|核心|关键|初始|最初|最大)$")
 _NOUN_SUBJ = re.compile(r"(?:是|成为|成了|正是|就是|乃是)")
 
 
@@ -410,7 +429,8 @@ def _noun_claim(seg: _Segments, cs: int, ce: int, p: int, q: int, rev: bool = Fa
     """``E 的导火索是 C`` or ``C 是 E 的导火索``; ``E 的导火索不是 A，而是 B`` gives a negated and a stated claim."""
     text = seg.text
     cop = _NOUN_COPULA.match(text, q)
-    before = text[cs:p]
+    before = _NOUN_MOD.sub("", text[cs:p])  # "的直接导火索": the adjective belongs to the cue
+    p = cs + len(before) if before.endswith("的") else p
     if cop and cop.end() > q and before.endswith("的"):
         e = _trim(text, cs, p - 1)
         c = _effect_after(seg, cop.end(), ce)
@@ -475,6 +495,8 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             c = _trim(text, *m.span("c"))
             if not _ok(*c):
                 continue
+            if m.group("v") == "主导" and text[m.end():m.end() + 1] in ("的", "、"):
+                continue  # "由 A 主导的 B" describes B; "B 由 A 主导" states a cause
             cue = (p, p + len(marker)) if marker != "在" else m.span("v")
             # effect: a noun phrase after 的 (由 A 引发的 B), the clause head (B 受 A 拖累), else the rest of the clause
             after = m.end()
@@ -516,7 +538,11 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
         e, c = _trim(text, *m.span("e")), _trim(text, *m.span("c"))
         if _ok(*e) and _ok(*c):
             out.append(_Raw(c, e, (m.start(), m.start() + 3)))
-            blocked.append((m.start(), m.end()))
+            k = text.find("因为", m.end("e"), m.start("c"))
+            if k < 0:
+                k = text.find("由于", m.end("e"), m.start("c"))
+            if k >= 0:
+                blocked.append((k, k + 2))  # the 因为 of 之所以…是因为 (cues inside A and B still count)
     for rx in (_YINWEI_ER, _PAREN_REASON):
         # 并非因为 A 而 B; B（因 A）
         for m in rx.finditer(text):
@@ -583,7 +609,9 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         return []
     lex = _lex()
     seg = _Segments(text)
-    seg.cue_starts = [m.start() for m in lex["cue_re"].finditer(text)]
+    spans = [m.span() for m in lex["cue_re"].finditer(text)]
+    seg.cue_starts = [a for a, _ in spans]
+    seg.cue_ends = [b for _, b in spans]
     blocked: list[tuple[int, int]] = []
     frames = _from_frames(seg, lex, blocked)
     blocked.sort()
