@@ -193,9 +193,9 @@ class KnowledgeGraph:
         if not matches:
             return "", False
         qs = ",".join("?" * len(matches))
-        rows = c.execute(f"SELECT story_id, MIN(seq) AS first FROM articles WHERE story_id IN "
-                         f"(SELECT story_id FROM articles WHERE doc_id IN ({qs})) GROUP BY story_id ORDER BY first",
-                         matches).fetchall()
+        rows = self._store.rows(f"SELECT story_id, MIN(seq) AS first FROM articles WHERE story_id IN "
+                                f"(SELECT story_id FROM articles WHERE doc_id IN ({qs})) GROUP BY story_id ORDER BY first",
+                                matches)
         if not rows:
             return "", False
         story = rows[0]["story_id"]
@@ -214,7 +214,7 @@ class KnowledgeGraph:
                    story, fp.n_shingles, fp.signature_bytes(), dumps_json(sorted(fp.numbers)),
                    dumps_json(rec), now))
         for eid, e in prep.entities.items():
-            row = c.execute("SELECT name, type, aliases FROM entities WHERE id=?", (eid,)).fetchone()
+            row = self._store.row("SELECT name, type, aliases FROM entities WHERE id=?", (eid,))
             aliases = list(e.get("aliases") or [])
             if row is None:
                 c.execute("INSERT INTO entities(id, name, type, aliases) VALUES (?,?,?,?)",
@@ -270,7 +270,7 @@ class KnowledgeGraph:
 
     def article_record(self, doc_id: str) -> dict:
         """The stored ArticleRecord of ``doc_id`` as a JSON dict. Raises KeyError if unknown."""
-        row = self._store.conn.execute("SELECT record FROM articles WHERE doc_id=?", (doc_id,)).fetchone()
+        row = self._store.row("SELECT record FROM articles WHERE doc_id=?", (doc_id,))
         if row is None:
             raise KeyError(doc_id)
         return json.loads(row["record"])
@@ -295,9 +295,9 @@ class KnowledgeGraph:
             ent = None
         if ent is not None:
             return ent
-        row = self._store.conn.execute(
+        row = self._store.row(
             "SELECT e.id, e.name, e.type, e.aliases FROM entity_aliases a JOIN entities e ON e.id = a.entity_id "
-            "WHERE a.alias=? ORDER BY (e.id = ?) DESC, e.id LIMIT 1", (normalize_name(name), name.strip())).fetchone()
+            "WHERE a.alias=? ORDER BY (e.id = ?) DESC, e.id LIMIT 1", (normalize_name(name), name.strip()))
         if row is None:
             return None
         return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=json.loads(row["aliases"] or "[]"))

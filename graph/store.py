@@ -133,7 +133,7 @@ class Store:
             self.conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e:
             raise NarrexError(f"{self.path}: cannot open the database ({e})") from None
-        self.conn.row_factory = sqlite3.Row
+        # no connection-wide row_factory: ``kg.conn`` is shared with other stages, which expect tuples
         try:
             self._configure()
             self._migrate()
@@ -241,8 +241,17 @@ class Store:
     def has_article(self, doc_id: str) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE doc_id=?", (doc_id,)).fetchone() is not None
 
-    def rows(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
-        return self.conn.execute(sql, params).fetchall()
+    def rows(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
+        """All result rows, addressable by column name."""
+        cur = self.conn.cursor()
+        cur.row_factory = sqlite3.Row
+        return cur.execute(sql, params).fetchall()
+
+    def row(self, sql: str, params: tuple | list = ()) -> Optional[sqlite3.Row]:
+        """The first result row (by column name), or None."""
+        cur = self.conn.cursor()
+        cur.row_factory = sqlite3.Row
+        return cur.execute(sql, params).fetchone()
 
     def integrity_ok(self) -> bool:
         """True when ``PRAGMA integrity_check`` reports ok."""

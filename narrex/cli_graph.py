@@ -160,7 +160,7 @@ def q_entity(
     rows = kg.conn.execute("SELECT doc_id, count(*) AS n FROM mentions WHERE entity_id=? GROUP BY doc_id "
                            "ORDER BY doc_id", (ent.id,)).fetchall()
     kg.close()
-    d = {**ent.to_dict(), "mentioned_in": {r["doc_id"]: r["n"] for r in rows}}
+    d = {**ent.to_dict(), "mentioned_in": {doc: n for doc, n in rows}}
     if as_json:
         typer.echo(json.dumps(d, ensure_ascii=False))
         return

@@ -86,6 +86,10 @@ def test_query_commands_json_and_tables(tmp_path, narrex):
         if "--json" in sub:
             for line in r.stdout.splitlines():
                 json.loads(line)
+    r = narrex("query", "entity", "聯準會", "--json", "--db", str(db))  # named 美联储/聯準會 in the gold notes
+    assert r.returncode == 0, r.stderr
+    ent = json.loads(r.stdout)
+    assert ent["id"] == "Federal Reserve" and len(ent["mentioned_in"]) == 2
     r = narrex("query", "entity", "没有这个实体", "--db", str(db))
     assert r.returncode == 1 and "no entity" in r.stderr
 
