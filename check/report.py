@@ -76,7 +76,7 @@ table{border-collapse:collapse;width:100%;font-size:.8em;margin:.4em 0}td,th{bor
 text-align:left;vertical-align:top}.low{color:#a15c00;font-weight:600}.yes{color:#1a7f37;font-weight:700}
 .no{color:#c62828;font-weight:700}.summary span{margin-right:10px;white-space:nowrap}svg{width:100%;height:auto;max-width:520px;display:block}
 details summary{cursor:pointer;color:#333}.legend{font-size:.88em;background:#fff;border-radius:10px;padding:8px 14px}
-.legend li{margin:.2em 0}.nc{font-size:.9em}.nw{white-space:nowrap}
+.legend li{margin:.2em 0;overflow-wrap:anywhere;word-break:break-word}.nc{font-size:.9em}.nw{white-space:nowrap}
 """
 
 
@@ -251,6 +251,28 @@ at or above the number; 近 accepts up to 5% below it. Outflows (赎回, 流出)
 </ul></div>"""
 
 
+def _name(r: ArticleResult) -> str:
+    """What to call an article: its title, else its file name, else its doc id."""
+    if r.title:
+        return r.title
+    if r.source:
+        return re.split(r"[\\/]", r.source.rstrip("/\\"))[-1] or r.source
+    return r.doc_id
+
+
+def _toc(results: list[ArticleResult]) -> str:
+    """Links to each article with its counts (in-page anchors only)."""
+    if len(results) < 2:
+        return ""
+    items = []
+    for r in results:
+        c = summary_counts(r.verdicts)
+        counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in c.items() if n)
+        items.append(f'<li><a href="#doc-{_e(r.doc_id)}">{_e(_name(r))}</a> '
+                     f'<span class="meta">{_e(counts or "no figures to check")}</span></li>')
+    return f'<nav class="legend"><strong>Articles</strong><ol lang="zh">{"".join(items)}</ol></nav>'
+
+
 def render_html(results: list[ArticleResult], store: MarketStore, generated: str = "", db: str = "") -> str:
     """The whole HTML report (one string, self-contained)."""
     total = summary_counts(v for r in results for v in r.verdicts)
@@ -260,12 +282,13 @@ def render_html(results: list[ArticleResult], store: MarketStore, generated: str
             f'<h1>narrex fact-check report</h1>'
             f'<p class="meta">{_e(len(results))} articles · {_e(store.count())} market observations'
             + (f' · database {_e(db)}' if db else '') + (f' · generated {_e(generated)}' if generated else '') + '</p>'
-            f'<p class="summary">' + "".join(f'<span>{_badge(k)} {total[k]}</span>' for k in _ORDER) + '</p>' + _legend())
+            f'<p class="summary">' + "".join(f'<span>{_badge(k)} {total[k]}</span>' for k in _ORDER) + '</p>'
+            + _toc(results) + _legend())
     body = []
     for r in results:
         counts = summary_counts(r.verdicts)
-        title = r.title or r.source or r.doc_id
-        body.append(f'<h2 lang="zh">{_e(title)}</h2><p class="meta">doc {_e(r.doc_id)}'
+        title = _name(r)
+        body.append(f'<h2 lang="zh" id="doc-{_e(r.doc_id)}">{_e(title)}</h2><p class="meta">doc {_e(r.doc_id)}'
                     + (f' · {_e(r.source)}' if r.source else '') + (f' · published {_e(r.published)}' if r.published else '')
                     + f' · {r.n_figures} figures, {len(r.verdicts)} with a subject and metric</p>')
         body.append('<p class="summary">' + "".join(f'<span>{_badge(k)} {counts[k]}</span>' for k in _ORDER) + '</p>')

@@ -67,7 +67,7 @@ def test_html_is_escaped_and_self_contained():
     assert not re.search(r'<(link|img|iframe|object|embed)\b', h)
     assert "https://example.com/flows?a=1&amp;b=2" in h  # a real link, escaped
     for href in re.findall(r'href="([^"]+)"', h):
-        assert href.startswith(("http://", "https://"))
+        assert href.startswith(("http://", "https://", "#doc-"))  # external data links or in-page anchors
 
 
 def test_html_explains_each_verdict():
@@ -132,3 +132,12 @@ def test_check_cli_errors(tmp_path, capsys):
     assert p.read_text() == "hello, not a database"
     assert run("check", "--db", str(p), "--report", "out.pdf") == 1
     assert ".html or .md" in capsys.readouterr().err
+
+
+def test_html_lists_articles_with_anchors():
+    s = _store()
+    recs = [_record(), dict(_record(title="第二篇"), doc_id="d2")]
+    res = [ArticleResult(r["doc_id"], r["title"], r["source"], None, check_record(r, s), 3) for r in recs]
+    h = render_html(res, s)
+    assert 'href="#doc-d2"' in h and 'id="doc-d2"' in h
+    assert "<script" not in h.lower()
