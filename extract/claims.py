@@ -44,6 +44,7 @@ _MIN_SPAN = 2
 _ROLE = re.compile(r"(?:的)?(?:首席)?(?:分析师|分析师们|策略师|经济学家|研究员|研究团队|团队|报告|研报|数据|报道|官员|发言人)$")
 # 当 A 时，B (a temporal condition stated as fact); 之所以 B，是因为 A; 因 A 而 B
 _WHEN = re.compile(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?![前天时地然下中局年月周即初场面])(?!日(?![元圆]))(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:(?:(?<![同及当临随暂届实适按准平小])时|之时|的时候)[，,]?|(?=[，,]))")
+_SHI = re.compile(r"(?:^|(?<=[，,；;。！？!?\n]))\s*(?P<c>[^，,。！？!?\n；;当]{3,40}?)(?<![同此届平临及暂随到彼那这有小])时[，,]")  # "市场走弱时，B"
 _ZHISUOYI = re.compile(r"之所以(?P<e>[^。！？!?\n]{2,60}?)[，,]\s*(?:正是|主要是|就是|是)?(?:因为|由于|在于)(?P<c>[^，,。！？!?\n；;]{2,80})")
 _YINWEI_ER = re.compile(r"(?:因为|由于)(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})")
 _PAREN_REASON = re.compile(r"(?P<e>[^，,。！？!?\n；;（(]{2,60})[（(](?:因为|由于|因)(?P<c>[^）)]{2,80})[）)]")
@@ -520,6 +521,14 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             if e:
                 out.append(_Raw(c, e, cue, cond=cond))
                 blocked.append((m.start(), m.end()))
+    for m in _SHI.finditer(text):
+        cs, ce = seg.clause(m.start("c"))
+        c = _trim(text, *m.span("c"))
+        nxt = _next_main_clause(seg, m.end() - 1)
+        if nxt and not lex["cond_re"].match(text[nxt[0]:nxt[0] + 6]) and _ok(*c):
+            e = _trim(text, *nxt)
+            if _ok(*e):
+                out.append(_Raw(c, e, (m.end() - 2, m.end() - 1)))
     for m in _WHEN.finditer(text):
         # 当 A 时，B: a temporal condition stated as fact (the market reacts when A happens)
         cs, ce = seg.clause(m.end() - 1 if text[m.end() - 1] in "，," else m.end())
