@@ -123,16 +123,24 @@ def _nearest(items, lo: int, hi: int, fs: int, fe: int, ok=lambda x: True, prefe
     return best
 
 
+def _fits(cues, uc: str):
+    """The reading of a cue that fits unit class ``uc`` (or None)."""
+    for c in cues:
+        if uc in c.units or "any" in c.units:
+            return c
+    return None
+
+
 def _metric(doc: _Doc, f: Figure) -> Optional[object]:
     uc = _unit_class(f)
-    ok = lambda it: uc in it[2].units or "any" in it[2].units
+    ok = lambda it: _fits(it[2], uc) is not None
     c0, c1 = doc.clause(f.start)
     for lo, hi in ((c0, c1), doc.sentence(f.start)):
         hit = _nearest(doc.metrics, lo, hi, f.start, f.end, ok)
-        if hit and hit[2].metric == "-":
-            hit = _nearest(doc.metrics, lo, hi, f.start, f.end, lambda it: ok(it) and it[2].metric != "-")
+        if hit and _fits(hit[2], uc).metric == "-":
+            hit = _nearest(doc.metrics, lo, hi, f.start, f.end, lambda it: ok(it) and _fits(it[2], uc).metric != "-")
         if hit:
-            return hit[2]
+            return _fits(hit[2], uc)
         if (lo, hi) == (c0, c1) and uc == "money" and _nearest(doc.subjects, c0, c1, f.start, f.end, lambda it: it[3] == "asset"):
             return None  # an amount next to an asset and no cue: its price (see _bind_one)
     return None
@@ -298,7 +306,7 @@ def _bind_one(doc: _Doc, t: str, f: Figure, figures: list[Figure]) -> None:
         c0, c1 = doc.clause(f.start)
         hit = _nearest(doc.subjects, c0, c1, f.start, f.end)
         f.subject = hit[2] if hit else None
-    elif f.metric == "yield_pct":
+    elif f.metric in ("yield_pct", "yield_change_bp"):
         f.subject = _yield_subject(doc, f, figures)
     elif f.subject is None:
         f.subject = _subject(doc, f, cue.subjects if cue is not None else None, f.metric)

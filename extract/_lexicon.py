@@ -96,11 +96,13 @@ class MetricCue:
 
 
 @lru_cache(maxsize=1)
-def metric_cues() -> tuple[dict[str, MetricCue], re.Pattern]:
-    d = {}
+def metric_cues() -> tuple[dict[str, tuple[MetricCue, ...]], re.Pattern]:
+    """cue -> its readings (one per unit class: 收益率 with % is a yield, with bp a yield change)."""
+    d: dict[str, list[MetricCue]] = {}
     for cue, metric, us, kind, signed, subs in rows("metric_cues.tsv"):
-        d[norm(cue)] = MetricCue(norm(cue), metric, frozenset(us.split(",")), kind, signed == "1", frozenset(subs.split(",")))
-    return d, alternation(d)
+        d.setdefault(norm(cue), []).append(
+            MetricCue(norm(cue), metric, frozenset(us.split(",")), kind, signed == "1", frozenset(subs.split(","))))
+    return {k: tuple(v) for k, v in d.items()}, alternation(d)
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,8 @@ Reference date ("now") for relative words (昨天, 上周, 周一, 周末, 年�
 Years for dates written without one (``2 月 5 日``, ``10/10``, ``12 月``): the year of the
 latest date written with a year; else, when a weekday is given with the date
 (``9 月 17 日周三``), the most recent year in which that day falls on that weekday; else
-the current year. A month more than one month after the story's reference month
-belongs to the year before (``10/10`` in a February 2026 piece is 2025-10-10).
+the current year. A month belongs to the year before when it lies more than three months after the story's month
+(``10/10`` in a February 2026 piece is 2025-10-10; ``6 月`` in a March piece is this June).
 
 Anaphoric words (当天, 前一天, 前一交易日, 当时) resolve against the nearest preceding
 explicit date in the text.
@@ -241,7 +241,7 @@ class _Ctx:
         y = self.anchor_year
         if rel:
             return y + {"去年": -1, "今年": 0, "明年": 1, "前年": -2}[rel]
-        if month > self.anchor_month + 1:
+        if month > self.anchor_month + 3:  # 10/10 in a February piece is last October; 6 月 in March is this June
             return y - 1
         return y
 

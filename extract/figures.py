@@ -60,6 +60,7 @@ _PER = {"百": Decimal(100), "佰": Decimal(100), "千": Decimal(1000), "仟": D
         "百万万": Decimal(10) ** 10}
 _PER_RE = re.compile("(" + "|".join(sorted(_PER, key=len, reverse=True)) + ")分之$")
 _CHENG = re.compile(r"(\s?)成(?![交本员立功为长熟型分绩效果])(半|[一二三四五六七八九](?![成十百千万亿]))?")
+_STREAK = re.compile(r"(?:连续|过去|近|长达|累计|最近)\s*$")
 _PAIR = re.compile(r"^(?:一两|两三|二三|三四|四五|五六|六七|七八|八九|三五)(?=[十百千万亿]?$)")
 
 
@@ -247,8 +248,15 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
     if a.bare:
         if n.chinese:
             return None  # Chinese numerals without a unit are prose (一个, 两次, 三幕剧)
-        if nf["classifier"].match(t, n.end):
-            return None
+        cm = nf["classifier"].match(t, n.end)
+        if cm:
+            if n.scale is None and abs(n.value) < 100:
+                return None  # 3 家交易所, 两个漏洞: counts of things in the prose
+            a.unit, a.kind, a.bare, a.end = "count", "count", False, cm.end()  # 17.2 万人被强平: a statistic
+        elif t[n.end:n.end + 2].lstrip(" ")[:1] == "日" and _STREAK.search(before):
+            a.unit, a.kind, a.bare = "days", "count", False  # 连续 5 日
+            a.end = t.index("日", n.end) + 1
+    if a.bare:
         after_end = t[n.end:n.end + 3].lstrip(" ")
         first = after_end[:1]
         if first and first in ")）" and "(" not in t[_clause_start(t, n.start):n.start] and "（" not in t[_clause_start(t, n.start):n.start]:
@@ -404,7 +412,7 @@ def find_figures(text: str) -> list[Figure]:
                 i += 2
                 continue
             # range: 6.4 万至 7.1 万美元, 64k-71k, 38–39, 5%-8%
-            if _RANGE_SEP.match(mid) and _compatible(a, b) and not (a.pre_unit and b.pre_unit and False):
+            if _RANGE_SEP.match(mid) and _compatible(a, b) and not (a.unit and not a.pre_unit and b.bare):
                 lo, hi = _share(a, b)
                 if lo < hi and not (mid.strip() == "-" and b.n.negative):
                     f = Figure(surface=text[a.start:b.end], start=a.start, end=b.end, unit=b.unit or a.unit,
