@@ -491,6 +491,12 @@ class _Target:
         shared = len(g & self.grams)
         return shared, shared / min(len(g), len(self.grams))
 
+    def _coverage(self, text: str) -> float:
+        """Share of the query's bigrams found in ``text`` (比特币清算 is not covered by a bare 比特币)."""
+        if not self.grams:
+            return 0.0
+        return len(_bigrams(text) & self.grams) / len(self.grams)
+
     def matches(self, v: ClaimView, part: str, strict: bool = False) -> bool:
         span_text = v.text(part)
         ents = set(getattr(v, f"{part}_entities"))
@@ -500,7 +506,7 @@ class _Target:
             norm = normalize_name(span_text)
             if any(a in norm for a in self.aliases):
                 return True
-            if self.text and (self.text in norm or self._sim(span_text)[1] >= 0.6):
+            if self.text and (self.text in norm or self._coverage(span_text) >= 0.6):
                 return True
             return False
         # chaining two claims: enough shared wording (a lone generic word such as 波动性 or 抛售 is not

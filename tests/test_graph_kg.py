@@ -118,6 +118,7 @@ def test_claims_about_and_multi_hop_causes():
     assert {c.doc_id for c in about_yen} == {"c1", "c2", "c4"}
     one = kg.causes_of("比特币多头的大规模清算")
     assert [c.steps[0].doc_id for c in one] == ["c3"]
+    assert [c.steps[0].doc_id for c in kg.causes_of("比特币清算")] == ["c3"]  # not c4's bare 比特币下跌
     chains = kg.causes_of("比特币多头的大规模清算", depth=3)
     longest = max(chains, key=lambda c: len(c.steps))
     assert [s.doc_id for s in longest.steps] == ["c1", "c2", "c3"]
