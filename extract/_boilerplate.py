@@ -266,7 +266,8 @@ _SENT_PUNCT = re.compile(r"[。，,；;！？!?、]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u3000，。）)\]】]+|[a-z0-9][a-z0-9.-]*\.(?:com|org|net|io|me|gg|cn|hk|tw)\b(?:/[^\s]*)?", re.I)  # ASCII-only domains: cheap on CJK text
 _SOCIAL = re.compile(r"telegram|twitter|推特|\bx\b|微博|微信|公众号|discord|facebook|youtube|linkedin|instagram|medium|tiktok|抖音|小红书|社群|电报", re.I)
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\U0001F000-\U0001F2FF]")
-_CTA = re.compile(r"点击|点我|查看|关注|加入|扫码|下载|注册|领取|订阅|分享|转发|声明|报名|预约|福利|优惠|立即|马上|戳", re.I)
+# call-to-action words (not 关注/查看 alone: "✅ 关注美联储决议" is a body bullet)
+_CTA = re.compile(r"点击|点我|扫码|下载|注册|领取|订阅|报名|预约|福利|优惠|立即|马上|戳|加入我们|加入.{0,8}(社群|社区|群|频道)|关注我们|关注公众号|声明|条款", re.I)
 _DOUBLED = re.compile(r"^(?:(.{2,15}?)\1)+$")
 _NAV_SPLIT = re.compile(r"\s*[|｜•·]\s*")
 _UI_SPLIT = re.compile(r"[\s|/·•›»>\[\]【】]+")
@@ -276,6 +277,7 @@ _META_WORD = re.compile(r"发布于|发布时间|发表于|更新于|更新时�
 _META_FIELD = re.compile(r"\s*(来源|作者|编辑|责任编辑|编译|记者)\s*[:：]\s*([^\s|·,，;；()（）]{1,20})")
 _META_FIELDS = {"来源": "source", "作者": "author", "记者": "author", "编辑": "editor", "责任编辑": "editor", "编译": "compiler"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_LIST_ITEM = re.compile(r"^\s*(?:[-•·*●○■□◆◇▪▶►]|\d{1,2}\s*[.、)）](?!\d)|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*[、.]|[①-⑳])")
 _CAPTION = re.compile(r"^\s*(图|表|注|来源|数据来源|资料来源|图片来源|图注|图表|附图|附表|source|chart|▲|△|※|\*)", re.I)
 _POST_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
@@ -393,7 +395,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
                 else:
                     drop(i, "chrome", "link-only line")
                 continue
-        if n <= 40 and _EMOJI.match(k) and (_CTA.search(k) or not _HAS_DIGIT.search(k)):
+        if n <= 40 and _EMOJI.match(k) and _CTA.search(k):
             drop(i, "chrome", "emoji-led call-to-action line")
             continue
         if n <= 40 and _DOUBLED.match(k.replace(" ", "")):
@@ -561,7 +563,7 @@ def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title
         if i <= last:
             continue
         k = keys[i]
-        if _CAPTION.match(k) or _SENT_END.search(k):
+        if _CAPTION.match(k) or _SENT_END.search(k) or _LIST_ITEM.match(k) or _EMOJI.match(k):
             continue
         if len(k) <= (20 if _CJK.search(k) else 40):
             drops[i] = Drop("chrome", "short line after the article's last paragraph (page footer)")
@@ -602,7 +604,7 @@ def _repeats(keys, nb, drops, by_pattern, title) -> None:
         i = nb[p]
         if i in drops or i == title:
             continue
-        if count[s] >= 3 and len(s) <= 40 and not _HAS_DIGIT.search(s) and len(_WORD.findall(s)) >= 4:
+        if count[s] >= 3 and len(s) <= 40 and not _HAS_DIGIT.search(s) and len(_WORD.findall(s)) >= 4 and not _CAPTION.match(s):
             drops[i] = Drop("chrome", f"line repeated {count[s]} times in the page")
 
 

@@ -240,3 +240,58 @@ def test_needle_prefilter_is_sound():
                 k = fold(line)
                 if r.regex.search(k):
                     assert any(x in k for x in r.needles), (r.reason, line)
+
+
+# --- content is sacred: body shapes that look a little like chrome stay ----------------------
+_BODY_INTRO = "美联储周三宣布维持利率不变,符合市场预期,但点阵图显示年内降息次数可能减少。"
+
+
+def _kept(raw: str, line: str) -> bool:
+    doc = clean(raw)
+    i = raw.split("\n").index(line)
+    return i not in {d.line for d in doc.dropped}
+
+
+def test_emoji_bullets_in_the_body_stay():
+    raw = "\n".join(["美联储议息会议前瞻:三个看点", _BODY_INTRO, "✅ 关注美联储决议后的美元指数走势", "✅ 黄金是否守住2,600美元", "📉 美债收益率曲线可能再度平坦化", _BODY_INTRO.replace("周三", "周四")])
+    for line in raw.split("\n")[2:5]:
+        assert _kept(raw, line), line
+
+
+def test_repeated_captions_stay():
+    para = "比特币现货ETF本周合计净流入12亿美元,其中IBIT占比超过七成,资金面明显改善。"
+    raw = "\n".join(["ETF资金流周报:机构回流", para, "数据来源:Farside Investors", para.replace("本周", "上周"), "数据来源:Farside Investors", para.replace("本周", "前一周"), "数据来源:Farside Investors"])
+    doc = clean(raw)
+    assert doc.text.count("数据来源:Farside Investors") == 3
+
+
+def test_list_items_after_the_last_paragraph_stay():
+    raw = "\n".join(["下周宏观日历", _BODY_INTRO, "值得关注的数据包括:", "1. 美国CPI", "2. 日本央行议息", "3. 欧元区PMI"])
+    doc = clean(raw)
+    for item in ("1. 美国CPI", "2. 日本央行议息", "3. 欧元区PMI"):
+        assert item in doc.text
+
+
+def test_bare_reply_button_inside_a_post_does_not_end_the_article():
+    raw = "\n".join([
+        "原油库存意外下降",
+        "发表于 2025-5-6 09:00 | 显示全部楼层",
+        "EIA数据显示,上周美国商业原油库存减少420万桶,远超市场预期的减少120万桶。",
+        "回复",
+        "楼主| 发表于 2025-5-6 09:30 | 显示全部楼层",
+        "补充:汽油库存同样下降,炼厂开工率升至92%,夏季出行旺季需求强劲。",
+    ])
+    doc = clean(raw)
+    assert "炼厂开工率升至92%" in doc.text and "回复" not in doc.text
+
+
+def test_data_table_rows_stay():
+    raw = "\n".join(["主要货币对美元表现", _BODY_INTRO, "货币 | 收盘 | 周涨跌", "欧元 | 1.0842 | +0.6%", "日元 | 149.32 | -1.1%", "英镑 | 1.2711 | +0.3%", _BODY_INTRO.replace("周三", "周五")])
+    doc = clean(raw)
+    assert "货币 | 收盘 | 周涨跌" in doc.text and "日元 | 149.32 | -1.1%" in doc.text
+
+
+def test_headings_between_paragraphs_stay():
+    raw = "\n".join(["铜价展望", _BODY_INTRO, "供给端", "智利和秘鲁的矿山扰动仍在持续,三季度铜精矿加工费继续下行,显示原料紧张。", "需求端", "国内电网投资增速维持在两位数,新能源汽车用铜需求同比增长约20%,托底消费。"])
+    doc = clean(raw)
+    assert "\n供给端\n" in doc.text and "\n需求端\n" in doc.text
