@@ -35,16 +35,18 @@ _CLAUSE_PUNCT = "，,；;：:—"
 _SENT_PUNCT = "。！？!?\n"
 # an ASCII comma or colon between digits (118,000 / 16:00) does not end a clause
 _BOUNDARY = re.compile(r"[。！？!?\n；;，：—]|(?<!\d)[,:]|[,:](?!\d)")
-_LEAD = re.compile(r"^(?:[\s“”\"'「」『』（(\-•·*]|对[^，,。]{1,12}?(?:而言|来说)|从[^，,。]{1,6}来看|在[^，,。]{1,8}方面|在[^，,。]{1,8}上(?=[^，,。])|然而|不过|反而|甚至|而且|而是|而|并且|并|且|但是|但|这也|进而|从而|最终|也|还|就|又|则|同时|此外|因此|所以|那么|然后|其次|首先|第一|第二|第三|可以说|事实上|实际上|换句话说|是的|于是|了|的)+")
+_LEAD = re.compile(r"^(?:[\s“”\"'「」『』（(\-•·*]|对[^，,。]{1,12}?(?:而言|来说)|从[^，,。]{1,6}来看|在[^，,。]{1,8}方面|在[^，,。]{1,8}上(?![，,。])|然而|不过|反而|甚至|而且|而是|而|并且|并|且|但是|但|这也|进而|从而|最终|也|还|就|又|则|同时|此外|因此|所以|那么|然后|其次|首先|第一|第二|第三|可以说|事实上|实际上|换句话说|是的|于是|了|的)+")
 _TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|既|基本上|实际上|事实上|成为|成了|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把)+$")
 _PRONOUN = re.compile(r"^(?:这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只)$")
 _PRONOUN_HEAD = re.compile(r"^(?:它们|它)(?!们的|的)")  # "它直接影响 X 并迫使 Y": the cause is what 它 refers to
+_ANAPHOR_EVENT = re.compile(r"^(?:若|如果|一旦)?(?:这|此|该)[一种个些]?[^，,。]{1,3}(?:持续|延续|继续)(?:下去)?$")  # 若此态势持续
 _ANAPHOR = re.compile(r"^(?:这|此|该)[一种个些]?[^，,。]{0,3}$")  # 这一过程, 此态势: a cause named by reference
 _MIN_SPAN = 2
 _ROLE = re.compile(r"(?:的)?(?:首席)?(?:分析师|分析师们|策略师|经济学家|研究员|研究团队|团队|报告|研报|数据|报道|官员|发言人)$")
 # 当 A 时，B (a temporal condition stated as fact); 之所以 B，是因为 A; 因 A 而 B
 _WHEN = re.compile(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?![前天时地然下中局年月周即初场面])(?!日(?![元圆]))(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:(?:(?<![同及当临随暂届实适按准平小])时|之时|的时候)[，,]?|(?=[，,]))")
 _SHI = re.compile(r"(?:^|(?<=[，,；;。！？!?\n]))\s*(?P<c>[^，,。！？!?\n；;当]{3,40}?)(?<![同此届平临及暂随到彼那这有小])时[，,]")  # "市场走弱时，B"
+_CASE = re.compile(r"(?:^|(?<=[，,；;。！？!?\n]))\s*在(?P<c>[^，,。！？!?\n；;]{2,50}?)的?(?:情况下|情形下|情景下|背景下)[，,]?")  # 在 A 的情况下，B
 _ZHISUOYI = re.compile(r"之所以(?P<e>[^。！？!?\n]{2,60}?)[，,]\s*(?:正是|主要是|就是|是)?(?:因为|由于|在于)(?P<c>[^，,。！？!?\n；;]{2,80})")
 _YINWEI_ER = re.compile(r"(?:因为|由于)(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})")
 _PAREN_REASON = re.compile(r"(?P<e>[^，,。！？!?\n；;（(]{2,60})[（(](?:因为|由于|因)(?P<c>[^）)]{2,80})[）)]")
@@ -205,14 +207,17 @@ def _cause_before(seg: _Segments, cs: int, p: int, anaphora: bool = True) -> tup
     """Cause text before a cue at ``p`` in the clause starting at ``cs``: the clause head, or the previous clause."""
     text = seg.text
     a, b = _trim(text, cs, p)
-    if _ok(a, b) and not _is_pronoun(text, a, b) and not (anaphora and _PRONOUN_HEAD.match(text[a:b])):
+    if _ok(a, b) and not _is_pronoun(text, a, b) and not (anaphora and (_PRONOUN_HEAD.match(text[a:b]) or _ANAPHOR_EVENT.match(text[a:b]))):
         return a, b
     prev = seg.prev_clause(cs)
     if prev is None:
         # 这 at a sentence start refers back to the previous sentence
         s0, _ = seg.sentence(cs)
-        if s0 > 1 and (not _ok(a, b) or _is_pronoun(text, a, b) or (anaphora and _PRONOUN_HEAD.match(text[a:b]))):
+        if s0 > 1 and (not _ok(a, b) or _is_pronoun(text, a, b) or (anaphora and (_PRONOUN_HEAD.match(text[a:b]) or _ANAPHOR_EVENT.match(text[a:b])))):
             ps, pe = _widen(seg, seg.clause(s0 - 2))
+            s1, _ = seg.sentence(ps)
+            if re.match(r"\s*(?:因为|由于)", text[s1:pe]) and s1 > 1:
+                ps, pe = _widen(seg, seg.clause(s1 - 2))  # "A。因为 B。这导致 C": 这 is A, B only explains it
             pa, pb = _trim(text, ps, pe)
             if _ok(pa, pb):
                 return pa, pb
@@ -364,7 +369,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
                 continue  # "催化剂来自 A": the effect is left implicit
             c = _effect_after(seg, q, ce)
             k = text.find("的", q, c[1]) if c else -1
-            if c and k > q + 1 and e and re.search(r"(?:面临|受到|承受|遭遇|出现|带来|是|有)$", text[cs:p]):
+            if c and k > q + 1 and e and cue.text in ("来自", "源自", "源于", "来源于") and re.search(r"(?:面临|受到|承受|遭遇|出现|带来|是|有|考虑|应对|防范|规避|关注|警惕|抵御)$", text[cs:p]):
                 # "面临来自 A 的压力": cause A, effect the noun after 的
                 c, e = _trim(text, q, k), _trim(text, k + 1, c[1])
                 if _ok(*c) and _ok(*e):
@@ -521,6 +526,23 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             if e:
                 out.append(_Raw(c, e, cue, cond=cond))
                 blocked.append((m.start(), m.end()))
+    for m in _CASE.finditer(text):
+        c = _trim(text, *m.span("c"))
+        if _is_pronoun(text, *c) or _ANAPHOR.match(text[c[0]:c[1]]):
+            c = _cause_before(seg, m.start(), m.start()) or c  # 在这种情况下: the situation described before
+        elif c[1] - c[0] < 4:
+            continue  # 在某些情况下, 在极端情况下: a qualifier, not a condition
+        end = m.end() - 1 if text[m.end() - 1] in "，," else m.end()
+        _, ce = seg.clause(end)
+        e = _trim(text, end + (1 if text[end:end + 1] in "，," else 0), ce) if text[end:end + 1] not in "，," else None
+        if e is None or not _ok(*e):
+            nxt = _next_main_clause(seg, end)
+            e = _trim(text, *nxt) if nxt else None
+        if _ok(*c) and e and _ok(*e):
+            cs, _ = seg.clause(m.start())
+            cue_end = m.end() - (1 if text[m.end() - 1] in "，," else 0)
+            out.append(_Raw(c, e, (m.end("c"), cue_end), cond=_conditional(seg, cs, lex)))
+            blocked.append((m.start(), m.end()))
     for m in _SHI.finditer(text):
         cs, ce = seg.clause(m.start("c"))
         c = _trim(text, *m.span("c"))
