@@ -23,7 +23,7 @@ from extract.records import ArticleRecord, Entity, to_jsonable
 from .facts import FigureFact
 from .model import GraphModel, Prepared, article_node, claim_node, normalize_name, prepare
 from .store import Store, dumps_json
-from .stories import Fingerprint, StoryIndex, fingerprint, signature_from_bytes
+from .stories import NUM_PERM, Fingerprint, StoryIndex, fingerprint, signature_from_bytes
 from .views import ArticleInfo, CausalChain, ClaimView, ResultList, Story
 
 __all__ = ["KnowledgeGraph"]
@@ -183,8 +183,12 @@ class KnowledgeGraph:
         rows = self._store.rows("SELECT doc_id, seq, n_shingles, minhash, numbers FROM articles WHERE seq > ? "
                                 "ORDER BY seq", (self._stories_seq,))
         for r in rows:
-            self._stories.add(r["doc_id"], Fingerprint(signature_from_bytes(r["minhash"]), r["n_shingles"],
-                                                       frozenset(json.loads(r["numbers"]))))
+            sig = signature_from_bytes(r["minhash"])
+            if len(sig) != NUM_PERM:  # stored by a version with another signature size: recompute
+                fp = fingerprint(self.article_record(r["doc_id"]).get("clean_text") or "")
+            else:
+                fp = Fingerprint(sig, r["n_shingles"], frozenset(json.loads(r["numbers"])))
+            self._stories.add(r["doc_id"], fp)
             self._stories_seq = r["seq"]
 
     def _assign_story(self, c, fp: Fingerprint) -> tuple[str, bool]:

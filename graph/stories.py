@@ -13,8 +13,14 @@ chrome do not matter:
   them (13.2, 2.3, 3.7, 600 …) while different articles on the same market
   episode rarely share many.
 
-``same_story`` says yes for a near duplicate, or for a text that shares the
-topic vocabulary *and* most of its distinctive numbers.
+``same_story`` says yes for a near duplicate, or for a text that shares some
+wording *and* most of its distinctive numbers. Measured on the seeds (cleaned):
+the translation pair 000/001 has 3-gram Jaccard 0.12 and shares 8 of 11 numbers;
+the other pairs have 0.01-0.03 and share none.
+
+Known limit: a close rewrite of one report is grouped with it (intended: it is not
+independent confirmation), but so may be two independent same-day wrap-ups that
+quote the same handful of closing levels with similar stock phrases.
 """
 from __future__ import annotations
 
@@ -27,10 +33,10 @@ import numpy as np
 
 __all__ = ["NUM_PERM", "Fingerprint", "fingerprint", "jaccard_estimate", "same_story", "StoryIndex"]
 
-NUM_PERM = 128
+NUM_PERM = 256
 SHINGLE = 3
 NEAR_DUP_J = 0.35        # reposts, other chrome, small edits
-TOPIC_J = 0.03           # translations share at least this much wording ...
+TOPIC_J = 0.05           # translations share at least this much wording (unrelated commentary: 0.01-0.03) ...
 NUM_SHARED_MIN = 4       # ... and this many distinctive numbers ...
 NUM_CONTAIN_MIN = 0.5    # ... making up this share of the shorter list
 
