@@ -129,8 +129,9 @@ def write_neo4j_csv(g: nx.MultiDiGraph, outdir: str | Path, database: str = "neo
     outdir.mkdir(parents=True, exist_ok=True)
     by_label: dict[str, list[tuple[str, dict]]] = {}
     for n, d in g.nodes(data=True):
-        by_label.setdefault(str(d.get("type") or "Node"), []).append((n, {k: _scalar(v) for k, v in d.items()
-                                                                          if k not in ("type", "id")}))
+        # the node's own ``id`` attribute (an entity or story id) would clash with the id:ID column's name
+        props = {("canonical_id" if k == "id" else k): _scalar(v) for k, v in d.items() if k != "type"}
+        by_label.setdefault(str(d.get("type") or "Node"), []).append((n, props))
     by_type: dict[str, list[tuple[str, str, dict]]] = {}
     for u, v, d in g.edges(data=True):
         by_type.setdefault(str(d.get("type") or "RELATED"), []).append((u, v, {k: _scalar(x) for k, x in d.items()
@@ -157,9 +158,10 @@ def write_neo4j_csv(g: nx.MultiDiGraph, outdir: str | Path, database: str = "neo
     args = " ".join([f"--nodes=import/{n}" for n in node_files] + [f"--relationships=import/{r}" for r in rel_files])
     (outdir / "README.txt").write_text(
         "narrex graph export for neo4j-admin (Neo4j 5). Copy these files into $NEO4J_HOME/import, then run:\n\n"
-        f"bin/neo4j-admin database import full {database} --multiline-fields=true {args}\n\n"
+        f"bin/neo4j-admin database import full {database} --multiline-fields=true --ignore-empty-strings=true {args}\n\n"
         "Node ids (id:ID) are the narrex node ids (article:…, entity:…, fact:…, claim:…, story:…); list and dict\n"
-        "properties are JSON strings; doc_id/start/end on every node and relationship quote the raw article.\n",
+        "properties are JSON strings; an entity's or story's own id is the property canonical_id;\n"
+        "doc_id/start/end on every node and relationship quote the raw article.\n",
         encoding="utf-8")
     return outdir
 

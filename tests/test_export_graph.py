@@ -90,6 +90,10 @@ def test_neo4j_csv_is_well_formed(kg, tmp_path):
     with open(out / "nodes_Figure.csv", encoding="utf-8") as fh:
         header = next(csv.reader(fh))
     assert "value:double" in header and "conflict:boolean" in header
+    with open(out / "nodes_Entity.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {"id:ID", "canonical_id", ":LABEL"} <= set(rows[0])
+    assert any(r["id:ID"] == "entity:Acme Capital" and r["canonical_id"] == "Acme Capital" for r in rows)
 
 
 def test_unknown_format_is_refused(kg, tmp_path):
