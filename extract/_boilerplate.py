@@ -277,6 +277,9 @@ _META_WORD = re.compile(r"发布于|发布时间|发表于|更新于|更新时�
 _META_FIELD = re.compile(r"\s*(来源|作者|编辑|责任编辑|编译|记者)\s*[:：]\s*([^\s|·,，;；()（）]{1,20})")
 _META_FIELDS = {"来源": "source", "作者": "author", "记者": "author", "编辑": "editor", "责任编辑": "editor", "编译": "compiler"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_EMOJI_CLASS = "\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\U0001F000-\U0001F2FF\uFE0F\u20E3"
+_EMOJI_COUNTER = re.compile(rf"^(?:\s*[{_EMOJI_CLASS}]+\s*[\d.,]+\s*[kmw万]?)+(?:\s+\d{{1,2}}:\d{{2}})?\s*$")
+_DATE_ONLY = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*(星期[一二三四五六日天]|周[一二三四五六日天]|礼拜[一二三四五六日天]|mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?\s*(\d{1,2}:\d{2}(:\d{2})?)?\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-•·*●○■□◆◇▪▶►]|\d{1,2}\s*[.、)）](?!\d)|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*[、.]|[①-⑳])")
 _CAPTION = re.compile(r"^\s*(图|表|注|来源|数据来源|资料来源|图片来源|图注|图表|附图|附表|source|chart|▲|△|※|\*)", re.I)
 _POST_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -395,6 +398,9 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
                 else:
                     drop(i, "chrome", "link-only line")
                 continue
+        if n <= 60 and _EMOJI_COUNTER.match(k):
+            drop(i, "counter", "reaction/view counters (emoji and numbers only)")
+            continue
         if n <= 40 and _EMOJI.match(k) and _CTA.search(k):
             drop(i, "chrome", "emoji-led call-to-action line")
             continue
@@ -402,7 +408,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
             drop(i, "ad", "doubled link text (banner image alt text + label)")
             continue
         if n <= 80:
-            toks = [t for t in _UI_SPLIT.split(k) if t]
+            toks = [t for t in _UI_SPLIT.split(k) if _WORD.search(t)]  # emoji and symbols do not count
             if toks and all(t in ui for t in toks):
                 drop(i, "chrome", "interface words only (buttons, toolbar, menu)")
                 continue
@@ -669,7 +675,7 @@ def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
             continue
         if i not in zone_set:
             continue
-        if len(k) <= 80 and "。" not in k and _META_DATE.search(k) and _META_WORD.search(k):
+        if len(k) <= 80 and "。" not in k and _META_DATE.search(k) and (_META_WORD.search(k) or _DATE_ONLY.match(k)):
             res.published = res.published or iso_date(k)
             for m in _META_FIELD.finditer(k):
                 fld = _META_FIELDS.get(m.group(1), "author")
