@@ -315,7 +315,12 @@ def render_markdown(results: list[ArticleResult], store: MarketStore, generated:
     total = summary_counts(v for r in results for v in r.verdicts)
     out = ["# narrex fact-check report", "",
            f"{len(results)} articles · {store.count()} market observations" + (f" · generated {generated}" if generated else ""),
-           "", " · ".join(f"**{_LABEL[k]}**: {total[k]}" for k in _ORDER), ""]
+           "", " · ".join(f"**{_LABEL[k]}**: {total[k]}" for k in _ORDER), "",
+           "How to read it: a figure is *supported* when a market observation for the same instrument, metric and "
+           "date falls inside what the figure accepts (a number stands for what it rounds from; 约 widens that by "
+           "±5%; 超过/高达 accepts anything at or above it; 近 up to 5% below it; outflows are negative); "
+           "*contradicted* when there is data and none fits; *unverifiable* when there is no data (never counted "
+           "as support); *not checkable* for forecasts, scenarios, thresholds and model levels.", ""]
     for r in results:
         out += [f"## {_md(r.title or r.source or r.doc_id)}", "", f"doc `{r.doc_id}`" + (f" · {_md(r.source)}" if r.source else ""), ""]
         c = summary_counts(r.verdicts)
@@ -332,7 +337,8 @@ def render_markdown(results: list[ArticleResult], store: MarketStore, generated:
             out.append("")
             for ev in v.evidence:
                 o = ev.obs
-                link = f"[{_md(o.label)}]({o.source_url})" if _URL_OK.match(o.source_url or "") else _md(o.label)
+                url = (o.source_url or "").replace("(", "%28").replace(")", "%29")
+                link = f"[{_md(o.label)}]({url})" if _URL_OK.match(url) else _md(o.label)
                 flag = " (low-quality source)" if o.quality == "low" else ""
                 out.append(f"- {o.date}: {_md(fmt_value(o.value, o.unit))} {_md(o.aspect)} — {link}{flag} — "
                            + ("meets the claim" if ev.matches else "outside the claim"))
