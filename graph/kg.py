@@ -21,7 +21,7 @@ from extract.errors import InputError
 from extract.records import ArticleRecord, Entity, to_jsonable
 
 from .facts import FigureFact
-from .model import GraphModel, Prepared, article_node, claim_node, normalize_name, prepare
+from .model import GraphModel, Prepared, _off, article_node, claim_node, normalize_name, prepare
 from .store import Store, dumps_json
 from .stories import NUM_PERM, Fingerprint, StoryIndex, fingerprint, signature_from_bytes
 from .views import ArticleInfo, CausalChain, ClaimView, ResultList, Story
@@ -252,9 +252,9 @@ class KnowledgeGraph:
             c.execute("INSERT INTO claims(doc_id, idx, cause, cause_start, cause_end, effect, effect_start, effect_end,"
                       " cue, cue_start, cue_end, sentence_start, sentence_end, hedged, negated, attributed_to)"
                       " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                      (doc, cl["idx"], cause.get("text", ""), cause.get("start", 0), cause.get("end", 0),
+                      (doc, cl["idx"], cause.get("text") or "", _off(cause.get("start")), _off(cause.get("end")),
                        effect.get("text"), effect.get("start"), effect.get("end"),
-                       cue.get("text", ""), cue.get("start", 0), cue.get("end", 0), sent.get("start"), sent.get("end"),
+                       cue.get("text") or "", _off(cue.get("start")), _off(cue.get("end")), sent.get("start"), sent.get("end"),
                        int(bool(cc.get("hedged"))), int(bool(cc.get("negated"))), cc.get("attributed_to")))
             links = []
             for role in ("cause", "effect"):

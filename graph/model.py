@@ -94,6 +94,14 @@ class Prepared:
     figures: list[dict] = field(default_factory=list)
 
 
+def _off(x: Any) -> int:
+    """An offset from a record field (missing or malformed -> 0)."""
+    try:
+        return max(0, int(x))
+    except (TypeError, ValueError):
+        return 0
+
+
 def _within(items: list, starts: list[int], span: Optional[dict]) -> list:
     """The items (sorted by start, ``starts`` their starts) lying inside ``span``."""
     if not span:
@@ -101,7 +109,7 @@ def _within(items: list, starts: list[int], span: Optional[dict]) -> list:
     out = []
     for i in range(bisect_left(starts, span["start"]), bisect_right(starts, span["end"])):
         it = items[i]
-        end = it["end"] if isinstance(it, dict) else it[1].get("end", 0)
+        end = it["end"] if isinstance(it, dict) else _off(it[1].get("end"))
         if end <= span["end"]:
             out.append(it)
     return out
@@ -138,28 +146,28 @@ def prepare(record: dict) -> Prepared:
         ent = entities.setdefault(eid, {"id": eid, "name": eid, "type": m.get("type"), "aliases": []})
         if m.get("surface") and m["surface"] not in ent["aliases"]:
             ent["aliases"].append(m["surface"])
-        mentions.append({"idx": i, "entity": eid, "surface": m.get("surface", ""), "start": m.get("start", 0),
-                         "end": m.get("end", 0), "type": m.get("type")})
+        mentions.append({"idx": i, "entity": eid, "surface": m.get("surface", ""), "start": _off(m.get("start")),
+                         "end": _off(m.get("end")), "type": m.get("type")})
 
     figures = list(record.get("figures") or [])
     statements = []
     for i, f in enumerate(figures):
         sign = f.get("sign")
         statements.append(Statement(
-            doc_id=doc_id, idx=i, story=doc_id, surface=f.get("surface", ""), start=f.get("start", 0),
-            end=f.get("end", 0), value=signed_value(f.get("value"), sign), range=signed_range(f.get("range"), sign),
+            doc_id=doc_id, idx=i, story=doc_id, surface=f.get("surface") or "", start=_off(f.get("start")),
+            end=_off(f.get("end")), value=signed_value(f.get("value"), sign), range=signed_range(f.get("range"), sign),
             change=_change(f.get("change")), unit=f.get("unit"), kind=f.get("kind"), approx=f.get("approx") or "eq",
             subject=f.get("subject"), metric=f.get("metric"), date=f.get("date"),
             checkable=bool(f.get("checkable", True)),
-            sentence=sentence_span(raw, f.get("start", 0), f.get("end", 0)) if raw else None,
+            sentence=sentence_span(raw, _off(f.get("start")), _off(f.get("end"))) if raw else None,
         ))
 
     claims = []
     author = (record.get("byline") or {}).get("author")
     m_sorted = sorted(mentions, key=lambda m: m["start"])
     m_starts = [m["start"] for m in m_sorted]
-    f_sorted = sorted(((j, f) for j, f in enumerate(figures)), key=lambda jf: jf[1].get("start", 0))
-    f_starts = [f.get("start", 0) for _, f in f_sorted]
+    f_sorted = sorted(((j, f) for j, f in enumerate(figures)), key=lambda jf: _off(jf[1].get("start")))
+    f_starts = [_off(f.get("start")) for _, f in f_sorted]
     for i, c in enumerate(record.get("claims") or []):
         links: dict[str, dict[str, list]] = {}
         for role in ("cause", "effect"):

@@ -266,3 +266,15 @@ def test_migrations_upgrade_an_older_database_in_place(tmp_path, monkeypatch):
         assert kg.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == str(v + 1)
         assert [tuple(r) for r in kg.conn.execute("SELECT doc_id, language FROM articles")] == [("acme1", "zh")]
         assert kg.figures(subject="Acme Capital")
+
+
+def test_malformed_record_fields_do_not_crash():
+    kg = KnowledgeGraph()
+    rec = {"doc_id": "odd1", "raw_text": "比特币跌 5%", "clean_text": "比特币跌 5%",
+           "figures": [{"surface": "5%", "start": None, "end": "x", "value": "not a number", "subject": "Bitcoin",
+                        "metric": "price_change_pct"}],
+           "entities": [{"surface": "比特币", "start": 0, "end": 3, "entity": None}],
+           "claims": [{"cause": None, "effect": None, "cue": {"text": "跌", "start": 3, "end": 4}},
+                      {"cause": {"text": "比特币", "start": None}, "effect": None, "cue": {"text": None}}]}
+    assert kg.ingest_record(rec) == ("odd1", True)
+    assert kg.nx.number_of_nodes() > 0 and len(kg.claims()) == 2
