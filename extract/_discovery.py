@@ -35,9 +35,10 @@ _NUM_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "五": 5, "七": 7, "十": 10
 def _lex() -> dict:
     """All discovery lexicons, loaded once."""
     titles = sorted(read_lines("entities", "titles.tsv"), key=len, reverse=True)
-    suffix_rows = read_tsv("entities", "org_suffixes.tsv")
-    cjk_suffix = {s: t for s, t in suffix_rows if re.match(rf"[{CJK}]", s)}
-    latin_suffix = {s.lower(): t for s, t in suffix_rows if not re.match(rf"[{CJK}]", s)}
+    suffix_rows = [r + [""] * (3 - len(r)) for r in read_tsv("entities", "org_suffixes.tsv")]
+    cjk_suffix = {s: t for s, t, _ in suffix_rows if re.match(rf"[{CJK}]", s)}
+    latin_suffix = {s.lower(): t for s, t, _ in suffix_rows if not re.match(rf"[{CJK}]", s)}
+    continuations = {s: tuple(c for c in cont.split("|") if c) for s, _, cont in suffix_rows}
     tenor_rows = read_tsv("entities", "tenor_bonds.tsv")
     tenor_cues: dict[str, str] = {}
     default_tpl = "US {n}Y Treasury"
@@ -55,10 +56,12 @@ def _lex() -> dict:
         "titles": titles,
         "title_re": re.compile(
             "(?:" + "|".join(map(re.escape, titles)) + r")\s*"
+            r"(?!表示|认为|指出|称|说|预计|预测|写道|强调|警告|也|则|曾|在|的|对|将|已|是|等|们)"
             rf"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+){{1,2}}|[{CJK}]{{1,4}}·[{CJK}]{{1,6}}|[{CJK}]{{2,3}})"
             r"(?=\s*(?:表示|认为|指出|称|说|预计|预测|写道|强调|警告|在|也|则|曾|，|,|。|：|:))"
         ),
         "cjk_suffix": cjk_suffix,
+        "continuations": continuations,
         "cjk_suffix_re": re.compile("|".join(sorted(map(re.escape, cjk_suffix), key=len, reverse=True))),
         "latin_suffix": latin_suffix,
         "generic": set(read_lines("entities", "generic_modifiers.txt")),
@@ -240,6 +243,8 @@ def _org_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
         s = m.start()
         if _overlaps(s, m.end(), taken):
             continue
+        if text.startswith(lex["continuations"].get(m.group(), ()) or ("\0",), m.end()):
+            continue  # 资本开支, 银行股: the suffix starts a common word
         window = text[max(0, s - 12):s]
         window = _CLAUSE_END.split(window)[-1]
         if not window.strip() or window[-1] in "的了在和与及或是为对被把将从向等之其该某各这那":

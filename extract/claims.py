@@ -240,6 +240,8 @@ def _widen(seg: _Segments, clause: tuple[int, int]) -> tuple[int, int]:
         prev = seg.prev_clause(a)
         if prev is None or prev[0] < s0 or lex_cond(seg.text, prev[0]):
             break
+        if _ATTR_CLAUSE.match(seg.text[prev[0]:prev[1]]):
+            break  # "据路透报道，A": the source is not part of the cause
         last = seg.last_cue_end(prev[0], prev[1])
         if last is not None:
             if prev[1] - last >= _MIN_SPAN:
@@ -268,6 +270,7 @@ def _effect_after(seg: _Segments, q: int, ce: int) -> tuple[int, int] | None:
 
 _PASSIVE_HEAD = re.compile(r"(?:^|[^理自经缘])由(?![于此])[^，,。]{1,30}$|被(?![动迫])[^，,。]{0,30}$")
 _MODIFIER_EFFECT = re.compile(r"^(?:因素|因子|作用|效应)")
+_ATTR_CLAUSE = re.compile(r"^\s*(?:(?:据|根据)[^，,。]{1,20}(?:报道|称|消息|数据|统计|显示)?|[^，,。]{1,20}(?:表示|认为|指出|称|写道|强调|警告))\s*$")
 _ASIDE = re.compile(r"^\s*(?:无论|不管|不论|尽管|虽然|即使|哪怕|例如|比如|包括|尤其是|特别是)")
 
 
@@ -306,6 +309,8 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
         cs, ce = seg.clause(p)
         if cue.nonoun and p > 0 and text[p - 1] == "的":
             continue
+        if cue.text == "所以" and p > 0 and text[p - 1] == "之":
+            continue  # 之所以 … 是因为: read as a frame
         if cue.family == "fwd" and p > 0 and (text[p - 1] == "所" or (text[p - 1] == "为" and text[p - 2:p - 1] not in ("成", "作", "认", "因", "行"))):
             continue  # 以看跌期权为主导, 所驱动 (read by the passive frames); 成为决定 … is fine
         cond = _conditional(seg, cs, lex)
@@ -338,7 +343,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
                 continue
             # 将/把 construction: "A 将 X 推至 Y" — A is the cause, "X 推至 Y" the effect
             k = max(text.rfind("将", cs, p), text.rfind("把", cs, p))
-            if k > cs:
+            if k > cs and p - k > 2:  # 将 X 推至: an object between 将 and the verb (a bare 将 is "will")
                 c2 = _trim(text, cs, k)
                 if _ok(*c2) and not _is_pronoun(text, *c2) and not _ANAPHOR.match(text[c2[0]:c2[1]]):
                     c, e = c2, (k + 1, e[1])
@@ -351,10 +356,15 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
             out.append(_Raw(c, e, (p, q), cue.neg))
         elif fam == "conn":
             prev = seg.prev_clause(cs)
-            if prev is None or text[cs:p].strip():
+            if prev is None:
+                continue
+            head = text[cs:p].strip()
+            if head and not (cue.text in ("因此", "因而", "所以", "于是") and len(head) <= 12):
                 continue
             c = _trim(text, *_widen(seg, prev))
             e = _effect_after(seg, q, ce)
+            if head and e:
+                e = (_trim(text, cs, p)[0], e[1])  # "A，B 因此上涨": the effect is "B … 上涨"
             if _ok(*c) and e:
                 out.append(_Raw(c, e, (p, q), cue.neg))
         elif fam in ("bwd", "abd"):

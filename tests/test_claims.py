@@ -135,3 +135,27 @@ def test_nouns_and_idioms_are_not_cues():
 def test_odd_text_never_crashes(text):
     for c in _claims(text):
         assert text[c.cause.start:c.cause.end] == c.cause.text
+
+
+def test_unseen_commentary_other_markets():
+    """A paragraph mixing equities, rates, FX and commodities (not from the seeds)."""
+    text = (
+        "英伟达财报不及预期引发芯片股抛售。受美国 CPI 数据超预期影响，10 年期美债收益率一度升至 4.6%。"
+        "据路透报道，OPEC+ 同意延长减产，布伦特原油因此上涨 3%。桥水基金首席投资官 Greg Jensen 表示，通胀黏性将使央行维持高利率更长时间。"
+    )
+    cs = {c.cue.text: c for c in _claims(text)}
+    assert _pair(cs["引发"]) == ("英伟达财报不及预期", "芯片股抛售") and not cs["引发"].hedged  # 不及预期 is not a hedge
+    assert cs["受"].cause_entities == ["US CPI"] and cs["受"].effect_entities == ["US 10Y Treasury"]
+    assert cs["因此"].cause.text == "OPEC+ 同意延长减产" and "布伦特原油" in cs["因此"].effect.text
+    assert cs["因此"].attributed_to == "Reuters"
+    assert _pair(cs["使"]) == ("通胀黏性", "央行维持高利率更长时间") and cs["使"].attributed_to == "Greg Jensen"
+
+
+def test_zhisuoyi_is_not_suoyi():
+    cs = _claims("之所以北向资金流出，主要是因为外资信心不足。")
+    assert [(c.cue.text, *_pair(c)) for c in cs] == [("之所以", "外资信心不足", "北向资金流出")]
+
+
+def test_jiang_as_will_is_not_the_ba_construction():
+    assert _pair(_one("通胀黏性将使央行维持高利率。")) == ("通胀黏性", "央行维持高利率")
+    assert _pair(_one("抛售潮将比特币价格推至 6 万美元下方。")) == ("抛售潮", "比特币价格推至 6 万美元下方")

@@ -179,3 +179,14 @@ def test_seed_gold_entities_are_found_and_linked():
             linked += len(ids) == 1
     assert found / len(rows) >= 0.9
     assert linked / max(found, 1) >= 0.95
+
+
+def test_org_suffix_inside_a_common_word_is_not_an_org():
+    ids = _ids("AI 资本开支放缓，银行股下跌，基金经理减仓。")
+    assert not any(v in ("AI 资本", "AI") for v in ids.values())
+    assert "银行股" in ids and ids["银行股"] == "Bank stocks"
+
+
+def test_title_followed_by_a_verb_is_not_a_name():
+    ms = find_mentions("高盛分析师指出，油价将回落。")
+    assert [m.entity for m in ms if m.type == "PERSON"] == []
