@@ -61,3 +61,19 @@ def test_seed_000_no_supported_without_evidence(store):
             assert any(e.matches and e.obs.source_url for e in v.evidence), v.detail
         if v.verdict == "unverifiable":
             assert not any(e.matches for e in v.evidence) or v.date_shift is None
+
+
+@pytest.mark.parametrize("text,surface,verdict", [
+    ("2026年2月4日，美国现货比特币ETF合计净流出约5.45亿美元，其中贝莱德IBIT赎回3.73亿美元。", "3.73亿", "supported"),
+    ("2026年2月4日，美国现货比特币ETF合计净流出约5.45亿美元，其中贝莱德IBIT赎回3.73亿美元。", "5.45亿", "supported"),
+    ("2026年2月4日，美国现货比特币ETF合计净流入约5.45亿美元。", "5.45亿", "contradicted"),
+    ("2026年1月29日，美国比特币现货ETF净流出8.18亿美元。", "8.18亿", "supported"),
+    ("2026年1月29日，美国比特币现货ETF净流出18.1亿美元。", "18.1亿", "contradicted"),
+    ("2026年3月18日，美国比特币现货ETF净流出8.18亿美元。", "8.18亿", "unverifiable"),
+])
+def test_own_sentences_end_to_end(store, text, surface, verdict):
+    """Sentences written for this test (not from the seeds), through extraction and checking."""
+    rec = extract_article(text, published="2026-03-20")
+    vs = [v for v in check_record(rec, store) if surface in (v.figure.get("surface") or "")]
+    assert vs, [f.surface for f in rec.figures]
+    assert vs[0].verdict == verdict, vs[0].detail
