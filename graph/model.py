@@ -104,13 +104,14 @@ def _off(x: Any) -> int:
 
 def _within(items: list, starts: list[int], span: Optional[dict]) -> list:
     """The items (sorted by start, ``starts`` their starts) lying inside ``span``."""
-    if not span:
+    if not isinstance(span, dict):
         return []
+    a, b = _off(span.get("start")), _off(span.get("end"))
     out = []
-    for i in range(bisect_left(starts, span["start"]), bisect_right(starts, span["end"])):
+    for i in range(bisect_left(starts, a), bisect_right(starts, b)):
         it = items[i]
         end = it["end"] if isinstance(it, dict) else _off(it[1].get("end"))
-        if end <= span["end"]:
+        if end <= b:
             out.append(it)
     return out
 
