@@ -60,6 +60,7 @@ _PER = {"百": Decimal(100), "佰": Decimal(100), "千": Decimal(1000), "仟": D
         "百万万": Decimal(10) ** 10}
 _PER_RE = re.compile("(" + "|".join(sorted(_PER, key=len, reverse=True)) + ")分之$")
 _CHENG = re.compile(r"(\s?)成(?![交本员立功为长熟型分绩效果])(半|[一二三四五六七八九](?![成十百千万亿]))?")
+_HALF = re.compile(r"(?<![一二三四五六七八九十\d])半(码|个百分点|个基点|成)")
 _STREAK = re.compile(r"(?:连续|过去|近|长达|累计|最近)\s*$")
 _PAIR = re.compile(r"^(?:一两|两三|二三|三四|四五|五六|六七|七八|八九|三五)(?=[十百千万亿]?$)")
 
@@ -114,11 +115,15 @@ def _pre_qualifier(t: str, start: int) -> tuple[Optional[str], int]:
     best: Optional[tuple[str, int]] = None
     rx = _pre_qual_re()
     pos = 0
+    last_end = -1
     while True:
         m = rx.search(seg, pos)
         if m is None:
             break
         pos = m.start() + 1
+        if m.end() <= last_end:
+            continue  # inside a longer word found before (超 in 买超)
+        last_end = m.end()
         w = m.group()
         approx, gap = pre[w]
         between = seg[m.end():]
@@ -129,7 +134,7 @@ def _pre_qualifier(t: str, start: int) -> tuple[Optional[str], int]:
         if approx == "over" and re.search(r"[不未没]", t[max(cs, p0 - 3):p0]):
             cand = "up_to"
         if best is None or p0 >= best[1]:
-            best = (cand, p0)
+            best = (cand, p0) if cand != "eq" else None
     return (best[0], best[1]) if best else (None, start)
 
 
@@ -372,6 +377,18 @@ def find_figures(text: str) -> list[Figure]:
         if q:
             a.approx = q
         atoms.append(a)
+    post_units = L.units()[0]
+    for m in _HALF.finditer(t):  # 半码 (12.5 bp), 半成 (5%), 半个百分点 (0.5 pp)
+        if mask[m.start()] or any(x.start <= m.start() < x.end for x in atoms):
+            continue
+        w = m.group(1)
+        if w == "成":
+            v, unit, kind = Decimal(5), "pct", "percent"
+        else:
+            u = post_units[w]
+            v, unit, kind = Decimal("0.5") * u.factor, u.unit, u.kind
+        n = Number(m.start(), m.start() + 1, Decimal("0.5"), Decimal("0.5"), None, True)
+        atoms.append(_Atom(start=m.start(), end=m.end(), n=n, value=v, unit=unit, kind=kind, bare=False))
     for m in re.finditer("百分之百", t):  # 100%: the numeral 百 cannot start a number on its own
         if not mask[m.start()] and not any(x.start <= m.start() < x.end for x in atoms):
             n = Number(m.start() + 3, m.end(), Decimal(100), Decimal(100), None, True)
@@ -423,6 +440,10 @@ def find_figures(text: str) -> list[Figure]:
                     out.append(f)
                     i += 2
                     continue
+        if a.unit == "CNY" and t[a.end - 1:a.end] == "元":
+            fx = _fx(t, a)
+            if fx:  # 新台币兑美元收在 32.85 元: a rate, not an amount
+                a.unit, a.kind = fx[0], "level"
         if a.bare:
             fx = _fx(t, a)
             if fx:

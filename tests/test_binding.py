@@ -179,3 +179,10 @@ def test_seed_gold_figures_through_the_pipeline():
     print(f"\nseed-gold figures (extract_article): strict F1 {f1:.3f}, binding {binding:.3f}")
     print("\n".join(misses))
     assert f1 >= 0.95 and binding >= 0.85
+
+
+def test_yield_change_in_basis_points():
+    figs = bound("10 年期美债收益率下行 4 个基点至 4.27%。", "2025-03-14")
+    by = {f.surface: f for f in figs}
+    assert (by["4 个基点"].metric, by["4 个基点"].subject, by["4 个基点"].sign) == ("yield_change_bp", "US 10Y Treasury", "-")
+    assert (by["4.27%"].metric, by["4.27%"].subject) == ("yield_pct", "US 10Y Treasury")

@@ -167,3 +167,27 @@ def test_traditional_and_simplified_agree():
     a = find_figures("比特幣單日淨流入約 5.3 億美元，較前一日增加 2 個百分點")
     b = find_figures("比特币单日净流入约 5.3 亿美元，较前一日增加 2 个百分点")
     assert [(f.value, f.unit, f.approx) for f in a] == [(f.value, f.unit, f.approx) for f in b]
+
+
+@pytest.mark.parametrize("text,surface,value,unit,approx", [
+    ("央行降息半碼", "半碼", "12.5", "bp", "eq"),
+    ("失业率上升半个百分点", "半个百分点", "0.5", "pp", "eq"),
+    ("新台幣兌美元收在 32.85 元", "32.85 元", "32.85", "TWD_per_USD", "eq"),
+    ("离岸人民币兑美元报 7.2350", "7.2350", "7.2350", "CNH_per_USD", "eq"),
+    ("外資買超 215.6 億元", "215.6 億元", "21560000000", "CNY", "eq"),
+    ("共有 17.2 万人被强平", "17.2 万人", "172000", "count", "eq"),
+    ("已连续 5 日净流出", "5 日", "5", "days", "eq"),
+    ("跌超 3%", "3%", "3", "pct", "over"),
+])
+def test_market_phrasing_of_other_outlets(text, surface, value, unit, approx):
+    f = one(text)
+    assert (f.surface, f.value, f.unit, f.approx) == (surface, D(value), unit, approx)
+
+
+def test_a_level_after_a_change_is_not_a_range():
+    figs = find_figures("美元指数跌 0.2% 至 103.6")
+    assert [(f.surface, f.value, f.unit) for f in figs] == [("0.2%", D("0.2"), "pct"), ("103.6", D("103.6"), "level")]
+
+
+def test_reporting_window_is_not_a_figure():
+    assert [f.surface for f in find_figures("比特币 24 小时内下跌 4.5%")] == ["4.5%"]
