@@ -222,9 +222,31 @@ def has_traditional(text: str) -> bool:
     return any(c in text for c in _trad_in_gb2312())
 
 
+@lru_cache(maxsize=1)
+def _script_flags():
+    import numpy as np
+
+    trad, simp = _script_sets()
+    flags = np.zeros(0x10000, dtype=np.int8)  # 1 = Traditional-only, 2 = Simplified-only
+    for c in trad:
+        if ord(c) < 0x10000:
+            flags[ord(c)] = 1
+    for c in simp:
+        if ord(c) < 0x10000:
+            flags[ord(c)] = 2
+    return flags
+
+
 def script_counts(text: str) -> tuple[int, int]:
     """(Traditional-only, Simplified-only) character counts of ``text``."""
-    dt, ds = _delete_tables()  # str.translate in C: far faster than a 4000-char regex class
+    if _HAVE_NUMPY:
+        import numpy as np
+
+        a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        f = _script_flags()[np.minimum(a, 0xFFFF)]
+        f[a > 0xFFFF] = 0
+        return int(np.count_nonzero(f == 1)), int(np.count_nonzero(f == 2))
+    dt, ds = _delete_tables()
     n = len(text)
     return n - len(text.translate(dt)), n - len(text.translate(ds))
 
@@ -232,13 +254,9 @@ def script_counts(text: str) -> tuple[int, int]:
 def detect_script(text: str) -> str:
     """Return "traditional", "simplified" or "mixed" for ``text`` (text without CJK counts as simplified).
 
-    The share is measured on at most 3000 characters sampled from the start, middle and end.
     """
     if not has_traditional(text):
         return "simplified"
-    if len(text) > 3000:
-        mid = len(text) // 2
-        text = text[:1000] + text[mid - 500: mid + 500] + text[-1000:]
     t, s = script_counts(text)
     if t == 0:
         return "simplified"

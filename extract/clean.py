@@ -147,21 +147,34 @@ def clean(raw: str) -> CleanDoc:
 
     body = "\n".join(text_lines)
     script = detect_script(body if body.strip() else raw)
-    taiwan = has_traditional(body) and is_taiwan(body)
-    out_lines: list[str] = []
-    offsets: list[int] = []
-    for n, (t, offs) in enumerate(zip(text_lines, line_offs)):
-        if has_traditional(t):
-            t2, mp = convert(t, taiwan=taiwan)
+    trad = has_traditional(body)
+    if trad and is_taiwan(body):
+        # tw2sp also rewrites mainland words (程序 -> 进程), so only lines in Traditional go through it
+        out_lines, offsets = [], []
+        for n, (t, offs) in enumerate(zip(text_lines, line_offs)):
+            if has_traditional(t):
+                t, mp = convert(t, taiwan=True)
+                if mp is not None:
+                    offs = [offs[j] for j in mp]
+            out_lines.append(normalize_width(t))
+            offsets.extend(offs)
+            if n + 1 < len(text_lines):
+                offsets.append(offs[-1] + 1 if offs else (offsets[-1] if offsets else 0))
+        text = "\n".join(out_lines)
+    else:
+        # t2s leaves Simplified lines as they are, so the body converts in one pass
+        offsets = []
+        for n, offs in enumerate(line_offs):
+            offsets.extend(offs)
+            if n + 1 < len(line_offs):
+                offsets.append(offs[-1] + 1 if offs else (offsets[-1] if offsets else 0))
+        text = body
+        if trad:
+            text, mp = convert(body, taiwan=False)
             if mp is not None:
-                offs = [offs[j] for j in mp]
-            t = t2
-        t = normalize_width(t)
-        out_lines.append(t)
-        offsets.extend(offs)
-        if n + 1 < len(text_lines):
-            offsets.append(offs[-1] + 1 if offs else (offsets[-1] if offsets else 0))
-    text = "\n".join(out_lines)
+                offsets = [offsets[j] for j in mp]
+        text = normalize_width(text)
+        out_lines = text.split("\n")
 
     title = None
     if an.title_line is not None and an.title_line in kept_lines:
