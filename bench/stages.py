@@ -33,6 +33,10 @@ class StageResult:
     init_seconds: float = 0.0
     peak_rss_mb: float = 0.0
     rss_growth_mb: float = 0.0
+    cpu_seconds: float = 0.0
+    base_chars: int = 0         # jieba.lcut interleaved with this stage (same articles, same moment)
+    base_seconds: float = 0.0
+    base_cpu_seconds: float = 0.0
     errors: int = 0
     skipped: bool = False
     note: str = ""
@@ -45,6 +49,20 @@ class StageResult:
     @property
     def articles_per_s(self) -> float:
         return self.articles / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def vs_jieba(self) -> Optional[float]:
+        """Throughput / jieba.lcut throughput, both timed interleaved on the same articles (wall time)."""
+        if not (self.seconds and self.base_seconds and self.base_chars):
+            return None
+        return self.chars_per_s / (self.base_chars / self.base_seconds)
+
+    @property
+    def vs_jieba_cpu(self) -> Optional[float]:
+        """The same ratio on CPU time (less sensitive to other load on the machine)."""
+        if not (self.cpu_seconds and self.base_cpu_seconds and self.base_chars):
+            return None
+        return (self.chars / self.cpu_seconds) / (self.base_chars / self.base_cpu_seconds)
 
 
 def peak_rss_mb() -> float:
@@ -61,21 +79,50 @@ def rss_mb() -> float:
         return 0.0
 
 
-class Ctx:
-    """Shared state of one bench run: the corpus and the cleaned texts (computed once, lazily)."""
+@dataclass
+class _Cleaned:
+    """What later stages need of a CleanDoc (the full docs, with offset maps, would swell the bench's memory)."""
 
-    def __init__(self, articles: list[BenchArticle], jobs: int, workdir: Path):
+    text: str
+    byline: dict
+
+
+class Ctx:
+    """Shared state of one bench run: the corpus, cleaned texts (computed once, lazily), the jieba baseline."""
+
+    def __init__(self, articles: list[BenchArticle], jobs: int, workdir: Path, baseline_every: int = 4):
         self.articles = articles
         self.jobs = jobs
         self.workdir = workdir
+        self.baseline_every = max(1, baseline_every)
         self._clean: Optional[list] = None
+        self._lcut: Optional[Callable] = None
+        self.jieba_init_seconds = 0.0
+        self.records_file: Optional[Path] = None  # pickled ArticleRecords written by the e2e stage
 
     def clean_docs(self) -> list:
         if self._clean is None:
             from extract.clean import clean
 
-            self._clean = [clean(a.text) for a in self.articles]
+            self._clean = [_lite(clean(a.text)) for a in self.articles]
         return self._clean
+
+    def lcut(self) -> Callable:
+        """``jieba.lcut`` with the dictionary loaded (loading timed once, outside every stage)."""
+        if self._lcut is None:
+            import jieba
+
+            t0 = time.perf_counter()
+            jieba.setLogLevel(60)
+            jieba.initialize()
+            jieba.lcut("预热")
+            self.jieba_init_seconds = time.perf_counter() - t0
+            self._lcut = jieba.lcut
+        return self._lcut
+
+
+def _lite(doc) -> _Cleaned:
+    return _Cleaned(text=doc.text, byline=dict(getattr(doc, "byline", None) or {}))
 
 
 def _optional(module: str, attr: str) -> Optional[Callable]:
@@ -86,20 +133,28 @@ def _optional(module: str, attr: str) -> Optional[Callable]:
     return getattr(mod, attr, None)
 
 
-def _timed_loop(res: StageResult, ctx: Ctx, call: Callable[[int], object], prepare=None) -> None:
-    """Warm up on article 0, then time ``call(i)`` for every article (``prepare(i)`` untimed)."""
+def _timed_loop(res: StageResult, ctx: Ctx, call: Callable[[int], object], prepare=None,
+                baseline: bool = True) -> None:
+    """Warm up on article 0, then time ``call(i)`` for every article (``prepare(i)`` untimed).
+
+    Every ``ctx.baseline_every``-th article is also run through ``jieba.lcut`` right after the
+    stage, so the stage's ratio to jieba compares the two under the same machine load.
+    """
+    lcut = ctx.lcut() if baseline else None
     t0 = time.perf_counter()
     if prepare:
         prepare(0)
     call(0)
     res.init_seconds = time.perf_counter() - t0
     base = peak_rss_mb()
-    total = 0.0
-    perf = time.perf_counter
+    total = cpu = btotal = bcpu = 0.0
+    bchars = 0
+    every = ctx.baseline_every
+    perf, ptime = time.perf_counter, time.process_time
     for i, a in enumerate(ctx.articles):
         if prepare:
             prepare(i)
-        t = perf()
+        t, c = perf(), ptime()
         try:
             call(i)
         except Exception as e:  # count, keep measuring: one stage bug must not void the bench
@@ -107,9 +162,17 @@ def _timed_loop(res: StageResult, ctx: Ctx, call: Callable[[int], object], prepa
             if not res.note:
                 res.note = f"first error: {type(e).__name__}: {str(e)[:60]}"
         total += perf() - t
+        cpu += ptime() - c
         res.chars += len(a.text)
         res.articles += 1
-    res.seconds = total
+        if lcut is not None and i % every == 0:
+            t, c = perf(), ptime()
+            lcut(a.text)
+            btotal += perf() - t
+            bcpu += ptime() - c
+            bchars += len(a.text)
+    res.seconds, res.cpu_seconds = total, cpu
+    res.base_chars, res.base_seconds, res.base_cpu_seconds = bchars, btotal, bcpu
     res.peak_rss_mb = peak_rss_mb()
     res.rss_growth_mb = res.peak_rss_mb - base
 
@@ -134,9 +197,17 @@ def _clean(ctx: Ctx, res: StageResult) -> None:
     def call(i: int) -> None:
         docs[i] = clean(arts[i].text)
 
-    _timed_loop(res, ctx, call)
-    ctx._clean = docs
-    trad = sum(1 for d in docs if d is not None and getattr(d, "script", None) != "simplified")
+    scripts: list = []
+
+    def keep(i: int) -> None:  # untimed: shrink the previous doc to what later stages need
+        if i and docs[i - 1] is not None and not isinstance(docs[i - 1], _Cleaned):
+            scripts.append(getattr(docs[i - 1], "script", None))
+            docs[i - 1] = _lite(docs[i - 1])
+
+    _timed_loop(res, ctx, call, keep)
+    keep(len(arts))
+    ctx._clean = docs if all(d is not None for d in docs) else None
+    trad = sum(1 for sc in scripts if sc != "simplified")
     res.note = res.note or f"{trad} of {len(arts)} articles not pure Simplified"
 
 
@@ -236,8 +307,26 @@ def _claims(ctx: Ctx, res: StageResult) -> None:
 def _e2e(ctx: Ctx, res: StageResult) -> None:
     from extract import extract_article
 
+    import pickle
+
     arts = ctx.articles
-    _timed_loop(res, ctx, lambda i: extract_article(arts[i].text, source=arts[i].source, published=arts[i].published))
+    path = ctx.workdir / "records.pickle"
+    f = open(path, "wb")
+    out: list = []
+
+    def call(i: int) -> None:
+        out.append(extract_article(arts[i].text, source=arts[i].source, published=arts[i].published))
+
+    def stash(i: int) -> None:  # untimed: records go to disk for the graph_write stage
+        while out:
+            pickle.dump(out.pop(), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    try:
+        _timed_loop(res, ctx, call, stash)
+        stash(0)
+    finally:
+        f.close()
+    ctx.records_file = path if res.errors == 0 else None
 
 
 def _e2e_jobs(ctx: Ctx, res: StageResult) -> None:
@@ -334,13 +423,21 @@ def _graph_write(ctx: Ctx, res: StageResult) -> None:
         res.note = "KnowledgeGraph has no ingest_record"
         kg.close()
         return
+    import pickle
+
     arts = ctx.articles
     recs: dict = {}
     times: list[float] = []
     perf = time.perf_counter
+    stash = open(ctx.records_file, "rb") if ctx.records_file else None  # e2e's records: 1 warm-up + 1 per article
 
     def prepare(i: int) -> None:
         recs.clear()
+        if stash is not None:
+            rec = pickle.load(stash)
+            if rec.raw_text == arts[i].text:
+                recs[i] = rec
+                return
         recs[i] = extract_article(arts[i].text, source=arts[i].source, published=arts[i].published)
 
     def call(i: int) -> None:
@@ -352,21 +449,19 @@ def _graph_write(ctx: Ctx, res: StageResult) -> None:
         _timed_loop(res, ctx, call, prepare)
     finally:
         kg.close()
+        if stash is not None:
+            stash.close()
     res.note = res.note or ("KnowledgeGraph.ingest_record of already extracted records (the single writer's cost); "
                             + _quarter_note(times[1:], [len(a.text) for a in arts]))
 
 
 def _jieba(ctx: Ctx, res: StageResult) -> None:
-    import jieba
-
-    t0 = time.perf_counter()
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    lcut = jieba.lcut
+    lcut = ctx.lcut()
     arts = ctx.articles
-    _timed_loop(res, ctx, lambda i: lcut(arts[i].text))
-    res.init_seconds += time.perf_counter() - t0
-    res.note = "baseline: jieba.lcut (default HMM) on the raw article text"
+    _timed_loop(res, ctx, lambda i: lcut(arts[i].text), baseline=False)
+    res.base_chars, res.base_seconds, res.base_cpu_seconds = res.chars, res.seconds, res.cpu_seconds
+    res.init_seconds = ctx.jieba_init_seconds
+    res.note = "baseline: jieba.lcut (default HMM) on the raw article text, every article"
 
 
 @dataclass
