@@ -80,11 +80,12 @@ except ImportError:  # pragma: no cover
 class _Stage:
     """One dictionary group of an OpenCC chain, applied by forward maximum matching."""
 
-    def __init__(self, dict_names: list[str]):
+    def __init__(self, dict_names: list[str], extra: dict[str, str] | None = None):
         chars: dict[int, str] = {}
         phrases: dict[str, str] = {}
-        for name in dict_names:  # earlier dicts of a group win on equal keys
-            for k, v in _load_dict(name).items():
+        sources = [_load_dict(name) for name in dict_names] + ([extra] if extra else [])
+        for d in sources:  # earlier dicts of a group win on equal keys
+            for k, v in d.items():
                 if len(k) == 1 and len(v) == 1:
                     chars.setdefault(ord(k), v)
                 else:
@@ -158,6 +159,7 @@ class _Converter:
         with open(_opencc_dir() / "config" / f"{config}.json", encoding="utf-8") as f:
             cfg = json.load(f)
         self.stages = [_Stage(_dict_files(step["dict"])) for step in cfg["conversion_chain"]]
+        self.stages.append(_Stage([], extra=_extra_pairs()))  # corpora/clean/t2s_extra.tsv
 
     def convert(self, text: str) -> tuple[str, list[int] | None]:
         mp: list[int] | None = None
@@ -166,6 +168,20 @@ class _Converter:
             if m is not None:
                 mp = m if mp is None else [mp[j] for j in m]
         return text, mp
+
+
+@lru_cache(maxsize=1)
+def _extra_pairs() -> dict[str, str]:
+    """Our own phrase pairs applied after OpenCC (corpora/clean/t2s_extra.tsv); all keep their length."""
+    out: dict[str, str] = {}
+    with open(corpora.path("clean", "t2s_extra.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            k, _, v = line.rstrip("\n").partition("\t")
+            if k and v:
+                out[k] = v
+    return out
 
 
 def _dict_files(d: dict) -> list[str]:
