@@ -239,12 +239,6 @@ def _fold_map() -> CharMap:
     return CharMap(table)
 
 
-def _lower(s: str) -> str:
-    """Lowercase without changing the length (str.lower() grows a few rare characters such as İ)."""
-    low = s.lower()
-    return low if len(low) == len(s) else "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
-
-
 def fold(line: str) -> str:
     """The matching form of a line: Simplified characters, ASCII digits, lowercase letters and punctuation; same length."""
     return _fold_map()(line)

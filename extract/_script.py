@@ -13,6 +13,7 @@ punctuation inside numbers (``１２，３４５．６`` -> ``12,345.6``).
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from functools import lru_cache
@@ -69,12 +70,8 @@ class CharMap:
         return out.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
-try:  # numpy is a declared dependency; the pure-Python path stays correct without it
-    import numpy as _np  # noqa: F401
-
-    _HAVE_NUMPY = True
-except ImportError:  # pragma: no cover
-    _HAVE_NUMPY = False
+# numpy is a declared dependency (imported lazily); the pure-Python path stays correct without it
+_HAVE_NUMPY = importlib.util.find_spec("numpy") is not None
 
 
 class _Stage:
