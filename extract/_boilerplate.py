@@ -274,6 +274,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _EMOJI_CLASS = "\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\U0001F000-\U0001F2FF\uFE0F\u20E3"
 _EMOJI_COUNTER = re.compile(rf"^(?:\s*[{_EMOJI_CLASS}]+\s*[\d.,]+\s*[kmw万]?)+(?:\s+\d{{1,2}}:\d{{2}})?\s*$")
 _DATE_ONLY = re.compile(r"^\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*(星期[一二三四五六日天]|周[一二三四五六日天]|礼拜[一二三四五六日天]|mon|tue|wed|thu|fri|sat|sun)?[a-z]*\.?\s*(\d{1,2}:\d{2}(:\d{2})?)?\s*$")
+# a market figure: a number with a unit, a percent sign, a sign, or a price with two decimals
+_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:%|亿|万|千|百万|美元|元|港元|日元|欧元|英镑|点|基点|bp|倍|吨|桶|盎司|手|股|枚|个百分点)|[+-]\d|\d\.\d\d")
 _LIST_ITEM = re.compile(r"^\s*(?:[-•·*●○■□◆◇▪▶►]|\d{1,2}\s*[.、)）](?!\d)|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*[、.]|[①-⑳])")
 _CAPTION = re.compile(r"^\s*(图|表|注|来源|数据来源|资料来源|图片来源|图注|图表|附图|附表|source|chart|▲|△|※|\*)", re.I)
 _POST_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -542,6 +544,11 @@ def _find_title(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> int |
     return kept[0] if _title_like(keys[kept[0]]) else None
 
 
+def _contentish(k: str) -> bool:
+    """Short lines that still read as article content: figures, list items, captions, bullets."""
+    return bool(_FIGURE.search(k) or _LIST_ITEM.match(k) or _CAPTION.match(k) or _EMOJI.match(k))
+
+
 def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title: int | None) -> None:
     """Short lines outside the article: above the title, Latin interface lines between the title and
     the first paragraph, and short lines after the last paragraph (captions and sentences excepted)."""
@@ -549,7 +556,9 @@ def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title
     prose = [i for i in kept if _is_prose(keys[i])]
     if not prose:
         return
-    first, last = prose[0], prose[-1]
+    first = prose[0]
+    # the article ends at its last paragraph, figure line, list item, caption or bullet
+    last = max(i for i in kept if i in prose or _contentish(keys[i]))
     for i in kept:
         if i >= first:
             break

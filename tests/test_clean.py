@@ -324,3 +324,11 @@ def test_cleaning_is_much_faster_than_segmentation():
         return min(runs)
 
     assert best(clean) < 0.3 * best(jieba.lcut)  # lenient bound: shared CI machines are noisy
+
+
+def test_closing_data_block_of_a_market_wrap_stays():
+    raw = "\n".join(["美股收评:三大指数集体收涨", "美联储官员释放鸽派信号,市场对12月降息的押注升至80%以上,科技股领涨。",
+                     "收盘数据", "道琼斯指数 47,474.46 +0.39%", "美元指数 99.36 -0.21%", "下载APP 随时随地看行情"])
+    doc = clean(raw)
+    assert "收盘数据\n道琼斯指数 47,474.46 +0.39%\n美元指数 99.36 -0.21%" in doc.text
+    assert "下载APP" not in doc.text
