@@ -67,3 +67,19 @@ def test_broken_or_empty_html_never_raises():
     for html in ("<html></html>", "<!DOCTYPE html><html><body>", "<html><body><p>只有一句话。</p></body></html>", "<html>" + "<div>" * 5000):
         doc = clean(html)
         assert len(doc.offsets) == len(doc.text)
+
+
+def test_html_cleaning_is_idempotent():
+    for name in ("news_article.html", "discuz_thread.html"):
+        once = clean(_page(name)).text
+        assert clean(once).text == once
+
+
+def test_gbk_encoded_html_file(tmp_path):
+    from extract.textio import read_text
+
+    html = _page("news_article.html").replace('charset="utf-8"', 'charset="gbk"').replace("©", "(C)")
+    p = tmp_path / "page.html"
+    p.write_bytes(html.encode("gbk"))
+    doc = clean(read_text(p))
+    assert "报每吨11,280美元" in doc.text and "相关阅读" not in doc.text
