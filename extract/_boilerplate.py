@@ -269,6 +269,7 @@ _CJK_TOKEN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _META_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b", re.I)
 _META_WORD = re.compile(r"发布于|发布时间|发表于|更新于|更新时间|修改于|来源\s*[:：]|作者\s*[:：]|原创|分钟阅读|阅读时间|\d+\s*分钟|min read|\d{1,2}:\d{2}", re.I)
 _META_FIELD = re.compile(r"\s*(来源|作者|编辑|责任编辑|编译|记者)\s*[:：]\s*([^\s|·,，;；()（）]{1,20})")
+_BYLINE_HINT = re.compile(r"[:：丨|/｜]|记者|通讯员|报道|报导|\d")
 _META_FIELDS = {"来源": "source", "作者": "author", "记者": "author", "编辑": "editor", "责任编辑": "editor", "编译": "compiler"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _EMOJI_CLASS = "\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\U0001F000-\U0001F2FF\uFE0F\u20E3"
@@ -558,7 +559,8 @@ def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title
         return
     first = prose[0]
     # the article ends at its last paragraph, figure line, list item, caption or bullet
-    last = max(i for i in kept if i in prose or _contentish(keys[i]))
+    prose_set = set(prose)
+    last = max(i for i in kept if i in prose_set or _contentish(keys[i]))
     for i in kept:
         if i >= first:
             break
@@ -665,6 +667,8 @@ def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
     zone_set = set(zone)
     for i in kept:
         k = keys[i]
+        if not _BYLINE_HINT.search(k):  # every byline form has a separator, 记者 or a date
+            continue
         if i not in zone_set and not _META_FIELD.match(k):
             continue
         fields = list(_META_FIELD.finditer(k)) if len(k) <= 120 else []
@@ -678,7 +682,7 @@ def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
             continue
         if i not in zone_set:
             continue
-        if len(k) <= 80 and "。" not in k and _META_DATE.search(k) and (_META_WORD.search(k) or _DATE_ONLY.match(k)):
+        if len(k) <= 80 and "。" not in k and _HAS_DIGIT.search(k) and _META_DATE.search(k) and (_META_WORD.search(k) or _DATE_ONLY.match(k)):
             res.published = res.published or iso_date(k)
             for m in _META_FIELD.finditer(k):
                 fld = _META_FIELDS.get(m.group(1), "author")
