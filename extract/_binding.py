@@ -74,6 +74,9 @@ class _Doc:
         self.dirs = [(m.start(), m.end(), dd[m.group()]) for m in drx.finditer(t)]
         ud, urx = L.uncheckable()
         self.unchk = [(m.start(), m.end(), ud[m.group()]) for m in urx.finditer(t)]
+        cd, crx = L.yield_curves()
+        self.curves = [(m.start(), m.end(), cd[m.group()]) for m in crx.finditer(t)]
+        self.curve_ends = [c[1] for c in self.curves]
         self.dates = sorted(dates or [], key=lambda d: d.start)
         self.date_starts = [d.start for d in self.dates]
         self.story_day = context_date(self.dates)
@@ -93,14 +96,19 @@ class _Doc:
         b = bounds[k + 1] if k + 1 < len(bounds) else len(self.t)
         return a, b
 
+    # windows are capped around the figure: a run-on "sentence" (one long forum line without
+    # a full stop) must not make every lookup scan the whole text
     def sentence(self, i: int) -> tuple[int, int]:
-        return self._span(self.sent, i)
+        a, b = self._span(self.sent, i)
+        return max(a, i - 300), min(b, i + 300)
 
     def clause(self, i: int) -> tuple[int, int]:
-        return self._span(self.clause_b, i)
+        a, b = self._span(self.clause_b, i)
+        return max(a, i - 120), min(b, i + 120)
 
     def paragraph(self, i: int) -> tuple[int, int]:
-        return self._span(self.para, i)
+        a, b = self._span(self.para, i)
+        return max(a, i - 1500), b
 
 
 def _nearest(items, lo: int, hi: int, fs: int, fe: int, ok=lambda x: True, prefer_before: bool = True):
@@ -173,11 +181,25 @@ def _subject(doc: _Doc, f: Figure, types: Optional[frozenset], metric: Optional[
     return None
 
 
+def _figs_in(figures: list[Figure], lo: int, hi: int) -> list[Figure]:
+    """Figures starting in [lo, hi); ``figures`` sorted by start (see :func:`bind`)."""
+    starts = [g.start for g in figures] if not hasattr(figures, "starts") else figures.starts
+    return figures[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
+
+
+class _Sorted(list):
+    """Figures sorted by start, with their starts for bisect."""
+
+    def __init__(self, figures):
+        super().__init__(sorted(figures, key=lambda g: g.start))
+        self.starts = [g.start for g in self]
+
+
 def _yield_subject(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]:
     s0, s1 = doc.sentence(f.start)
     tenor = None
-    for g in figures:
-        if g is not f and g.unit == "years" and s0 <= g.start < f.start and g.value is not None:
+    for g in _figs_in(figures, s0, f.start):
+        if g is not f and g.unit == "years" and g.value is not None:
             tenor = g.value
     if tenor is None:
         m = None
@@ -185,17 +207,11 @@ def _yield_subject(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]
             pass
         if m:
             tenor = int(m.group(1))
-    d, rx = L.yield_curves()
-    best = None
-    p0, _ = doc.paragraph(f.start)
-    for lo in (s0, p0, 0):
-        for m in rx.finditer(doc.t, lo, f.start):
-            best = m
-        if best:
-            break
-    if not best:
+    # the nearest country/market cue before the yield (any distance: a yield names its curve once)
+    k = bisect.bisect_right(doc.curve_ends, f.start) - 1
+    if k < 0:
         return None
-    tpl = d[best.group()]
+    tpl = doc.curves[k][2]
     return tpl.replace("{n}", str(int(tenor))) if tenor is not None else tpl.replace(" {n}Y", "").replace("{n}Y ", "")
 
 
@@ -213,8 +229,8 @@ def _date(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]:
     if earlier_in_sentence:
         # dates of earlier clauses of the sentence, unless another figure's clause took them
         claimed: set[int] = set()
-        for g in figures:
-            if g is f or not (s0 <= g.start < f.start):
+        for g in _figs_in(figures, s0, f.start):
+            if g is f:
                 continue
             g0, _ = doc.clause(g.start)
             gb = doc.dates_in(g0, g.start)
@@ -271,9 +287,10 @@ def bind(text: str, figures: list[Figure], mentions: list[Mention], dates: list[
         return
     doc = _Doc(text, mentions, dates)
     t = doc.t
-    for f in figures:
+    ordered = _Sorted(figures)
+    for f in ordered:
         try:
-            _bind_one(doc, t, f, figures)
+            _bind_one(doc, t, f, ordered)
         except (ValueError, IndexError, KeyError, ArithmeticError):  # never fail the article on one figure
             continue
 

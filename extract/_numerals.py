@@ -276,11 +276,13 @@ def _split_scale(s: str) -> tuple[str, Decimal | None, bool]:
     return head, sc, bool(m.group(1))
 
 
-def find_numbers(text: str, normed: str | None = None) -> list[Number]:
+def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None = None) -> list[Number]:
     """Every numeral in ``text`` (Arabic, Chinese, mixed, fractions), left to right, non-overlapping.
 
     Offsets index ``text``; ``normed`` may pass ``norm(text)`` when the caller has it.
-    No filtering of dates, ordinals or idioms: that is the figure layer's job.
+    No filtering of dates, ordinals or idioms: that is the figure layer's job, which may pass
+    ``cn_next``: Chinese numerals are then kept only when the next non-space character is in it
+    (a unit can follow) or a fraction word stands before them -- a fast path past 一个, 一些.
     """
     t = normed if normed is not None else norm(text)
     out: list[Number] = []
@@ -316,6 +318,10 @@ def find_numbers(text: str, normed: str | None = None) -> list[Number]:
                 chinese = False  # starts with Arabic digits (a CJK scale word does not make it prose)
             else:
                 body = m.group("cn")
+                if cn_next is not None:
+                    nxt = t[m.end():m.end() + 2].lstrip(" ")[:1]
+                    if nxt not in cn_next and t[max(0, m.start() - 2):m.start()] != "分之":
+                        continue
                 if body in ("万", "亿", "兆") or all(ch in CN_BIG for ch in body):
                     continue
                 if len(body) == 1 and body in _CAPITALS and t[max(0, m.start() - 2):m.start()] != "分之":

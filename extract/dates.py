@@ -65,8 +65,8 @@ _PATTERNS: list[tuple[str, str, str]] = [  # (kind, regex, characters it can sta
     ("time", r"(?<![\d:])(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?![\d:])", "D"),
     # relative and anaphoric
     ("wd_pair", r"(?:周|星期)(?P<wd>[一二三四五六日天])(?:周|星期|、|和|至|到)(?P<wd2>[一二三四五六日天])", "周星"),
-    ("week", r"(?P<w>上上周|上周|上週|上星期|本周|这周|这一周|新一周|下周|下星期|本星期)(?P<wd>[一二三四五六日天])?", "上本这新下"),
     ("weekend", r"(?P<w>上个周末|上周末|本周末|这个周末|周末)(?P<before>前)?", "上本这周"),
+    ("week", r"(?P<w>上上周|上周|上週|上星期|本周|这周|这一周|新一周|下周|下星期|本星期)(?P<wd>[一二三四五六日天])?", "上本这新下"),
     ("wd", r"(?<![上下本这])" + _WD, "周星礼"),
     ("rel_day", r"(?P<w>前一交易日|前一个交易日|上一交易日|前一天|前一日|前日|当天|当日|同日|那天|那一天|次日|翌日|第二天|昨天|昨日|今天|今日|前天|明天|当时)", "前上当同那次翌第昨今明"),
     ("rel_month", r"(?P<w>上个月|上月|本月|这个月|下个月|月初|月底|月末|月中)", "上本这下月"),
@@ -88,9 +88,23 @@ def _regexes() -> tuple[dict[str, re.Pattern], re.Pattern]:
         p = re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{m.group(1)}_{i}>", p)
         for ch in first:
             by_char.setdefault(ch, []).append(f"(?P<alt_{i}>{p})")
+    # candidate starts: a digit run, or one of the words a non-digit pattern starts with
+    # (a first-character lookahead keeps the alternation cheap on the other characters)
     chars = "".join(sorted(c for c in by_char if c != "D"))
-    trig = re.compile(r"(?<!\d)\d|[" + re.escape(chars) + "]")
+    trig = re.compile(r"(?<!\d)\d|(?=[" + re.escape(chars) + "])(?:" + _TRIGGER_WORDS + ")")
     return {c: re.compile("|".join(ps)) for c, ps in by_char.items()}, trig
+
+
+_TRIGGER_WORDS = "|".join([
+    "去年", "今年", "明年", "前年", "第[一二三四1-4]", "[一二三四](?=\\s*季度)", "Q[1-4]",
+    "美东时间", "美国东部时间", "北京时间", "香港时间", "东京时间", "UTC", "GMT",
+    "上午", "下午", "晚上", "凌晨", "早上", "中午", "周", "星期", "礼拜",
+    "上上周", "上周", "上週", "上星期", "本周", "本星期", "这周", "这一周", "这个周末", "这个月", "新一周", "下周", "下星期",
+    "下个月", "下半年", "下季度", "上个周末", "上个月", "上月", "上半年", "上季度", "本周末", "本月", "本季度",
+    "前一交易日", "前一个交易日", "上一交易日", "前一天", "前一日", "前日", "前天", "当天", "当日", "当时", "同日",
+    "那天", "那一天", "次日", "翌日", "第二天", "昨天", "昨日", "今天", "今日", "明天",
+    "月初", "月底", "月末", "月中", "年内", "年初", "年底", "年末", "年中", "季度末", "季末",
+])
 
 
 _CN_WD = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}

@@ -139,6 +139,11 @@ def _pre_qualifier(t: str, start: int) -> tuple[Optional[str], int]:
 
 
 @lru_cache(maxsize=1)
+def _post_words() -> tuple[str, ...]:
+    return tuple(sorted(L.qualifiers()[1], key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
 def _pre_qual_re() -> re.Pattern:
     return L.alternation(L.qualifiers()[0])
 
@@ -146,7 +151,7 @@ def _pre_qual_re() -> re.Pattern:
 def _post_qualifier(t: str, end: int) -> tuple[Optional[str], int]:
     _, post = L.qualifiers()
     seg = t[end:end + 6]
-    for w in sorted(post, key=len, reverse=True):
+    for w in _post_words():
         approx, gap = post[w]
         k = seg.find(w)
         if k >= 0 and k <= gap and not any(ch in _PUNCT or ch.isdigit() for ch in seg[:k]):
@@ -352,9 +357,9 @@ def find_figures(text: str) -> list[Figure]:
         return []
     t = norm(text)
     mask = _mask(t)
-    nums = find_numbers(text, t)
-    atoms: list[_Atom] = []
     unit_first = _unit_first_chars()
+    nums = find_numbers(text, t, cn_next=unit_first)
+    atoms: list[_Atom] = []
     for n in nums:
         if n.chinese:  # fast path: prose numerals (一个, 一些) have no unit after them
             nxt = t[n.end:n.end + 2].lstrip(" ")[:1]
@@ -366,10 +371,13 @@ def find_figures(text: str) -> list[Figure]:
             a = None
         if a is not None:
             atoms.append(a)
+    taken = bytearray(len(t) + 1)  # characters inside a figure already found
+    for x in atoms:
+        taken[x.start:x.end] = b"\x01" * (x.end - x.start)
     # zero as the value of a rate (零利率, 接近零)
     for m in L.zero_patterns().finditer(t):
         s = m.start() + m.group().find("零")
-        if mask[s] or any(x.start <= s < x.end for x in atoms):
+        if mask[s] or taken[s]:
             continue
         n = Number(s, s + 1, Decimal(0), Decimal(0), None, True)
         a = _Atom(start=s, end=s + 1, n=n, value=Decimal(0), unit="pct", kind="rate", bare=False)
@@ -379,7 +387,7 @@ def find_figures(text: str) -> list[Figure]:
         atoms.append(a)
     post_units = L.units()[0]
     for m in _HALF.finditer(t):  # 半码 (12.5 bp), 半成 (5%), 半个百分点 (0.5 pp)
-        if mask[m.start()] or any(x.start <= m.start() < x.end for x in atoms):
+        if mask[m.start()] or taken[m.start()]:
             continue
         w = m.group(1)
         if w == "成":
@@ -390,7 +398,7 @@ def find_figures(text: str) -> list[Figure]:
         n = Number(m.start(), m.start() + 1, Decimal("0.5"), Decimal("0.5"), None, True)
         atoms.append(_Atom(start=m.start(), end=m.end(), n=n, value=v, unit=unit, kind=kind, bare=False))
     for m in re.finditer("百分之百", t):  # 100%: the numeral 百 cannot start a number on its own
-        if not mask[m.start()] and not any(x.start <= m.start() < x.end for x in atoms):
+        if not mask[m.start()] and not taken[m.start()]:
             n = Number(m.start() + 3, m.end(), Decimal(100), Decimal(100), None, True)
             atoms.append(_Atom(start=m.start(), end=m.end(), n=n, value=Decimal(100), unit="pct", kind="percent", bare=False))
     atoms.sort(key=lambda x: x.start)
