@@ -90,22 +90,37 @@ def clean_cmd(
 def figures_cmd(
     path: str = typer.Argument(..., help="A text file or - for stdin. The text is scanned as is (no cleaning)."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per figure (JSON Lines)."),
+    published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for relative dates, e.g. 2026-02-06."),
+    bind: bool = typer.Option(True, "--bind/--no-bind", help="Also fill subject, metric and date (default: on)."),
 ) -> None:
-    """List the figures (numbers with unit, qualifier, range, change, sign) in a text.
+    """List the figures (numbers with unit, qualifier, range, change, sign, subject, metric, date) in a text.
 
-    Example:  echo '从 3.3% 跃升至 9%' | narrex figures - --json
+    Example:  echo '2 月 5 日 IBIT 从 3.3% 跃升至 9%' | narrex figures - --json --published 2026-02-06
     """
     from extract import find_figures
     from extract.records import dumps
     from extract.textio import read_text
 
     text = read_text(path)
-    for f in find_figures(text):
+    figures = find_figures(text)
+    if bind and figures:
+        from extract.dates import find_dates
+        from extract.figures import bind_figures
+
+        try:
+            from extract.entities import find_mentions
+
+            mentions = find_mentions(text)
+        except Exception:  # the entity stage is optional here: the figure lexicons still bind
+            mentions = []
+        bind_figures(text, figures, mentions, find_dates(text, published), published)
+    for f in figures:
         if as_json:
             typer.echo(dumps(f))
         else:
             val = f.value if f.value is not None else (f.range if f.range is not None else f.change)
-            typer.echo(f"{f.start}:{f.end}\t{f.surface}\t{val}\t{f.unit or ''}\t{f.approx}\t{f.sign or ''}")
+            typer.echo(f"{f.start}:{f.end}\t{f.surface}\t{val}\t{f.unit or ''}\t{f.approx}\t{f.sign or ''}"
+                       f"\t{f.subject or ''}\t{f.metric or ''}\t{f.date or ''}")
 
 
 def expand_paths(paths: List[str]) -> List[Path]:
