@@ -20,6 +20,7 @@ import networkx as nx
 from extract.errors import InputError
 from extract.records import ArticleRecord, Entity, to_jsonable
 
+from .causal import ClaimIndex, Query
 from .facts import FigureFact
 from .model import GraphModel, Prepared, _off, article_node, claim_node, normalize_name, prepare
 from .store import Store, dumps_json
@@ -372,7 +373,7 @@ class KnowledgeGraph:
 
         ``role="cause"`` / ``"effect"`` restricts to one side.
         """
-        target = _Target.of(self, about) if about else None
+        target = self._query(about) if about else None
         roles = (role,) if role else ("cause", "effect")
         out = []
         for v in self._claim_views():
@@ -380,7 +381,7 @@ class KnowledgeGraph:
                 continue
             if not include_negated and v.negated:
                 continue
-            if target is not None and not any(target.matches(v, r) for r in roles):
+            if target is not None and not any(target.matches(v.text(r), getattr(v, f"{r}_entities")) for r in roles):
                 continue
             out.append(v)
         return ResultList(out)
@@ -402,28 +403,21 @@ class KnowledgeGraph:
 
     def _walk(self, x: str, depth: int, side: str, hedged: bool, negated: bool, max_chains: int
               ) -> ResultList[CausalChain]:
-        other = "cause" if side == "effect" else "effect"
-        views = [v for v in self._claim_views() if (hedged or not v.hedged) and (negated or not v.negated)]
-        first = _Target.of(self, x)
-        chains: list[list[ClaimView]] = []
-        frontier = [[v] for v in views if first.matches(v, side)]
-        chains.extend(frontier)
-        for _ in range(max(0, depth - 1)):
-            nxt = []
-            for path in frontier:
-                tip = path[-1]
-                t = _Target.from_span(tip, other)
-                for v in views:
-                    if v in path or len(chains) + len(nxt) >= max_chains:
-                        continue
-                    if t.matches(v, side, strict=True):
-                        nxt.append(path + [v])
-            chains.extend(nxt)
-            frontier = nxt
-            if not frontier:
-                break
-        ordered = [CausalChain(list(reversed(p)) if side == "effect" else p) for p in chains[:max_chains]]
-        return ResultList(ordered)
+        idx = self._claim_index()
+        allowed = [(hedged or not v.hedged) and (negated or not v.negated) for v in idx.views]
+        return ResultList(idx.walk(self._query(x), side, depth, allowed, max_chains))
+
+    def _claim_index(self) -> ClaimIndex:
+        m = self._current_model()
+        if m._claim_index is None:
+            m._claim_index = ClaimIndex(self._claim_views())
+        return m._claim_index
+
+    def _query(self, x: str) -> Query:
+        ent = self.entity(x)
+        if ent is None:
+            return Query(phrase=x)
+        return Query(entity=ent.id, aliases=[ent.id, ent.name, *(ent.aliases or [])])
 
     def stories(self, min_size: int = 1) -> ResultList[Story]:
         """Groups of articles telling the same story (by first ingest); singletons unless ``min_size`` > 1."""
@@ -456,64 +450,3 @@ def _plain(o: Any) -> Any:
     if hasattr(type(o), "__dataclass_fields__"):
         return {k: _plain(getattr(o, k)) for k in type(o).__dataclass_fields__ if not k.startswith("_")}
     return to_jsonable(o)  # Decimal, sets and anything rarer
-
-
-_BIGRAM_STRIP = re.compile(r"[\W_]+")
-
-
-def _bigrams(text: str) -> set[str]:
-    s = _BIGRAM_STRIP.sub("", normalize_name(text or ""))
-    return {s[i:i + 2] for i in range(len(s) - 1)} if len(s) > 1 else ({s} if s else set())
-
-
-class _Target:
-    """What a causal walk looks for on one side of a claim: entities and/or wording."""
-
-    def __init__(self, entities: set[str], text: str, aliases: set[str]) -> None:
-        self.entities = entities
-        self.text = normalize_name(text) if text else ""
-        self.aliases = {a for a in aliases if len(a) >= 2}
-        self.grams = _bigrams(text)
-
-    @classmethod
-    def of(cls, kg: KnowledgeGraph, x: str) -> "_Target":
-        ent = kg.entity(x)
-        if ent is None:
-            return cls(set(), x, set())
-        aliases = {normalize_name(a) for a in [ent.id, ent.name, *(ent.aliases or [])] if a}
-        return cls({ent.id}, "", aliases)
-
-    @classmethod
-    def from_span(cls, v: ClaimView, part: str) -> "_Target":
-        return cls(set(getattr(v, f"{part}_entities")), v.text(part), set())
-
-    def _sim(self, text: str) -> tuple[int, float]:
-        """(shared bigrams, overlap coefficient) of ``text`` with the target wording."""
-        g = _bigrams(text)
-        if not g or not self.grams:
-            return 0, 0.0
-        shared = len(g & self.grams)
-        return shared, shared / min(len(g), len(self.grams))
-
-    def _coverage(self, text: str) -> float:
-        """Share of the query's bigrams found in ``text`` (比特币清算 is not covered by a bare 比特币)."""
-        if not self.grams:
-            return 0.0
-        return len(_bigrams(text) & self.grams) / len(self.grams)
-
-    def matches(self, v: ClaimView, part: str, strict: bool = False) -> bool:
-        span_text = v.text(part)
-        ents = set(getattr(v, f"{part}_entities"))
-        if not strict:
-            if self.entities & ents:
-                return True
-            norm = normalize_name(span_text)
-            if any(a in norm for a in self.aliases):
-                return True
-            if self.text and (self.text in norm or self._coverage(span_text) >= 0.6):
-                return True
-            return False
-        # chaining two claims: enough shared wording (a lone generic word such as 波动性 or 抛售 is not
-        # enough), or a shared entity plus some shared wording
-        shared, sim = self._sim(span_text)
-        return (shared >= 3 and sim >= 0.5) or (bool(self.entities & ents) and shared >= 2 and sim >= 0.2)

@@ -116,6 +116,7 @@ def _within(items: list, starts: list[int], span: Optional[dict]) -> list:
     return out
 
 
+@lru_cache(maxsize=16384)
 def _resolve_attribution(name: Optional[str]) -> Optional[tuple[str, str, Optional[str]]]:
     """(entity id, name, type) for an attribution; names outside the gazetteer get a normalized id."""
     if not name:
@@ -215,6 +216,7 @@ class GraphModel:
         self.claim_fig_refs: dict[tuple[str, int], list[tuple[str, str]]] = {}
         self.aliases: dict[str, set[str]] = {}        # normalized alias -> entity ids
         self._claim_views: Optional[list] = None      # cache of KnowledgeGraph._claim_views
+        self._claim_index: Any = None                 # cache of KnowledgeGraph._claim_index
 
     # -- entities ------------------------------------------------------------------------
 
@@ -246,6 +248,7 @@ class GraphModel:
         rec = prep.record
         an = article_node(doc)
         self._claim_views = None
+        self._claim_index = None
         info = {"doc_id": doc, "source": rec.get("source"), "title": rec.get("title"),
                 "published": rec.get("published"), "script": rec.get("script"), "story": story, **meta}
         self.articles[doc] = info
@@ -332,7 +335,8 @@ class GraphModel:
                     self.g.add_edge(cn, f.id, key=f"{role}:{s.doc_id}:{s.idx}", type=role, doc_id=s.doc_id,
                                     start=s.start, end=s.end, text=s.surface)
         if f.subject:
-            self._ensure_entity(f.subject, _lookup_info(f.subject))
+            known = entity_node(f.subject) in self.g
+            self._ensure_entity(f.subject, None if known else _lookup_info(f.subject))
             self.g.add_edge(f.id, entity_node(f.subject), key="ABOUT", type="ABOUT", doc_id=rep.doc_id,
                             start=rep.start, end=rep.end, docs=f.docs)
 
@@ -341,7 +345,18 @@ class GraphModel:
         return sorted(self.aliases.get(normalize_name(name), ()))
 
 
+@lru_cache(maxsize=16384)
+def _lookup_info_cached(eid: str) -> tuple:
+    d = _lookup_info_uncached(eid)
+    return (d.get("name"), d.get("type"), tuple(d.get("aliases") or ()))
+
+
 def _lookup_info(eid: str) -> dict:
+    name, typ, aliases = _lookup_info_cached(eid)
+    return {"name": name, "type": typ, "aliases": list(aliases)}
+
+
+def _lookup_info_uncached(eid: str) -> dict:
     try:
         from extract.entities import lookup
 
