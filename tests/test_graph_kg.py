@@ -278,3 +278,18 @@ def test_malformed_record_fields_do_not_crash():
                       {"cause": {"text": "比特币", "start": None}, "effect": None, "cue": {"text": None}}]}
     assert kg.ingest_record(rec) == ("odd1", True)
     assert kg.nx.number_of_nodes() > 0 and len(kg.claims()) == 2
+
+
+def test_chains_survive_a_crowd_of_claims_sharing_common_words():
+    kg = KnowledgeGraph()
+    for r in chain_records():
+        kg.ingest_record(r)
+    for k in range(150):  # many claims about bitcoin: their common bigrams become stop bigrams
+        raw = f"第{k}家机构抛售比特币,导致比特币价格下跌{k}美元。"
+        kg.ingest_record(make_record(raw, doc_id=f"f{k}", mentions=[("比特币", "Bitcoin", "ASSET")],
+                                     claims=[{"cause": f"第{k}家机构抛售比特币", "cue": "导致",
+                                              "effect": f"比特币价格下跌{k}美元"}]))
+    chains = kg.causes_of("比特币多头的大规模清算", depth=3)
+    assert any([s.doc_id for s in ch.steps] == ["c1", "c2", "c3"] for ch in chains)
+    assert all(not s.doc_id.startswith("f") for ch in chains for s in ch.steps)
+    assert len(kg.claims(about="Bitcoin")) >= 150
