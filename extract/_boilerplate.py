@@ -293,7 +293,7 @@ def _title_like(s: str) -> bool:
 
 def _in_table(keys: list[str], nb: list[int], i: int, nseg: int) -> bool:
     """True when a neighbouring line has as many |-separated cells and holds numbers (a data table)."""
-    p = nb.index(i)
+    p = bisect_left(nb, i)  # nb is sorted
     for q in (p - 1, p + 1):
         if 0 <= q < len(nb):
             k = keys[nb[q]]
@@ -431,13 +431,17 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
     if posts:
         res.published = iso_date(keys[posts[0]])
         post_set = set(posts)
+        pos = {i: p for p, i in enumerate(nb)}
+        chrome_text = "\n".join(keys[d] for d in drops if drops[d].kind == "chrome")
         for h in posts:
             # the poster's sidebar (name, online status, points) flattened just above the header
             # (a name is taken only right above the header or when it recurs in other chrome lines)
             budget = 6
-            above = nb[: nb.index(h)]
-            for j in reversed(above):
-                if budget == 0 or j == title or j in post_set:
+            q = pos[h] - 1
+            while q >= 0 and budget > 0:
+                j = nb[q]
+                q -= 1
+                if j == title or j in post_set:
                     break
                 budget -= 1
                 if j in drops:
@@ -445,7 +449,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
                 k = keys[j]
                 if len(k) > 16 or _SENT_PUNCT.search(k) or ":" in k or len(k.split()) != 1:
                     break
-                if _DIGIT_ONLY.match(k) or j == above[-1] or any(k in keys[d] for d in drops if d != j and drops[d].kind == "chrome"):
+                if _DIGIT_ONLY.match(k) or q == pos[h] - 2 or k in chrome_text:
                     drop(j, "chrome", "poster sidebar (name, status, points) above a post header")
                 else:
                     break
@@ -453,9 +457,8 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
             if "楼主" in keys[h]:
                 continue
             started = False
-            for j in nb:
-                if j <= h:
-                    continue
+            for q in range(pos[h] + 1, len(nb)):  # up to the next post header: linear over the page
+                j = nb[q]
                 if j in post_set:
                     break
                 if j in drops:
@@ -486,24 +489,31 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
                 if res.published:
                     break
 
-    # 8. teaser lists and the page footer
+    # 8. teaser lists, comment sections and the page footer
+    pos = {i: p for p, i in enumerate(nb)}
     for h in teasers:
-        for j in nb:
-            if j <= h or j in drops:
+        for q in range(pos[h] + 1, len(nb)):
+            j = nb[q]
+            if j in drops:
                 continue
             if _is_prose(keys[j]) or len(keys[j]) > 60:
                 break
             drop(j, "ad", "teaser headline under a related-reading heading")
     if comments:
-        for j in nb:
-            if j > comments[0] and j not in drops:
-                drop(j, "forum_reply", "readers' comment section (after a comments heading)")
-    for f in sorted(footers):
-        rest = [j for j in nb if j > f and j not in drops]
-        if all(len(keys[j]) <= 40 and not _is_prose(keys[j]) for j in rest):
-            for j in rest:
-                drop(j, "chrome", "page footer (after a footer marker, no prose follows)")
-            break
+        for q in range(pos[comments[0]] + 1, len(nb)):
+            if nb[q] not in drops:
+                drop(nb[q], "forum_reply", "readers' comment section (after a comments heading)")
+    if footers:
+        # quiet[p]: no kept line from nb[p] on is long or prose (computed once, from the end)
+        quiet = [True] * (len(nb) + 1)
+        for p in range(len(nb) - 1, -1, -1):
+            j = nb[p]
+            quiet[p] = quiet[p + 1] and (j in drops or (len(keys[j]) <= 40 and not _is_prose(keys[j])))
+        f = next((f for f in sorted(footers) if quiet[pos[f] + 1]), None)
+        if f is not None:
+            for q in range(pos[f] + 1, len(nb)):
+                if nb[q] not in drops:
+                    drop(nb[q], "chrome", "page footer (after a footer marker, no prose follows)")
     return res
 
 

@@ -332,3 +332,16 @@ def test_closing_data_block_of_a_market_wrap_stays():
     doc = clean(raw)
     assert "收盘数据\n道琼斯指数 47,474.46 +0.39%\n美元指数 99.36 -0.21%" in doc.text
     assert "下载APP" not in doc.text
+
+
+def test_long_forum_thread_is_linear():
+    """8000 posts (about 700k characters) clean in seconds: no per-post rescans of the page."""
+    import time
+
+    post = "发表于 2025-1-{d} 10:{m:02d} | 显示全部楼层\n第{n}楼:美元指数和黄金价格的走势值得关注,成交量温和。\n回复 支持 反对\n"
+    raw = "黄金价格展望\n" + "".join(post.format(d=n % 28 + 1, m=n % 60, n=n) for n in range(8000))
+    t0 = time.process_time()
+    doc = clean(raw)
+    assert time.process_time() - t0 < 8
+    assert doc.text.startswith("黄金价格展望\n第0楼")
+    assert sum(d.kind == "forum_reply" for d in doc.dropped) == 7999
