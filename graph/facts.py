@@ -93,6 +93,11 @@ class FigureFact:
         d["statements"] = [s.to_dict() for s in self.statements]
         return d
 
+    def __repr__(self) -> str:
+        flags = "".join([", corroborated" if self.corroborated else "", ", conflict" if self.conflict else ""])
+        return (f"<FigureFact {self.subject} {self.metric} {self.date or 'undated'} {self.shown_value()} "
+                f"{self.unit or ''} ({len(self.docs)} doc(s), {len(self.stories)} story(ies){flags})>")
+
     @staticmethod
     def columns() -> list[str]:
         return ["subject", "metric", "date", "value", "unit", "approx", "docs", "stories", "flags"]
