@@ -191,3 +191,9 @@ def test_a_level_after_a_change_is_not_a_range():
 
 def test_reporting_window_is_not_a_figure():
     assert [f.surface for f in find_figures("比特币 24 小时内下跌 4.5%")] == ["4.5%"]
+
+
+def test_stock_codes_and_commodity_units():
+    text = "贵州茅台(600519.SH)营收 506 亿元；腾讯(00700.HK)涨 2.1%；黄金 ETF 持仓增加 12.5 吨；原油库存减少 330 万桶。"
+    assert [(f.surface, f.unit) for f in find_figures(text)] == [
+        ("506 亿元", "CNY"), ("2.1%", "pct"), ("12.5 吨", "t"), ("330 万桶", "bbl")]
