@@ -42,11 +42,44 @@ _PRONOUN_HEAD = re.compile(r"^(?:它们|它)(?!们的|的)")  # "它直接影响
 _ANAPHOR_EVENT = re.compile(r"^(?:若|如果|一旦)?(?:这|此|该)[一种个些]?[^，,。]{1,3}(?:持续|延续|继续)(?:下去)?$")  # 若此态势持续
 _ANAPHOR = re.compile(r"^(?:这|此|该)[一种个些]?[^，,。]{0,3}$")  # 这一过程, 此态势: a cause named by reference
 _MIN_SPAN = 2
+# one-character cues and the neighbours that make them another word: (chars before, chars after)
+_ONE_CHAR_CUES = {
+    "使": ("即假纵大行天出", "用命馆者节徒"),
+    "令": ("命指法禁口号", "人"),
+    "让": ("转出退谦忍礼", "步位利渡我你他她人们"),
+}
 _ROLE = re.compile(r"(?:的)?(?:首席)?(?:分析师|分析师们|策略师|经济学家|研究员|研究团队|团队|报告|研报|数据|报道|官员|发言人)$")
 # 当 A 时，B (a temporal condition stated as fact); 之所以 B，是因为 A; 因 A 而 B
 _WHEN = re.compile(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?![前天时地然下中局年月周即初场面])(?!日(?![元圆]))(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:(?:(?<![同及当临随暂届实适按准平小])时|之时|的时候)[，,]?|(?=[，,]))")
 _SHI = re.compile(r"(?:^|(?<=[，,；;。！？!?\n]))\s*(?P<c>[^，,。！？!?\n；;当]{3,40}?)(?<![同此届平临及暂随到彼那这有小])时[，,]")  # "市场走弱时，B"
 _CASE = re.compile(r"(?:^|(?<=[，,；;。！？!?\n]))\s*在(?P<c>[^，,。！？!?\n；;]{2,50}?)的?(?:情况下|情形下|情景下|背景下)[，,]?")  # 在 A 的情况下，B
+# rare literals that every match of a frame holds: frames are only tried on the sentences that contain one
+_ANCHORS = {
+    "when": re.compile("当"),
+    "shi": re.compile("时[，,]"),
+    "case": re.compile("(?:情况|情形|情景|背景)下"),
+    "zhisuoyi": re.compile("之所以"),
+    "yinwei_er": re.compile("(?:因为|由于)"),
+    "paren": re.compile("[（(](?:因为|由于|因)"),
+    "yin_er": re.compile("因"),
+}
+
+
+def _sentences_with(name: str, seg: "_Segments") -> list[tuple[int, int]]:
+    """(start, end) of the sentences holding the anchor of frame ``name``, in order, without repeats."""
+    out: list[tuple[int, int]] = []
+    for m in _ANCHORS[name].finditer(seg.text):
+        if out and m.start() < out[-1][1]:
+            continue
+        out.append(seg.sentence(m.start()))
+    return out
+
+
+def _finditer(rx, name: str, seg: "_Segments"):
+    for s0, s1 in _sentences_with(name, seg):
+        yield from rx.finditer(seg.text, s0, s1 + 1)
+
+
 _ZHISUOYI = re.compile(r"之所以(?P<e>[^。！？!?\n]{2,60}?)[，,]\s*(?:正是|主要是|就是|是)?(?:因为|由于|在于)(?P<c>[^，,。！？!?\n；;]{2,80})")
 _YINWEI_ER = re.compile(r"(?:因为|由于)(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})")
 _PAREN_REASON = re.compile(r"(?P<e>[^，,。！？!?\n；;（(]{2,60})[（(](?:因为|由于|因)(?P<c>[^）)]{2,80})[）)]")
@@ -73,19 +106,12 @@ def _lex() -> dict:
     words = sorted(cues, key=len, reverse=True)
     # characters that turn a one-character cue into another word (使用, 即使, 命令, 令人 …)
     cue_re = re.compile(
-        trie_pattern([w for w in words if w not in ("使", "令", "让")])
-        + r"|(?<![即假纵大行天出])使(?![用命馆者节徒])|(?<![命指法禁口号])令(?![人])|(?<![转出退谦忍礼])让(?![步位利渡我你他她人们])"
+        trie_pattern(words)  # one trie: lookarounds would cost re its fast path; 使/令/让 are checked in _from_cues
     )
     passive = []
     for marker, verbs in read_tsv("claims", "passive.tsv"):
-        vs = sorted((v for v in verbs.split("|") if v), key=len, reverse=True)
-        if marker == "在":
-            pat = rf"在(?P<c>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,40}}?)的?(?P<v>{'|'.join(map(re.escape, vs))})"
-        elif marker == "由":
-            pat = rf"(?<![自理经缘来事])由(?![于此])(?P<c>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,40}}?)所?(?P<v>{'|'.join(map(re.escape, vs))})"
-        else:
-            pat = rf"{re.escape(marker)}(?P<c>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,40}}?)(?:的)?(?P<v>{'|'.join(map(re.escape, vs))})"
-        passive.append((marker, re.compile(pat)))
+        vs = [v for v in verbs.split("|") if v]
+        passive.append((marker, re.compile(trie_pattern(vs))))
     neg_rows = read_tsv("claims", "negations.txt")
     attrib = read_tsv("claims", "attribution.tsv")
     verbs = sorted((c for c, k in attrib if k == "verb"), key=len, reverse=True)
@@ -293,16 +319,15 @@ def _conditional(seg: _Segments, cs: int, lex: dict) -> bool:
     return bool(prev and lex["cond_re"].match(text[prev[0]:prev[0] + 6]))
 
 
-def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> list[_Raw]:
+def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found: list[tuple[int, int, str]]) -> list[_Raw]:
     text = seg.text
     bstarts = [b[0] for b in blocked]
     out: list[_Raw] = []
     cues = lex["cues"]
-    for m in lex["cue_re"].finditer(text):
-        cue = cues.get(m.group())
+    for p, q, word in found:
+        cue = cues.get(word)
         if cue is None:
             continue
-        p, q = m.start(), m.end()
         k = bisect.bisect_right(bstarts, p) - 1
         if k >= 0 and blocked[k][0] <= p and q <= blocked[k][1]:
             continue  # the verb of a passive frame (由 A 驱动), already read by _from_frames
@@ -311,6 +336,9 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> lis
             continue
         if cue.text == "所以" and p > 0 and text[p - 1] == "之":
             continue  # 之所以 … 是因为: read as a frame
+        bad = _ONE_CHAR_CUES.get(cue.text)
+        if bad and ((p > 0 and text[p - 1] in bad[0]) or text[q:q + 1] in bad[1]):
+            continue  # 即使, 使用, 命令, 令人, 转让, 让我: not causal
         if cue.family == "fwd" and p > 0 and (text[p - 1] == "所" or (text[p - 1] == "为" and text[p - 2:p - 1] not in ("成", "作", "认", "因", "行"))):
             continue  # 以看跌期权为主导, 所驱动 (read by the passive frames); 成为决定 … is fine
         cond = _conditional(seg, cs, lex)
@@ -497,12 +525,67 @@ def _relation_claim(seg: _Segments, cs: int, p: int, q: int, neg: bool) -> _Raw 
     return None
 
 
+@dataclass
+class _FrameMatch:
+    """A passive frame found verb-first: MARKER cause VERB (same interface as the re.Match parts used)."""
+
+    p: int  # marker start
+    c: tuple[int, int]  # cause span (between marker and verb)
+    v: tuple[int, int]  # verb span
+    verb: str
+
+    def start(self) -> int:
+        return self.p
+
+    def end(self) -> int:
+        return self.v[1]
+
+    def span(self, name: str) -> tuple[int, int]:
+        return self.c if name == "c" else self.v
+
+    def group(self, name: str) -> str:
+        return self.verb
+
+
+_MARKER_BAD_BEFORE = {"由": "自理经缘来事", "受": "接承享忍感遭享", "被": "", "受到": "", "在": "存现实正所"}
+_MARKER_BAD_AFTER = {"由": "于此", "受": "到益众理", "被": "动迫", "受到": "", "在": "于乎意"}
+
+
+def _frame_matches(text: str, seg: _Segments, marker: str, verb_re) -> list[_FrameMatch]:
+    """Passive frames ``MARKER A VERB``: each verb is found first, then the nearest marker 2-40 chars before it.
+
+    (A regex starting at the marker with a lazy gap would retry at every 在 of the text.)
+    """
+    out = []
+    n = len(marker)
+    bad_before = _MARKER_BAD_BEFORE.get(marker, "")
+    bad_after = _MARKER_BAD_AFTER.get(marker, "")
+    for m in verb_re.finditer(text):
+        vs, ve = m.span()
+        cs, _ = seg.clause(vs)
+        lo = max(cs, vs - 40 - n)
+        k = text.rfind(marker, lo, vs - 2 - n + 1) if vs - 2 - n + 1 > lo else -1
+        while k >= lo:
+            if (k == 0 or text[k - 1] not in bad_before) and text[k + n:k + n + 1] not in bad_after:
+                break
+            k = text.rfind(marker, lo, k)
+        if k < lo:
+            continue
+        a, b = k + n, vs
+        if text[b - 1:b] in ("的", "所") and b - 1 - a >= 2:
+            b -= 1  # 在降息预期的推动下, 由 A 所驱动
+        if b - a < 2:
+            continue
+        out.append(_FrameMatch(k, (a, b), (vs, ve), m.group()))
+    return out
+
+
 def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> list[_Raw]:
     """Passive frames, 之所以…是因为, 因…而; the spans they cover are appended to ``blocked``."""
     text = seg.text
     out: list[_Raw] = []
-    for marker, rx in lex["passive"]:
-        for m in rx.finditer(text):
+    for marker, verb_re in lex["passive"]:
+        for m in _frame_matches(text, seg, marker, verb_re):
             p = m.start()
             cs, ce = seg.clause(p)
             cond = _conditional(seg, cs, lex)
@@ -536,7 +619,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             if e:
                 out.append(_Raw(c, e, cue, cond=cond))
                 blocked.append((m.start(), m.end()))
-    for m in _CASE.finditer(text):
+    for m in _finditer(_CASE, "case", seg):
         c = _trim(text, *m.span("c"))
         if _is_pronoun(text, *c) or _ANAPHOR.match(text[c[0]:c[1]]):
             c = _cause_before(seg, m.start(), m.start()) or c  # 在这种情况下: the situation described before
@@ -553,7 +636,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             cue_end = m.end() - (1 if text[m.end() - 1] in "，," else 0)
             out.append(_Raw(c, e, (m.end("c"), cue_end), cond=_conditional(seg, cs, lex)))
             blocked.append((m.start(), m.end()))
-    for m in _SHI.finditer(text):
+    for m in _finditer(_SHI, "shi", seg):
         cs, ce = seg.clause(m.start("c"))
         c = _trim(text, *m.span("c"))
         nxt = _next_main_clause(seg, m.end() - 1)
@@ -561,7 +644,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             e = _trim(text, *nxt)
             if _ok(*e):
                 out.append(_Raw(c, e, (m.end() - 2, m.end() - 1)))
-    for m in _WHEN.finditer(text):
+    for m in _finditer(_WHEN, "when", seg):
         # 当 A 时，B: a temporal condition stated as fact (the market reacts when A happens)
         cs, ce = seg.clause(m.end() - 1 if text[m.end() - 1] in "，," else m.end())
         c = _trim(text, *m.span("c"))
@@ -575,7 +658,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
         if _ok(*c) and e and _ok(*e):
             out.append(_Raw(c, e, (m.start("c") - 1, m.start("c"))))
             blocked.append((m.start(), m.end()))
-    for m in _ZHISUOYI.finditer(text):
+    for m in _finditer(_ZHISUOYI, "zhisuoyi", seg):
         e, c = _trim(text, *m.span("e")), _trim(text, *m.span("c"))
         if _ok(*e) and _ok(*c):
             out.append(_Raw(c, e, (m.start(), m.start() + 3)))
@@ -584,15 +667,15 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
                 k = text.find("由于", m.end("e"), m.start("c"))
             if k >= 0:
                 blocked.append((k, k + 2))  # the 因为 of 之所以…是因为 (cues inside A and B still count)
-    for rx in (_YINWEI_ER, _PAREN_REASON):
+    for rx, anchor in ((_YINWEI_ER, "yinwei_er"), (_PAREN_REASON, "paren")):
         # 并非因为 A 而 B; B（因 A）
-        for m in rx.finditer(text):
+        for m in _finditer(rx, anchor, seg):
             cs, _ = seg.clause(m.start())
             c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
             if _ok(*c) and e[1] > e[0]:
                 out.append(_Raw(c, e, (m.start("c") - 2, m.start("c")), cond=_conditional(seg, cs, lex)))
                 blocked.append((m.start("c") - 2, m.start("c")))
-    for m in _YIN_ER.finditer(text):
+    for m in _finditer(_YIN_ER, "yin_er", seg):
         cs, _ = seg.clause(m.start())
         c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
         if _ok(*c) and e[1] > e[0]:
@@ -650,13 +733,13 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         return []
     lex = _lex()
     seg = _Segments(text)
-    spans = [m.span() for m in lex["cue_re"].finditer(text)]
-    seg.cue_starts = [a for a, _ in spans]
-    seg.cue_ends = [b for _, b in spans]
+    found = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(text)]
+    seg.cue_starts = [a for a, _, _ in found]
+    seg.cue_ends = [b for _, b, _ in found]
     blocked: list[tuple[int, int]] = []
     frames = _from_frames(seg, lex, blocked)
     blocked.sort()
-    raws = frames + _from_cues(seg, lex, blocked)
+    raws = frames + _from_cues(seg, lex, blocked, found)
     ms = sorted(mentions or [], key=lambda m: m.start)
     starts = [m.start for m in ms]
     forder = sorted(range(len(figures or [])), key=lambda i: figures[i].start)  # figure indexes refer to the list passed in

@@ -193,7 +193,8 @@ class GazetteerMatcher:
             label, cid = self.strings[key].split("\t", 1)
             spans.append((start, end, label, cid))
         spans.sort()
-        doc.ents = [Span(doc, a, b, label=label, span_id=cid) for a, b, label, cid in spans]
+        # set_ents with "unmodified": no pass over existing annotation (the ents setter reads doc.ents back first)
+        doc.set_ents([Span(doc, a, b, label=label, span_id=cid) for a, b, label, cid in spans], default="unmodified")
         doc.user_data["narrex.gazetteer"] = spans  # the same matches as plain tuples (cheaper to read back than doc.ents)
         return doc
 
