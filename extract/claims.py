@@ -489,7 +489,6 @@ def _noun_claim(seg: _Segments, cs: int, ce: int, p: int, q: int, rev: bool = Fa
                     out.append(_Raw(c2, e, (p, q)))
         return out
     if before.endswith("的"):
-        k = before.rfind("的", 0, len(before) - 1)
         sm = None
         for sm in _NOUN_SUBJ.finditer(before):
             pass
