@@ -3,15 +3,17 @@
 Two kinds of evidence decide that a raw line is not article body:
 
 * phrase patterns from ``corpora/clean/patterns.tsv`` (login prompts, counters, disclaimers,
-  notices, social links, ...) and byline patterns from ``corpora/clean/bylines.tsv``;
-* structural signals that need no phrase list: symbol-only and digit-only lines (countdown and
-  counter widgets), link-only lines, emoji-led call-to-action lines, doubled link text
-  (banner alt text + label), navigation bars, blocks or lines repeated in the page, the repeated
-  title and labels around it, forum post headers and other users' replies, teaser lists and the
-  page footer.
+  notices, social links, paywalls, ...), byline patterns from ``corpora/clean/bylines.tsv`` and the
+  interface words of ``corpora/clean/ui_words.txt``;
+* structural signals that need no phrase list: symbol-only lines and runs of digit-only lines
+  (countdown and counter widgets), link-only lines, emoji-led calls to action and emoji counters,
+  doubled link text (banner alt text + label), navigation bars (not data tables), blocks repeated in
+  the page and lines repeated three times, the repeated title and labels around it, forum post
+  headers, poster sidebars and other users' replies, teaser lists, comment sections, short lines
+  above the title or after the article's last paragraph, and the page footer.
 
-Content is sacred: line-level patterns only fire on lines up to their ``max_len`` and zones
-(teasers, footer) stop at the first line that reads like prose.
+Content is sacred: phrase rules only fire on lines up to their ``max_len``; zones stop at the first
+line that reads like prose; figures, list items, captions and bullets count as content.
 """
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
 """Cleaning stage: raw page text -> CleanDoc (article body in Simplified Chinese, offsets to raw).
 
-Steps: (HTML is first reduced to its main text, see ``extract.html``) -> line-level boilerplate
-removal (``extract._boilerplate``: phrase patterns from ``corpora/clean/`` plus structural
-signals; every dropped line carries a kind and a reason) -> zero-width and control characters
-removed -> Traditional -> Simplified with OpenCC dictionaries, only on lines that hold
-Traditional characters (``tw2sp`` when the body uses Taiwan phrasing, else ``t2s``) ->
-full-width digits, letters and number punctuation folded to ASCII (1:1).
+Steps: HTML is first reduced to its main text (``extract.html``: trafilatura, or Discuz! posts) ->
+line-level boilerplate removal (``extract._boilerplate``: phrase patterns from ``corpora/clean/``
+plus structural signals; every dropped line carries a kind and a reason), repeated on the kept
+lines until nothing more drops so that cleaning is idempotent -> zero-width and control characters
+removed -> Traditional -> Simplified with OpenCC's dictionaries (``tw2sp`` on Traditional lines when
+the body uses Taiwan phrasing, else ``t2s``; ``extract._script``) -> full-width digits, letters and
+number punctuation folded to ASCII (1:1).
 
 ``CleanDoc.text`` holds one line per kept raw line (blank lines skipped, edges stripped);
 ``offsets[i]`` is the raw position of ``text[i]``.
