@@ -241,6 +241,14 @@ def _number_re() -> re.Pattern:
     )
 
 
+_CN_START_SET = frozenset(_CN_START)
+
+
+@lru_cache(maxsize=1)
+def _cn_run_re() -> re.Pattern:
+    return re.compile("[%s点]+" % re.escape(CN_CHARS + "多余几"))
+
+
 @lru_cache(maxsize=1)
 def _trigger_re() -> re.Pattern:
     return re.compile(r"(?<![0-9])[0-9]|[.负\-]|[" + re.escape(_CN_START) + "]")
@@ -288,9 +296,17 @@ def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None
     out: list[Number] = []
     rx = _number_re()
     last = 0
+    run_re = _cn_run_re()
     for tm in _trigger_re().finditer(t):  # only where a number can start: one match() each
         if tm.start() < last:
             continue
+        if cn_next is not None and t[tm.start()] in _CN_START_SET:
+            # cheap pre-check before the full grammar: a Chinese run with no unit after it is prose
+            r = run_re.match(t, tm.start())
+            nxt = t[r.end():r.end() + 2].lstrip(" ")[:1]
+            if nxt not in cn_next and nxt != "分" and t[max(0, tm.start() - 2):tm.start()] != "分之":
+                last = r.end()
+                continue
         m = rx.match(t, tm.start())
         if m is None or m.end() == m.start():
             continue
