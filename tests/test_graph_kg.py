@@ -293,3 +293,17 @@ def test_chains_survive_a_crowd_of_claims_sharing_common_words():
     assert any([s.doc_id for s in ch.steps] == ["c1", "c2", "c3"] for ch in chains)
     assert all(not s.doc_id.startswith("f") for ch in chains for s in ch.steps)
     assert len(kg.claims(about="Bitcoin")) >= 150
+
+
+def test_a_reader_sees_what_another_connection_wrote(tmp_path):
+    p = tmp_path / "kg.db"
+    reader, writer = KnowledgeGraph.open(p), KnowledgeGraph.open(p)
+    writer.ingest_record(acme_record())
+    assert "article:acme1" in reader.nx
+    writer.ingest_record(make_record(GOLD_A, doc_id="a"))
+    assert "article:a" in reader.nx and [a.doc_id for a in reader.articles()] == ["acme1", "a"]
+    reader.ingest_record(make_record(GOLD_B, doc_id="b"))  # joins the story the other connection started
+    assert reader.story_of("b") == "a" and writer.story_of("b") == "a"
+    assert graph_signature(reader.nx) == graph_signature(writer.nx)
+    reader.close()
+    writer.close()
