@@ -125,7 +125,7 @@ def not_figures() -> dict[str, object]:
         by.setdefault(kind, []).append(text)
     return {
         "prefix": re.compile("(?:" + "|".join(re.escape(norm(w)) for w in sorted(by["prefix"], key=len, reverse=True)) + r")\s*$"),
-        "classifier": re.compile(r"\s*(?:" + "|".join(re.escape(norm(w)) for w in sorted(by["classifier"], key=len, reverse=True)) + ")"),
+        "classifier": re.compile(r"\s*[多余几]?\s*(?:" + "|".join(re.escape(norm(w)) for w in sorted(by["classifier"], key=len, reverse=True)) + ")"),
         "idiom": re.compile("|".join(by["idiom"])),
         "label": re.compile(_first_char_guard(by["label"]) + "(?:" + "|".join(f"(?:{p})" for p in by["label"]) + ")"),
     }

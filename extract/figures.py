@@ -260,8 +260,8 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
             return None  # Chinese numerals without a unit are prose (一个, 两次, 三幕剧)
         cm = nf["classifier"].match(t, n.end)
         if cm:
-            if n.scale is None and abs(n.value) < 100:
-                return None  # 3 家交易所, 两个漏洞: counts of things in the prose
+            if n.scale is None and abs(n.value) < 1000:
+                return None  # 3 家交易所, 100 家机构, 两个漏洞: counts of things in the prose
             a.unit, a.kind, a.bare, a.end = "count", "count", False, cm.end()  # 17.2 万人被强平: a statistic
         elif t[n.end:n.end + 2].lstrip(" ")[:1] == "日" and _STREAK.search(before):
             a.unit, a.kind, a.bare = "days", "count", False  # 连续 5 日

@@ -197,3 +197,10 @@ def test_stock_codes_and_commodity_units():
     text = "贵州茅台(600519.SH)营收 506 亿元；腾讯(00700.HK)涨 2.1%；黄金 ETF 持仓增加 12.5 吨；原油库存减少 330 万桶。"
     assert [(f.surface, f.unit) for f in find_figures(text)] == [
         ("506 亿元", "CNY"), ("2.1%", "pct"), ("12.5 吨", "t"), ("330 万桶", "bbl")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("10 余家机构", []), ("超过 100 家机构", []), ("约 3,500 人", [("3,500 人", "count")]),
+])
+def test_counts_of_things_need_a_scale_or_thousands(text, expected):
+    assert [(f.surface, f.unit) for f in find_figures(text)] == expected
