@@ -327,7 +327,9 @@ def _link_in_document(ments: list[Mention4]) -> list[Mention4]:
 
 def mentions_for_doc(doc) -> list[Mention4]:
     """All mentions of a processed spaCy Doc: gazetteer hits (post-processed), tenor bonds, discovered entities."""
-    text = doc.user_data.get("narrex.text", doc.text)
+    text = doc.user_data.get("narrex.text")
+    if text is None:  # a Doc from another tokenizer: its text is the real text
+        text = doc.text
     offs = doc.user_data.get("narrex.offsets")
     matches = doc.user_data.get("narrex.gazetteer")
     if offs is None or matches is None:
