@@ -580,6 +580,8 @@ def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title
         cjk = _CJK.search(k)
         if title is not None and i < title and len(k) <= (10 if cjk else 40):
             drops[i] = Drop("chrome", "short line above the title (page header)")
+        elif title is None and len(k) <= (3 if cjk else 20):
+            drops[i] = Drop("chrome", "very short line above the first paragraph (menu item)")
         elif (title is None or i > title) and not cjk and len(k) <= 30 and not _HAS_DIGIT.search(k):
             drops[i] = Drop("chrome", "interface line (no Chinese) above the article body")
     for i in kept:
