@@ -339,12 +339,16 @@ def _e2e_jobs(ctx: Ctx, res: StageResult) -> None:
     arts = ctx.articles
     items = (BatchItem(name=a.id, text=a.text, source=a.source, published=a.published, doc_key=a.id) for a in arts)
     base = peak_rss_mb()
+    r0, c0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     for item, rec, err in extract_many(items, jobs=ctx.jobs):
         res.articles += 1
         res.chars += len(item.text or "")
         res.errors += err is not None
     res.seconds = time.perf_counter() - t0  # wall time, worker start-up included
+    r1, c1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of the reader/writer process and of all workers: per CPU-second it should match e2e
+    res.cpu_seconds = sum(getattr(b, f) - getattr(a, f) for a, b in ((r0, r1), (c0, c1)) for f in ("ru_utime", "ru_stime"))
     res.peak_rss_mb = peak_rss_mb()
     res.rss_growth_mb = res.peak_rss_mb - base
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
