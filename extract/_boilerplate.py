@@ -323,6 +323,17 @@ def iso_date(s: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+_SHORT_YEAR = re.compile(r"(?<!\d)(\d{2})-(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2}")
+
+
+def _short_year_date(s: str) -> str | None:
+    """``25-11-20 22:15`` in a post header (two-digit year, with a time) as ``2025-11-20``."""
+    m = _SHORT_YEAR.search(s)
+    if not m:
+        return None
+    return iso_date(f"20{m.group(1)}-{m.group(2)}-{m.group(3)}")
+
+
 # --- analysis ------------------------------------------------------------------------------
 def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analysis:
     """Decide, for each raw line, whether it is body; returns the drops with kinds and reasons.
@@ -431,7 +442,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
 
     # 5. forum posts: the first header opens the article; later headers without 楼主 open replies
     if posts:
-        res.published = iso_date(keys[posts[0]])
+        res.published = iso_date(keys[posts[0]]) or _short_year_date(keys[posts[0]])
         post_set = set(posts)
         pos = {i: p for p, i in enumerate(nb)}
         chrome_text = "\n".join(keys[d] for d in drops if drops[d].kind == "chrome")
