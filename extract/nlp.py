@@ -94,7 +94,8 @@ class GazetteerTokenizer:
         self.others = others
         # two passes: one regex for the Chinese words, one for Latin/digits/symbols (joined, re loses its fast path)
         self._word_re = re.compile(trie_pattern(words)) if words else None
-        self._other_re = re.compile(rf"[A-Za-z]+|[0-9]+|[{re.escape(_SYMBOLS)}]")
+        symbols = "".join(sorted(c for c in _SYMBOLS if c in others))  # only symbols that occur in aliases
+        self._other_re = re.compile(rf"[A-Za-z]+|[0-9]+" + (f"|[{re.escape(symbols)}]" if symbols else ""))
 
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
@@ -108,8 +109,7 @@ class GazetteerTokenizer:
             hits.sort()
         for s, e, tok in hits:  # anything between two hits is a gap
             if s > pos:
-                gap = text[pos:s]
-                if gap == " " and words and words[-1] != GAP:
+                if s - pos == 1 and text[pos] == " " and words and words[-1] != GAP:
                     spaces[-1] = True
                 else:
                     words.append(GAP)
