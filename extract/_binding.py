@@ -139,6 +139,16 @@ def _fits(cues, uc: str):
     return None
 
 
+def _first(items, lo: int, hi: int, ok):
+    """The first item (by start) inside [lo, hi) that passes ``ok``."""
+    k = bisect.bisect_left(items, (lo,))
+    while k < len(items) and items[k][0] < hi:
+        if items[k][1] <= hi and ok(items[k]):
+            return items[k]
+        k += 1
+    return None
+
+
 def _metric(doc: _Doc, f: Figure) -> Optional[object]:
     uc = _unit_class(f)
     ok = lambda it: _fits(it[2], uc) is not None
@@ -175,7 +185,10 @@ def _subject(doc: _Doc, f: Figure, types: Optional[frozenset], metric: Optional[
     for lo in (p0, max(0, f.start - 1500)):
         hit = _nearest(doc.subjects, lo, f.start, f.start, f.end, ok)
         if hit:
-            return hit[2]
+            # an earlier sentence is about its topic: its first fitting subject, not its last
+            h0, _ = doc.sentence(hit[0])
+            first = _first(doc.subjects, max(h0, lo), hit[1], ok)
+            return (first or hit)[2]
     if types and ("asset" in types) and doc.main_asset:
         return doc.main_asset
     return None
