@@ -146,10 +146,9 @@ class _Segments:
         self.cue_ends: list[int] = []
         self.cb: list[int] = []  # clause boundary positions (the punctuation char)
         self.sb: list[int] = []  # sentence boundary positions
-        for m in _BOUNDARY.finditer(text):
-            self.cb.append(m.start())
-            if m.group() in _SENT_PUNCT:
-                self.sb.append(m.start())
+        found = [(m.start(), m.group()) for m in _BOUNDARY.finditer(text)]
+        self.cb = [a for a, _ in found]
+        self.sb = [a for a, g in found if g in _SENT_PUNCT]
 
     @staticmethod
     def _around(bounds: list[int], i: int, n: int) -> tuple[int, int]:
