@@ -149,9 +149,18 @@ def _first(items, lo: int, hi: int, ok):
     return None
 
 
+_CHANGE_METRICS = {"price_change_pct", "drawdown_pct"}
+_LEVEL_BEFORE = re.compile(r"(?:至|到|为|于|在)\s*$")
+
+
 def _metric(doc: _Doc, f: Figure) -> Optional[object]:
     uc = _unit_class(f)
-    ok = lambda it: _fits(it[2], uc) is not None
+    # 跌 8 个基点至 3.95%: a number after 至 is the level reached, not the move
+    level = bool(_LEVEL_BEFORE.search(doc.t[max(0, f.start - 3):f.start]))
+
+    def ok(it):
+        c = _fits(it[2], uc)
+        return c is not None and not (level and c.metric in _CHANGE_METRICS)
     c0, c1 = doc.clause(f.start)
     for lo, hi in ((c0, c1), doc.sentence(f.start)):
         hit = _nearest(doc.metrics, lo, hi, f.start, f.end, ok)

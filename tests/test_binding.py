@@ -186,3 +186,9 @@ def test_yield_change_in_basis_points():
     by = {f.surface: f for f in figs}
     assert (by["4 个基点"].metric, by["4 个基点"].subject, by["4 个基点"].sign) == ("yield_change_bp", "US 10Y Treasury", "-")
     assert (by["4.27%"].metric, by["4.27%"].subject) == ("yield_pct", "US 10Y Treasury")
+
+
+def test_a_level_after_zhi_is_not_a_move():
+    figs = bound("美國 2 年期公債殖利率跌 8 個基點至 3.95%。", "2025-03-18")
+    lvl = [f for f in figs if f.surface == "3.95%"][0]
+    assert (lvl.metric, lvl.subject, lvl.sign) == ("yield_pct", "US 2Y Treasury", None)
