@@ -150,7 +150,7 @@ def _first(items, lo: int, hi: int, ok):
 
 
 _CHANGE_METRICS = {"price_change_pct", "drawdown_pct"}
-_LEVEL_BEFORE = re.compile(r"(?:至|到|为|于|在)\s*$")
+_LEVEL_BEFORE = re.compile(r"(?:至|到)\s*$")
 
 
 def _metric(doc: _Doc, f: Figure) -> Optional[object]:
