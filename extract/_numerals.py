@@ -65,6 +65,14 @@ def _table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _bmp_table() -> str:
+    """The same map as a 65536-character string: str.translate indexes it faster than a dict.
+    Characters outside the BMP (emoji) raise IndexError inside translate and stay as they are."""
+    d = _table()
+    return "".join(d.get(i, chr(i)) for i in range(0x10000))
+
+
 _FW_THOUSANDS = re.compile("(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
 
 
@@ -74,7 +82,7 @@ def norm(text: str) -> str:
 
     The full-width comma stays (a clause mark) except between full-width digits (４，５６５).
     """
-    out = text.translate(_table())
+    out = text.translate(_bmp_table())
     if "，" in text:
         for m in _FW_THOUSANDS.finditer(text):
             out = out[:m.start()] + "," + out[m.end():]
