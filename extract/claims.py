@@ -562,7 +562,7 @@ def _frame_matches(text: str, seg: _Segments, marker: str, verb_re) -> list[_Fra
         vs, ve = m.span()
         cs, _ = seg.clause(vs)
         lo = max(cs, vs - 40 - n)
-        k = text.rfind(marker, lo, vs - 2 - n + 1) if vs - 2 - n + 1 > lo else -1
+        k = text.rfind(marker, lo, vs - n) if vs - n > lo else -1  # at least one character between marker and verb
         while k >= lo:
             if (k == 0 or text[k - 1] not in bad_before) and text[k + n:k + n + 1] not in bad_after:
                 break
@@ -572,8 +572,8 @@ def _frame_matches(text: str, seg: _Segments, marker: str, verb_re) -> list[_Fra
         a, b = k + n, vs
         if text[b - 1:b] in ("的", "所") and b - 1 - a >= 2:
             b -= 1  # 在降息预期的推动下, 由 A 所驱动
-        if b - a < 2:
-            continue
+        if b - a < 2 and not (b - a == 1 and text[a] in "此这其"):
+            continue  # 受此影响 names its cause by a pronoun
         out.append(_FrameMatch(k, (a, b), (vs, ve), m.group()))
     return out
 
@@ -590,6 +590,8 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             if marker.startswith("受") and text[max(cs, p - 1):p] == "易":
                 continue  # 易受 A 影响: a susceptibility, not a stated cause
             c = _trim(text, *m.span("c"))
+            if _is_pronoun(text, *c) or text[c[0]:c[1]] in ("此", "这", "其"):
+                c = _cause_before(seg, cs, cs) or c  # 受此影响: what the previous sentence said
             if not _ok(*c):
                 continue
             if m.group("v") == "主导" and text[m.end():m.end() + 1] in ("的", "、"):

@@ -159,3 +159,18 @@ def test_zhisuoyi_is_not_suoyi():
 def test_jiang_as_will_is_not_the_ba_construction():
     assert _pair(_one("通胀黏性将使央行维持高利率。")) == ("通胀黏性", "央行维持高利率")
     assert _pair(_one("抛售潮将比特币价格推至 6 万美元下方。")) == ("抛售潮", "比特币价格推至 6 万美元下方")
+
+
+def test_traditional_taiwan_commentary_through_the_pipeline():
+    """Taiwan-style Traditional text (聯準會, 殖利率, 台積電): raw offsets, entities on both sides, 受此影響."""
+    from extract import extract_article
+
+    raw = "聯準會主席鮑威爾表示，通膨降溫將使聯準會有空間降息。受此影響，10年期美債殖利率下滑至4.1%。台積電法說會釋出保守展望，導致台股加權指數重挫2%。"
+    rec = extract_article(raw)
+    for c in rec.claims:
+        for sp in (c.cause, c.effect, c.cue):
+            assert raw[sp.start:sp.end] == sp.text
+    by = {c.cue.text: c for c in rec.claims}
+    assert by["使"].attributed_to == "Jerome Powell" and by["使"].effect_entities == ["Federal Reserve"]
+    assert by["受"].effect_entities == ["US 10Y Treasury"] and "Inflation" in by["受"].cause_entities
+    assert by["導致"].cause_entities == ["TSMC"] and by["導致"].effect_entities == ["TAIEX"]
