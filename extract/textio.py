@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["decode_bytes", "read_text", "DEFAULT_MAX_BYTES"]
+__all__ = ["decode_bytes", "read_text", "size_text", "DEFAULT_MAX_BYTES"]
 
 DEFAULT_MAX_BYTES = int(os.environ.get("NARREX_MAX_BYTES", 50 * 1024 * 1024))
 
@@ -112,6 +112,14 @@ def decode_bytes(data: bytes, name: str | None = None) -> str:
     return data.decode(candidates[0][1])
 
 
+def size_text(n: int) -> str:
+    """A byte count as people read it (``50 MiB``, ``800 KiB``, ``120 bytes``)."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n} bytes"
+
+
 def read_text(path: str | os.PathLike, max_bytes: int | None = None) -> str:
     """Read an article file in any supported encoding. ``-`` reads stdin."""
     import sys
@@ -136,7 +144,7 @@ def read_text(path: str | os.PathLike, max_bytes: int | None = None) -> str:
     except OSError as e:
         raise InputError(f"cannot read ({e.strerror or e})", name) from None
     if len(data) > limit:
-        raise InputError(f"larger than the {limit // (1024 * 1024)} MiB limit (set NARREX_MAX_BYTES or --max-bytes to raise it)", name)
+        raise InputError(f"larger than the {size_text(limit)} limit (set NARREX_MAX_BYTES to raise it)", name)
     text = decode_bytes(data, name)
     if not text.strip():
         raise InputError("empty file (no text)", name)

@@ -88,7 +88,7 @@ def clean_cmd(
 
 @app.command("figures")
 def figures_cmd(
-    path: str = typer.Argument(..., help="A text file or - for stdin. The text is scanned as is (no cleaning)."),
+    path: str = typer.Argument(..., help="A text file or - for stdin. Text is scanned as is (no boilerplate removal); a saved HTML page is first reduced to its main text."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per figure (JSON Lines)."),
     published: Optional[str] = typer.Option(None, "--published", help="Publication date (YYYY-MM-DD) for relative dates, e.g. 2026-02-06."),
     bind: bool = typer.Option(True, "--bind/--no-bind", help="Also fill subject, metric and date (default: on)."),
@@ -102,6 +102,12 @@ def figures_cmd(
     from extract.textio import read_text
 
     text = read_text(path)
+    from extract.clean import looks_like_html
+
+    if looks_like_html(text):  # offsets then index the page's main text, as in `narrex clean`
+        from extract.html import html_to_text
+
+        text = html_to_text(text)[0]
     figures = find_figures(text)
     if bind and figures:
         from extract.dates import find_dates
@@ -215,6 +221,10 @@ def main(argv: Optional[List[str]] = None) -> None:
     except Exception as e:  # a bug or an unexpected environment problem: one line unless --debug
         if debug:
             raise
+        if type(e).__module__ == "sqlite3":  # e.g. disk full mid-ingest: each article is one transaction
+            typer.echo(f"narrex: error: database: {e} (disk full, read-only location or damaged file?); "
+                       "articles committed before this point are kept", err=True)
+            sys.exit(1)
         typer.echo(f"narrex: error: {type(e).__name__}: {e} (run with --debug for the traceback)", err=True)
         sys.exit(1)
 
