@@ -12,6 +12,7 @@ All cue lists come from ``corpora/entities/``. A mention here is a tuple
 """
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from typing import Iterable
@@ -24,7 +25,8 @@ Mention4 = tuple[int, int, str, str]  # (start, end, id, type)
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _HANDLE = re.compile(r"(?<![A-Za-z0-9_.@])@[A-Za-z0-9_]{2,30}")
-_LATIN_NAME = re.compile(r"(?<![A-Za-z0-9@#/_.-])[A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*){0,3}(?![A-Za-z0-9_])")
+# the lookbehind follows the first capital (a leading lookbehind costs re its fast skip to [A-Z])
+_LATIN_NAME = re.compile(r"[A-Z](?<![A-Za-z0-9@#/_.-][A-Z])[A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*){0,3}(?![A-Za-z0-9_])")
 _LOWER_WORD = re.compile(r"[a-z]{2,}")
 _SCALE_BEFORE = re.compile(r"[0-9０-９亿億万萬千百十兆kKmMbB%.][ \u00a0]?$")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n：:（）()]")
@@ -108,6 +110,8 @@ def _clause(text: str, s: int, e: int) -> str:
 
 
 def _tenor_mentions(text: str) -> list[Mention4]:
+    if "年期" not in text:  # every tenor bond names 年期; the pattern itself has no fast prefix
+        return []
     lex = _lex()
     out = []
     for m in lex["tenor_re"].finditer(text):
@@ -212,6 +216,8 @@ def _name_before(window: str, lex: dict) -> str | None:
     are kept because jieba splits unknown names (高瓴) into them.
     """
     import jieba  # only on the few short windows that end in an org suffix
+
+    jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict ..." chatter on the user's stderr
     import jieba.posseg as pseg
 
     tags = pseg.dt.word_tag_tab  # jieba's dictionary POS tags; unknown words have none
@@ -272,7 +278,7 @@ def find_extra(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
     """Entities the gazetteer does not know, outside the ``taken`` spans: handles, Latin names, titled people, orgs."""
     out: list[Mention4] = []
     spans = _Taken(len(text), taken)
-    for m in _HANDLE.finditer(text):
+    for m in _HANDLE.finditer(text) if "@" in text else ():
         if not _overlaps(m.start(), m.end(), spans):
             out.append((m.start(), m.end(), m.group(), "PERSON"))
             spans.append(m.span())
