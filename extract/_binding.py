@@ -24,7 +24,9 @@ __all__ = ["bind"]
 
 _CURRENCIES = {"USD", "CNY", "HKD", "TWD", "JPY", "EUR", "GBP", "CHF"}
 _SENT_END = re.compile(r"[。！？!?\n]")
-_CLAUSE_END = re.compile(r"(?=[。！？!?\n;；:：,，])(?:[。！？!?\n;；:：]|(?<!\d)[,，]|[,，](?!\d))")
+# a comma between digits (1,000) is no boundary; the checks sit after the mark so the pattern
+# starts with a character set (``re`` then skips to candidates in C)
+_CLAUSE_END = re.compile(r"[。！？!?\n;；:：,，](?:(?<![,，])|(?<!\d.)|(?!\d))")
 _LEVEL_AFTER = re.compile(r"^\s*(?:了)?\s*(?:至|到|于)")
 
 # entity-stage mention types -> figure subject types

@@ -15,7 +15,7 @@ import corpora
 from ._numerals import norm
 
 __all__ = ["rows", "units", "qualifiers", "directions", "metric_cues", "subject_cues", "not_figures",
-           "zero_patterns", "uncheckable", "yield_curves", "fx_pairs", "alternation"]
+           "zero_patterns", "uncheckable", "yield_curves", "fx_pairs", "alternation", "trie_branches"]
 
 
 def rows(name: str) -> list[list[str]]:
@@ -34,17 +34,54 @@ def rows(name: str) -> list[list[str]]:
     return out
 
 
-def alternation(words) -> re.Pattern:
-    """A compiled regex matching any of ``words`` (longest first).
+def alternation(words, latin_bounds: bool = False) -> re.Pattern:
+    """A compiled regex matching any of ``words`` (the longest word that matches at a position).
 
-    A one-character lookahead of the words' first characters lets every other position fail
-    at once (Python's ``re`` would otherwise try each alternative at each position).
+    The words are compiled as a trie (``价(?:格|位)`` rather than ``价格|价位``): Python's ``re``
+    tries the alternatives of a flat alternation one by one at every position, a trie branches
+    on one character at each step, and a pattern whose branches all start with a literal lets
+    ``re`` skip non-candidate positions in C. With ``latin_bounds``, words starting with a Latin letter only
+    match as whole Latin words (not inside ``BTCUSD``).
     """
-    ws = sorted({w for w in words if w}, key=len, reverse=True)
-    if not ws:
+    branches = trie_branches(words, latin_bounds)
+    if not branches:
         return re.compile(r"(?!x)x")
-    first = "".join(sorted({re.escape(w[0]) for w in ws}))
-    return re.compile(f"(?=[{first}])(?:" + "|".join(re.escape(w) for w in ws) + ")")
+    return re.compile("(?:" + "|".join(branches) + ")")
+
+
+def trie_branches(words, latin_bounds: bool = False) -> list[str]:
+    """The top-level branches of :func:`alternation`'s regex, one per first character.
+
+    Each starts with a literal (a Latin guard looks back past the first character), so a regex
+    made of such branches lets ``re`` skip to candidate positions in C (its charset prefix).
+    """
+    trie: dict = {}
+    for w in {w for w in words if w}:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    branches = []
+    for ch in sorted(trie):
+        latin = latin_bounds and _LATIN.match(ch) is not None
+        guard = r"(?<![A-Za-z].)" if latin else ""
+        branches.append(re.escape(ch) + guard + _trie_re(trie[ch], r"(?![A-Za-z])" if latin else ""))
+    return branches
+
+
+_LATIN = re.compile("[A-Za-z]")
+
+
+def _trie_re(node: dict, end_guard: str) -> str:
+    """Regex of the words below ``node``: longer continuations first, the word ending here last."""
+    alts = [re.escape(ch) + _trie_re(sub, end_guard) for ch, sub in sorted(node.items()) if ch]
+    if "" in node:
+        alts.append(end_guard)
+    if not alts:
+        return ""
+    if len(alts) == 1:
+        return alts[0] if "" not in node or not alts[0] else "(?:" + alts[0] + ")"
+    return "(?:" + "|".join(alts) + ")"
 
 
 @dataclass(frozen=True)
@@ -109,12 +146,7 @@ def metric_cues() -> tuple[dict[str, tuple[MetricCue, ...]], re.Pattern]:
 def subject_cues() -> tuple[dict[str, tuple[str, str]], re.Pattern]:
     """cue -> (entity id, type)."""
     d = {norm(c): (i, t) for c, i, t in rows("subject_cues.tsv")}
-    pat = "|".join(
-        (r"(?<![A-Za-z])" + re.escape(c) + r"(?![A-Za-z])") if re.match(r"[A-Za-z]", c) else re.escape(c)
-        for c in sorted(d, key=len, reverse=True)
-    )
-    first = "".join(sorted({re.escape(c[0]) for c in d}))
-    return d, re.compile(f"(?=[{first}])(?:{pat})")
+    return d, alternation(d, latin_bounds=True)
 
 
 @lru_cache(maxsize=1)

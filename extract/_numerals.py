@@ -106,7 +106,8 @@ def scale_words() -> dict[str, Decimal]:
 # --- parsing -----------------------------------------------------------------------------
 def parse_arabic(s: str) -> Decimal:
     """``'112,965'``, ``'84 500'``, ``'.5'``, ``'1.2e3'`` -> Decimal. Raises ValueError."""
-    s = s.replace(",", "").replace(" ", "").replace("\u00a0", "")
+    if "," in s or " " in s or "\u00a0" in s:
+        s = s.replace(",", "").replace(" ", "").replace("\u00a0", "")
     try:
         return Decimal(s)
     except InvalidOperation as e:
@@ -262,7 +263,25 @@ def _trigger_re() -> re.Pattern:
     return re.compile(r"(?<![0-9])[0-9]|[.负\-]|[" + re.escape(_CN_START) + "]")
 
 
-@dataclass
+@lru_cache(maxsize=4)
+def _trigger_re_units(cn_next: frozenset) -> re.Pattern:
+    """Where a number can start, for callers that keep Chinese numerals only before a unit.
+
+    One character class first (``re`` skips to candidates in C), then per kind: a digit that
+    starts a digit run; a sign or point before a digit or numeral; a Chinese numeral whose run
+    is followed (past one space) by a character of ``cn_next`` or 分, or that follows 分之.
+    Positions this leaves out are exactly those :func:`find_numbers` would reject.
+    """
+    cn = re.escape(_CN_START)
+    run = re.escape(CN_CHARS + "多余几点")
+    nxt = re.escape("".join(sorted(set(cn_next) | {"分"})))
+    return re.compile(
+        rf"[0-9.负\-{cn}](?:(?<=[0-9])(?<![0-9].)|(?<=[.负\-])(?=[0-9.{cn}])"
+        rf"|(?<=[{cn}])(?:(?<=分之.)|(?=[{run}]*+ ?[{nxt}])))"
+    )
+
+
+@dataclass(slots=True)
 class Number:
     """A number found in text: ``text[start:end]``; ``value`` includes the scale word and sign."""
 
@@ -277,11 +296,15 @@ class Number:
 
 
 _HAS_CN = re.compile(f"[{CN_CHARS}]")
+_HAS_NUM = re.compile(f"[\\d{CN_CHARS}]")
+_BIG_LAST = frozenset("十百千万亿兆")
 _BIG_TAIL = re.compile(rf"\s?([余多]?)({_BIG})$")
 
 
 def _split_scale(s: str) -> tuple[str, Decimal | None, bool]:
     """'5.3 亿' -> ('5.3', 1e8, False); '10多亿' -> ('10', 1e8, True); '3万4000' -> (whole, None, False)."""
+    if s[-1:] not in _BIG_LAST:  # no scale word at the end (most numbers): skip the regexes
+        return s, None, False
     m = _BIG_TAIL.search(s)
     if not m or m.start() == 0:
         return s, None, False
@@ -292,20 +315,24 @@ def _split_scale(s: str) -> tuple[str, Decimal | None, bool]:
     return head, sc, bool(m.group(1))
 
 
-def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None = None) -> list[Number]:
+def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None = None,
+                 skip: bytearray | None = None) -> list[Number]:
     """Every numeral in ``text`` (Arabic, Chinese, mixed, fractions), left to right, non-overlapping.
 
     Offsets index ``text``; ``normed`` may pass ``norm(text)`` when the caller has it.
     No filtering of dates, ordinals or idioms: that is the figure layer's job, which may pass
     ``cn_next``: Chinese numerals are then kept only when the next non-space character is in it
-    (a unit can follow) or a fraction word stands before them -- a fast path past 一个, 一些.
+    (a unit can follow) or a fraction word stands before them -- a fast path past 一个, 一些 --
+    and ``skip``: a byte per character, non-zero where the caller discards any number touching
+    it (dates, labels); such numbers are matched (the scan continues after them) but not built.
     """
     t = normed if normed is not None else norm(text)
     out: list[Number] = []
     rx = _number_re()
     last = 0
     run_re = _cn_run_re()
-    for tm in _trigger_re().finditer(t):  # only where a number can start: one match() each
+    trig = _trigger_re() if cn_next is None else _trigger_re_units(cn_next)
+    for tm in trig.finditer(t):  # only where a number can start: one match() each
         if tm.start() < last:
             continue
         if cn_next is not None and t[tm.start()] in _CN_START_SET:
@@ -319,8 +346,14 @@ def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None
         if m is None or m.end() == m.start():
             continue
         last = m.end()
+        if skip is not None:
+            e = m.end()
+            while e > m.start() and t[e - 1] == " ":
+                e -= 1
+            if skip.find(1, m.start(), e) >= 0:
+                continue
         s = m.group()
-        if not s.strip() or not any(ch.isdigit() or ch in CN_CHARS for ch in s):
+        if not s.strip() or not _HAS_NUM.search(s):
             continue
         neg = bool(m.group("neg"))
         try:

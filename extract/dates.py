@@ -33,6 +33,7 @@ from .records import DateMention
 __all__ = ["find_dates", "date_spans", "context_date"]
 
 _CN_NUM = "[一二三四五六七八九十]{1,3}"
+_CN_AGO = "[一二两三四五六七八九十]{1,3}"
 _M = r"(?P<m>1[0-2]|0?[1-9])"
 _D = r"(?P<d>3[01]|[12]\d|0?[1-9])"
 _WD = "(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"
@@ -72,6 +73,9 @@ _PATTERNS: list[tuple[str, str, str]] = [  # (kind, regex, characters it can sta
     ("rel_month", r"(?P<w>上个月|上月|本月|这个月|下个月|月初|月底|月末|月中)", "上本这下月"),
     ("rel_year", r"(?P<w>去年|今年|明年|前年|年内|年初|年底|年末|年中|上半年|下半年)", "去今明前年上下"),
     ("rel_q", r"(?P<w>季度末|季末|本季度|上季度|下季度)", "季本上下"),
+    # N units ago: 一周前, 两天前, 3 个交易日前, 三个月前, 5 年前 (a date, not a duration figure)
+    ("ago", rf"(?<![\d.])(?P<n>\d{{1,3}}|{_CN_AGO}){_S}(?P<u>个交易日|交易日|天|个星期|星期|周|个月|年)前(?![天日年月])",
+     "D一二两三四五六七八九十"),
 ]
 
 
@@ -88,15 +92,23 @@ def _regexes() -> tuple[dict[str, re.Pattern], re.Pattern]:
         p = re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{m.group(1)}_{i}>", p)
         for ch in first:
             by_char.setdefault(ch, []).append(f"(?P<alt_{i}>{p})")
-    # candidate starts: a digit run, or one of the words a non-digit pattern starts with
-    # (a first-character lookahead keeps the alternation cheap on the other characters)
-    chars = "".join(sorted(c for c in by_char if c != "D"))
-    trig = re.compile(r"(?<!\d)\d|(?=[" + re.escape(chars) + "])(?:" + _TRIGGER_WORDS + ")")
+    # candidate starts: a digit run, or one of the words a non-digit pattern starts with; every
+    # branch starts with a literal (the digit guard looks back past the digit), so ``re`` skips
+    # to candidate characters in C instead of trying the branches at every position
+    from ._lexicon import trie_branches
+
+    # (every digit-led pattern has 年, 月, a separator, 季度, Q or an "ago" unit after its first digit run)
+    ago = r"\s*(?:个交易日|交易日|天|个星期|星期|周|个月|年)前"
+    digits = [d + r"(?<!\d.)(?=\d*(?:\s*[年月/\-.:季Q]|" + ago + "))" for d in "0123456789"]
+    # a Chinese numeral starts a quarter (一季度) or an "ago" (两天前, 三个月前)
+    cn = [c + r"(?=\s*季度|[一二两三四五六七八九十]{0,2}" + ago + ")" for c in "一二三四"]
+    cn += [c + r"(?=[一二两三四五六七八九十]{0,2}" + ago + ")" for c in "两五六七八九十"]
+    trig = re.compile("|".join(digits + cn + trie_branches(_TRIGGER_WORDS)))
     return {c: re.compile("|".join(ps)) for c, ps in by_char.items()}, trig
 
 
-_TRIGGER_WORDS = "|".join([
-    "去年", "今年", "明年", "前年", "第[一二三四1-4]", "[一二三四](?=\\s*季度)", "Q[1-4]",
+_TRIGGER_WORDS = [
+    "去年", "今年", "明年", "前年", *("第" + q for q in "一二三四1234"), *("Q" + q for q in "1234"),
     "美东时间", "美国东部时间", "北京时间", "香港时间", "东京时间", "UTC", "GMT",
     "上午", "下午", "晚上", "凌晨", "早上", "中午", "周", "星期", "礼拜",
     "上上周", "上周", "上週", "上星期", "本周", "本星期", "这周", "这一周", "这个周末", "这个月", "新一周", "下周", "下星期",
@@ -104,7 +116,7 @@ _TRIGGER_WORDS = "|".join([
     "前一交易日", "前一个交易日", "上一交易日", "前一天", "前一日", "前日", "前天", "当天", "当日", "当时", "同日",
     "那天", "那一天", "次日", "翌日", "第二天", "昨天", "昨日", "今天", "今日", "明天",
     "月初", "月底", "月末", "月中", "年内", "年初", "年底", "年末", "年中", "季度末", "季末",
-])
+]
 
 
 _CN_WD = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -473,6 +485,23 @@ def _resolve_relative(m: _M, ctx: _Ctx, now: _dt.date, last_day, last_any):
         if w == "下半年":
             return f"{y}-07/{y}-12", "range", None
         return str(y), "year", None
+    if k == "ago":
+        n = int(g["n"]) if g["n"].isdigit() else int(parse_cn(g["n"]))
+        u = g["u"]
+        if u == "天":
+            d = now - _dt.timedelta(days=n)
+        elif u in ("周", "星期", "个星期"):
+            d = now - _dt.timedelta(days=7 * n)
+        elif u in ("个交易日", "交易日"):
+            d = now
+            for _ in range(min(n, 400)):
+                d = _prev_business(d)
+        elif u == "个月":
+            y, mo = divmod(now.year * 12 + now.month - 1 - n, 12)
+            return f"{y:04d}-{mo + 1:02d}", "month", None
+        else:
+            return f"{now.year - n:04d}", "year", None
+        return d.isoformat(), "day", d
     if k == "rel_q":
         w = g["w"]
         q = (now.month - 1) // 3 + 1

@@ -37,7 +37,10 @@ _DAY_AFTER_BAD = re.compile(r"^(?:前|后|以来)")
 _LEVEL_CUES = re.compile(r"(?:障碍|水平|价位|关口|支撑|阻力|点位|指数|报|收于|区间|delta|Delta|z-score|z值|评分|读数|在)\s*$")
 
 
-@dataclass
+_SKIP = re.compile(r"\s{0,2}([多余])?\s?")
+
+
+@dataclass(slots=True)
 class _Atom:
     """A number with what stands around it, before ranges and changes are assembled."""
 
@@ -95,9 +98,10 @@ def _clause_start(t: str, i: int, limit: int = 60) -> int:
     lo = max(0, i - limit)
     hi = i
     while True:
-        j = max(t.rfind(c, lo, hi) for c in _CLAUSE_END_CHARS)
-        if j < 0:
+        m = _LAST_CLAUSE_END.match(t, lo, hi)  # greedy: the last clause mark in [lo, hi)
+        if m is None:
             return lo
+        j = m.end() - 1
         if t[j] in ",，" and j > 0 and t[j - 1].isdigit() and j + 1 < len(t) and t[j + 1].isdigit():
             hi = j
             continue
@@ -105,6 +109,7 @@ def _clause_start(t: str, i: int, limit: int = 60) -> int:
 
 
 _CLAUSE_END_CHARS = tuple(_CLAUSE_END)
+_LAST_CLAUSE_END = re.compile(".*[" + re.escape("".join(sorted(_CLAUSE_END))) + "]", re.S)
 
 
 def _pre_qualifier(t: str, start: int) -> tuple[Optional[str], int]:
@@ -148,9 +153,16 @@ def _pre_qual_re() -> re.Pattern:
     return L.alternation(L.qualifiers()[0])
 
 
+@lru_cache(maxsize=1)
+def _post_qual_re() -> re.Pattern:
+    return L.alternation(L.qualifiers()[1])
+
+
 def _post_qualifier(t: str, end: int) -> tuple[Optional[str], int]:
-    _, post = L.qualifiers()
     seg = t[end:end + 6]
+    if _post_qual_re().search(seg) is None:  # no qualifier word at all (most figures)
+        return None, end
+    _, post = L.qualifiers()
     for w in _post_words():
         approx, gap = post[w]
         k = seg.find(w)
@@ -161,7 +173,7 @@ def _post_qualifier(t: str, end: int) -> tuple[Optional[str], int]:
 
 def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
     """Read unit and qualifiers around number ``n``; None when it is not a figure."""
-    if any(mask[n.start:n.end]):
+    if mask.find(1, n.start, n.end) >= 0:
         return None
     nf = L.not_figures()
     before = t[max(0, n.start - 8):n.start]
@@ -211,9 +223,8 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
         pass  # the minus is part of the number span already
     # unit after
     pos = n.end
-    rest = t[pos:pos + 12]
-    mm = re.match(r"\s{0,2}([多余])?\s?", rest)
-    skip = mm.end() if mm else 0
+    mm = _SKIP.match(t, pos)
+    skip = mm.end() - pos
     if a.bare:
         um = post_re.match(t, pos + skip)
         if um:
@@ -358,7 +369,7 @@ def find_figures(text: str) -> list[Figure]:
     t = norm(text)
     mask = _mask(t)
     unit_first = _unit_first_chars()
-    nums = find_numbers(text, t, cn_next=unit_first)
+    nums = find_numbers(text, t, cn_next=unit_first, skip=mask)
     atoms: list[_Atom] = []
     for n in nums:
         if n.chinese:  # fast path: prose numerals (一个, 一些) have no unit after them
@@ -375,7 +386,8 @@ def find_figures(text: str) -> list[Figure]:
     for x in atoms:
         taken[x.start:x.end] = b"\x01" * (x.end - x.start)
     # zero as the value of a rate (零利率, 接近零)
-    for m in L.zero_patterns().finditer(t):
+    zp = L.zero_patterns()
+    for m in _zero_matches(t, zp):
         s = m.start() + m.group().find("零")
         if mask[s] or taken[s]:
             continue
@@ -466,6 +478,19 @@ def find_figures(text: str) -> list[Figure]:
         out.append(_mk(text, a))
         i += 1
     return out
+
+
+def _zero_matches(t: str, zp: re.Pattern):
+    """Matches of the zero-rate patterns: each starts at its 零 (zero_contexts.tsv puts the words
+    before it in lookbehinds), so only the positions of 零 are tried, not every character."""
+    p = t.find("零")
+    while p >= 0:
+        m = zp.match(t, p)
+        if m is not None:
+            yield m
+            p = t.find("零", max(m.end(), p + 1))
+        else:
+            p = t.find("零", p + 1)
 
 
 def _compatible(a: _Atom, b: _Atom) -> bool:
