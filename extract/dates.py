@@ -80,7 +80,7 @@ _PATTERNS: list[tuple[str, str, str]] = [  # (kind, regex, characters it can sta
 
 
 @lru_cache(maxsize=1)
-def _regexes() -> tuple[dict[str, re.Pattern], re.Pattern]:
+def _regexes() -> tuple[dict[str, tuple], re.Pattern]:
     """One alternation per start character (patterns in list order: specific before general),
     and a regex of all start characters.
 
@@ -104,7 +104,21 @@ def _regexes() -> tuple[dict[str, re.Pattern], re.Pattern]:
     cn = [c + r"(?=\s*季度|[一二两三四五六七八九十]{0,2}" + ago + ")" for c in "一二三四"]
     cn += [c + r"(?=[一二两三四五六七八九十]{0,2}" + ago + ")" for c in "两五六七八九十"]
     trig = re.compile("|".join(digits + cn + trie_branches(_TRIGGER_WORDS)))
-    return {c: re.compile("|".join(ps)) for c, ps in by_char.items()}, trig
+    return {c: _with_groups(re.compile("|".join(ps))) for c, ps in by_char.items()}, trig
+
+
+def _with_groups(rx: re.Pattern) -> tuple[re.Pattern, dict[int, tuple[int, tuple[tuple[int, str], ...]]]]:
+    """``rx`` and, per index of an ``alt_i`` group: (i, ((index in m.groups(), name), ...)) of
+    pattern i's own groups -- reading m.groups() is far cheaper than m.groupdict() of all."""
+    own: dict[int, list[tuple[int, str]]] = {}
+    alts: dict[int, int] = {}
+    for name, gi in rx.groupindex.items():
+        base, _, i = name.rpartition("_")
+        if base == "alt":
+            alts[gi] = int(i)
+        else:
+            own.setdefault(int(i), []).append((gi - 1, base))
+    return rx, {gi: (i, ((gi - 1, "alt"), *own.get(i, ()))) for gi, i in alts.items()}
 
 
 _TRIGGER_WORDS = [
@@ -144,13 +158,16 @@ def _scan(t: str) -> tuple:
         if pos < last:
             continue
         ch = t[pos]
-        rx = by_char.get("D" if ch.isdigit() else ch)
-        m = rx.match(t, pos) if rx is not None else None
+        entry = by_char.get("D" if ch.isdigit() else ch)
+        if entry is None:
+            continue
+        rx, alts = entry
+        m = rx.match(t, pos)
         if m is None or m.end() <= pos:
             continue
-        i = int(m.lastgroup.split("_")[1])
-        suf = f"_{i}"
-        g = {k[: -len(suf)]: v for k, v in m.groupdict().items() if v is not None and k.endswith(suf)}
+        i, names = alts[m.lastindex]
+        gs = m.groups()
+        g = {name: gs[j] for j, name in names if gs[j] is not None}
         e = m.end()
         while e > pos and t[e - 1].isspace():
             e -= 1
