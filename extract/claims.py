@@ -22,6 +22,7 @@ author by default). Each claim lists the entities and figures inside its spans.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +37,7 @@ _SENT_PUNCT = "。！？!?\n"
 # an ASCII comma or colon between digits (118,000 / 16:00) does not end a clause
 # one character class first, so re skips to candidates fast (a leading lookbehind would cost that)
 _BOUNDARY = re.compile(r"[。！？!?\n；;，：—,:](?!(?<=\d[,:])\d)")
+_SENT_BOUNDARY = re.compile(f"[{re.escape(_SENT_PUNCT)}]")
 _LEAD = re.compile(r"^(?:[\s“”\"'「」『』（(\-•·*]|对[^，,。]{1,12}?(?:而言|来说)|从[^，,。]{1,6}来看|在[^，,。]{1,8}方面|在[^，,。]{1,8}上(?![，,。])|然而|不过|反而|甚至|而且|而是|而|并且|并|且|但是|但|这也|进而|从而|最终|也|还|就|又|则|同时|此外|因此|所以|那么|然后|其次|首先|第一|第二|第三|可以说|事实上|实际上|换句话说|是的|于是|了|的)+")
 _TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|既|基本上|实际上|事实上|成为|成了|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把)+$")
 _PRONOUN = re.compile(r"^(?:这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只)$")
@@ -132,6 +134,9 @@ def _lex() -> dict:
         "attr_verb_re": re.compile(
             rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)\s*(?:也|则|曾|还|进一步|此前|近日)?(?:{'|'.join(map(re.escape, verbs))})"
         ),
+        # every attribution match holds one of its verbs / prefixes: a cheap search rules most sentences out
+        "attr_verb_any": re.compile(trie_pattern(verbs)),
+        "attr_prefix_any": re.compile(trie_pattern(prefixes)),
         "attr_prefix_re": re.compile(
             rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?:{'|'.join(map(re.escape, prefixes))})(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)(?:的)?(?:报道|数据|统计|消息|分析|估计|测算|显示|称|指出|[{_CLAUSE_PUNCT}])"
         ),
@@ -147,9 +152,10 @@ class _Segments:
         self.cue_ends: list[int] = []
         self.cb: list[int] = []  # clause boundary positions (the punctuation char)
         self.sb: list[int] = []  # sentence boundary positions
-        found = [(m.start(), m.group()) for m in _BOUNDARY.finditer(text)]
-        self.cb = [a for a, _ in found]
-        self.sb = [a for a, g in found if g in _SENT_PUNCT]
+        self.cb = [m.start() for m in _BOUNDARY.finditer(text)]
+        self.sb = [m.start() for m in _SENT_BOUNDARY.finditer(text)]  # sentence enders always end a clause too
+        self._clauses: dict[int, tuple[int, int]] = {}  # the same positions are looked up again and again
+        self._sentences: dict[int, tuple[int, int]] = {}
 
     @staticmethod
     def _around(bounds: list[int], i: int, n: int) -> tuple[int, int]:
@@ -160,11 +166,17 @@ class _Segments:
 
     def clause(self, i: int) -> tuple[int, int]:
         """(start, end) of the clause holding position ``i``."""
-        return self._around(self.cb, i, len(self.text))
+        r = self._clauses.get(i)
+        if r is None:
+            r = self._clauses[i] = self._around(self.cb, i, len(self.text))
+        return r
 
     def sentence(self, i: int) -> tuple[int, int]:
         """(start, end) of the sentence holding position ``i``."""
-        return self._around(self.sb, i, len(self.text))
+        r = self._sentences.get(i)
+        if r is None:
+            r = self._sentences[i] = self._around(self.sb, i, len(self.text))
+        return r
 
     def last_cue_end(self, a: int, b: int) -> int | None:
         """End of the last cue inside [a, b), or None."""
@@ -584,6 +596,8 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
     text = seg.text
     out: list[_Raw] = []
     for marker, verb_re in lex["passive"]:
+        if marker not in text:
+            continue  # no frame without its marker: skip the scan for its verbs
         for m in _frame_matches(text, seg, marker, verb_re):
             p = m.start()
             cs, ce = seg.clause(p)
@@ -688,7 +702,9 @@ def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], s
     """Who asserts a claim whose cue is at ``p`` in sentence [s0, s1): 据 X / X 表示 before the cue, else ``author``."""
     sent = text[s0:p]
     best = None
-    for rx in (lex["attr_prefix_re"], lex["attr_verb_re"]):
+    for rx, any_rx in ((lex["attr_prefix_re"], lex["attr_prefix_any"]), (lex["attr_verb_re"], lex["attr_verb_any"])):
+        if any_rx.search(sent) is None:
+            continue
         for m in rx.finditer(sent):
             best = (s0 + m.start("src"), s0 + m.end("src"))
     if best is None:
@@ -698,7 +714,12 @@ def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], s
     if re.fullmatch(r"(?:我|我们|笔者|本文|作者|我个人|我本人|我也|我始终|我一直)", src):
         return author
     k = bisect.bisect_left(starts, a)
-    named = [m for m in mentions[k:] if m.start < b and m.end <= b and m.type in ("PERSON", "ORG", "MEDIA", "EXCHANGE")]
+    named = []
+    for m in itertools.islice(mentions, k, None):  # sorted by start: stop at the first one past the source
+        if m.start >= b:
+            break
+        if m.end <= b and m.type in ("PERSON", "ORG", "MEDIA", "EXCHANGE"):
+            named.append(m)
     core = _ROLE.sub("", src)  # 高盛分析师 -> 高盛: the firm asserts through its analysts
     if len(named) == 1 and (named[0].end - named[0].start) >= len(core) - 1:
         return named[0].entity
@@ -706,10 +727,6 @@ def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], s
     if person:
         return person[0].entity
     return src
-
-
-def _ov(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
 
 
 def _inside(items, starts: list[int], a: int, b: int) -> list[int]:
@@ -749,8 +766,9 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     kept: list[_Raw] = []
     out: list[Claim] = []
     for r in sorted(raws, key=lambda r: (r.cue[0], r.cause[0])):
-        if any(_ov(r.cause, k.cause) and _ov(r.effect, k.effect) for k in kept[-8:]):
-            continue  # the same link read twice (由 … 引发 and 引发; 导火索 … 来自)
+        (c0, c1), (e0, e1) = r.cause, r.effect
+        if any(c0 < k.cause[1] and k.cause[0] < c1 and e0 < k.effect[1] and k.effect[0] < e1 for k in kept[-8:]):
+            continue  # the same link read twice (由 … 引发 and 引发; 导火索 … 来自): both spans overlap a kept claim's
         # a claim whose spans overlap each other is a mis-parse
         if r.cause[0] < r.effect[1] and r.effect[0] < r.cause[1]:
             continue
@@ -762,8 +780,6 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         hedged = r.cond or bool(lex["hedge_re"].search(head))
         cs, _ = seg.clause(r.cue[0])
         negated = r.neg or bool(lex["neg_clause_re"].search(text[max(cs, lo):r.cue[0]])) or bool(lex["neg_sent_re"].search(text[s0:r.cue[0]]))
-        c0, c1 = r.cause
-        e0, e1 = r.effect
         out.append(
             Claim(
                 cause=Span(text[c0:c1], c0, c1),
