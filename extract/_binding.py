@@ -70,6 +70,7 @@ class _Doc:
                 i, typ = sd[m.group()]
                 subs.append((m.start(), m.end(), i, typ))
         self.subjects = sorted(subs)
+        self.subject_maxlen = max((e - s for s, e, *_ in self.subjects), default=0)
         md, mrx = L.metric_cues()
         self.metrics = [(m.start(), m.end(), md[m.group()]) for m in mrx.finditer(t)]
         dd, drx = L.directions()
@@ -133,6 +134,26 @@ def _nearest(items, lo: int, hi: int, fs: int, fe: int, ok=lambda x: True, prefe
     return best
 
 
+def _nearest_before(items, lo: int, fs: int, maxlen: int, ok=lambda x: True):
+    """What ``_nearest(items, lo, fs, fs, fe, ok)`` returns (the item inside [lo, fs) ending
+    nearest before ``fs``; ties: the first by start), scanning back from ``fs`` instead of
+    forward from ``lo``: a paragraph-wide window costs only the items near the figure.
+    ``maxlen`` bounds every item's length, so the scan stops once no earlier item can end later."""
+    best, best_e = None, -1
+    k = bisect.bisect_left(items, (fs,)) - 1
+    while k >= 0:
+        it = items[k]
+        k -= 1
+        s, e = it[0], it[1]
+        if s < lo or s + maxlen < best_e:
+            break
+        if e > fs or not ok(it):
+            continue
+        if e >= best_e:
+            best, best_e = it, e
+    return best
+
+
 def _fits(cues, uc: str):
     """The reading of a cue that fits unit class ``uc`` (or None)."""
     for c in cues:
@@ -182,7 +203,7 @@ def _subject(doc: _Doc, f: Figure, types: Optional[frozenset], metric: Optional[
     if hit:
         return hit[2]
     s0, s1 = doc.sentence(f.start)
-    hit = _nearest(doc.subjects, s0, f.start, f.start, f.end, ok)  # earlier in the sentence
+    hit = _nearest_before(doc.subjects, s0, f.start, doc.subject_maxlen, ok)  # earlier in the sentence
     if hit:
         return hit[2]
     hit = _nearest(doc.subjects, f.end, s1, f.start, f.end, ok, prefer_before=False)
@@ -194,7 +215,7 @@ def _subject(doc: _Doc, f: Figure, types: Optional[frozenset], metric: Optional[
         return "US spot bitcoin ETFs"  # an aggregate flow when the sentence names no fund
     p0, _ = doc.paragraph(f.start)
     for lo in (p0, max(0, f.start - 1500)):
-        hit = _nearest(doc.subjects, lo, f.start, f.start, f.end, ok)
+        hit = _nearest_before(doc.subjects, lo, f.start, doc.subject_maxlen, ok)
         if hit:
             # an earlier sentence is about its topic: its first fitting subject, not its last
             h0, _ = doc.sentence(hit[0])
