@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import corpora
 
-from ._script import CharMap, _t2s_table
+from ._script import _HAVE_NUMPY, CharMap, _t2s_table
 
 __all__ = ["Drop", "Analysis", "analyze", "fold"]
 
@@ -91,12 +91,8 @@ _C = _sre_parse  # opcodes are re-exported by the parser module
 def _needles(pattern: str) -> tuple[str, ...] | None:
     """Literal strings one of which every match of ``pattern`` must contain (None when unknown).
 
-    Used as a prefilter: ``needle in line`` is a C-speed substring search, far cheaper than running
-    dozens of unanchored regexes over every body line. Anchored patterns (``^...``) are cheap to
-    run and get None.
+    Used as a prefilter: a line without any of them cannot match, so the regex is not run on it.
     """
-    if pattern.startswith("^"):
-        return None
     try:
         tree = _sre_parse.parse(pattern)
     except Exception:  # pragma: no cover - compiled fine above, so this does not happen
@@ -211,6 +207,108 @@ def _bucket_for_len(n: int) -> _Bucket:
     return buckets[bisect_left(limits, n)]
 
 
+class _PhraseIndex:
+    """The phrase rules a line can match, for all lines of a page at once.
+
+    A rule can match only a line that holds one of its needles and is short enough for it. A numpy
+    lookup of every adjacent pair of the page's characters finds where a needle may start (its
+    first two characters, or its only one) in a line its rules admit; those few places are checked
+    with ``startswith``. This replaces a per-line, per-rule Python loop over every line of the page.
+    """
+
+    _ANY_LEN = 1 << 30  # max_len 0: every length
+
+    def __init__(self, rules: tuple[_Rule, ...]):
+        import numpy as np
+
+        self.rules = rules
+        self.ok = all(r.needles is not None for r in rules)
+        self.by_needle: dict[str, list[int]] = {}  # needle -> positions of its rules
+        for pos, r in enumerate(rules):
+            for n in r.needles or ():
+                self.by_needle.setdefault(n, []).append(pos)
+        # needles by their first two characters (or their only one), and the longest line they matter on
+        self.by_head: dict[str, list[str]] = {}
+        reach: dict[str, int] = {}
+        for n, ps in self.by_needle.items():
+            self.by_head.setdefault(n[:2], []).append(n)
+            longest = max(rules[p].max_len or self._ANY_LEN for p in ps)
+            reach[n[:2]] = max(reach.get(n[:2], 0), longest)
+        heads = list(self.by_head)
+        firsts = sorted({h[0] for h in heads if len(h) == 2})
+        seconds = sorted({h[1] for h in heads if len(h) == 2})
+        self.ok = (self.ok and len(firsts) < 0xFFFF and len(seconds) < 0xFFFF
+                   and all(ord(c) < 0xFFFF for h in heads for c in h))
+        if not self.ok:
+            return
+        # pair (c1, c2) -> flat index t1[c1] + t2[c2] into pair_reach (0 when either is no needle head)
+        width = len(seconds) + 1
+        self.t1 = np.zeros(0x10000, dtype=np.int32)
+        self.t2 = np.zeros(0x10000, dtype=np.int32)
+        for j, c in enumerate(firsts, 1):
+            self.t1[ord(c)] = j * width
+        for j, c in enumerate(seconds, 1):
+            self.t2[ord(c)] = j
+        self.pair_reach = np.zeros((len(firsts) + 1) * width, dtype=np.int64)
+        self.char_reach = np.zeros(0x10000, dtype=np.int64)
+        for h, r in reach.items():
+            if len(h) == 1:
+                self.char_reach[ord(h)] = r
+            elif self.t1[ord(h[0])] and self.t2[ord(h[1])]:
+                self.pair_reach[self.t1[ord(h[0])] + self.t2[ord(h[1])]] = r
+
+    def candidates(self, keys: list[str], idx: list[int]) -> dict[int, list[_Rule]]:
+        """For each line of ``idx`` that some rule may match: the rules to try, in file order.
+
+        A rule is listed when the line's length admits it and the line holds one of its needles;
+        every other rule cannot match the line.
+        """
+        import numpy as np
+
+        text = "\n".join([keys[i] for i in idx])
+        a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        a = np.minimum(a, 0xFFFF)  # astral characters: U+FFFF is no needle character
+        reach = self.char_reach[a]  # longest line a needle starting here matters on (0: no needle)
+        if len(a) > 1:
+            pair = self.t1[a[:-1]]
+            pair += self.t2[a[1:]]
+            np.maximum(reach[:-1], self.pair_reach[pair], out=reach[:-1])
+        pos = np.flatnonzero(reach)
+        if not len(pos):
+            return {}
+        lens = np.fromiter((len(keys[i]) for i in idx), dtype=np.int64, count=len(idx))
+        line = np.searchsorted(np.cumsum(lens + 1), pos, side="right")  # line j ends at cumsum[j] - 1
+        keep = reach[pos] >= lens[line]
+        found: dict[int, set[int]] = {}
+        by_head, by_needle = self.by_head, self.by_needle
+        for p, j in zip(pos[keep].tolist(), line[keep].tolist()):
+            for n in by_head.get(text[p:p + 2], []) + by_head.get(text[p], []):
+                if text.startswith(n, p):
+                    found.setdefault(idx[j], set()).update(by_needle[n])
+        rules = self.rules
+        out: dict[int, list[_Rule]] = {}
+        for i, ps in found.items():
+            n = len(keys[i])
+            rs = [rules[p] for p in sorted(ps) if not rules[p].max_len or rules[p].max_len >= n]
+            if rs:
+                out[i] = rs
+        return out
+
+
+@lru_cache(maxsize=1)
+def _phrase_index() -> _PhraseIndex | None:
+    if not _HAVE_NUMPY:
+        return None
+    index = _PhraseIndex(_rules())
+    return index if index.ok else None
+
+
+def _phrase_candidates(keys: list[str], idx: list[int]) -> dict[int, list[_Rule]] | None:
+    """``_PhraseIndex.candidates`` for this page, or None when numpy is missing (then try each line's bucket)."""
+    index = _phrase_index()
+    return None if index is None else index.candidates(keys, idx)
+
+
 @lru_cache(maxsize=1)
 def _ui_words() -> frozenset[str]:
     words = set()
@@ -220,6 +318,31 @@ def _ui_words() -> frozenset[str]:
             if w:
                 words.add(w)
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _share_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(platform names, label words) of share/follow bars (corpora/clean/share_platforms.txt)."""
+    platforms, labels = set(), set()
+    with open(corpora.path("clean", "share_platforms.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if line.startswith("label\t"):
+                labels.update(line.split("\t", 1)[1].split())
+            elif line:
+                platforms.add(line)
+    return frozenset(platforms), frozenset(labels)
+
+
+_SHARE_SPLIT = re.compile(r"[\s|/·•,，、:;；]+")
+
+
+def _is_share_bar(k: str) -> bool:
+    """A share/follow bar: platform names only (two or more, or one after a label such as 分享：)."""
+    platforms, labels = _share_words()
+    toks = [t for t in _SHARE_SPLIT.split(k) if t]
+    n = sum(t in platforms for t in toks)
+    return bool(toks) and n >= 1 and all(t in platforms or t in labels for t in toks) and (n >= 2 or n < len(toks))
 
 
 @lru_cache(maxsize=1)
@@ -360,10 +483,11 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
     by_pattern: set[int] = set()
 
     # 1. phrase patterns (only those whose max_len admits the line)
-    for i in nb_single:
+    cands = _phrase_candidates(keys, nb_single)
+    for i in (nb_single if cands is None else sorted(cands)):
         k = keys[i]
-        for r in _bucket_for_len(len(k)).candidates(k):
-            if r.needles is not None and not any(map(k.__contains__, r.needles)):
+        for r in (_bucket_for_len(len(k)).candidates(k) if cands is None else cands[i]):
+            if cands is None and r.needles is not None and not any(map(k.__contains__, r.needles)):
                 continue
             if not r.regex.search(k):
                 continue
@@ -416,6 +540,9 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analy
             continue
         if n <= 40 and _DOUBLED.match(k.replace(" ", "")):
             drop(i, "ad", "doubled link text (banner image alt text + label)")
+            continue
+        if n <= 80 and _is_share_bar(k):
+            drop(i, "social", "share/follow bar (platform names only)")
             continue
         if n <= 80:
             toks = [t for t in _UI_SPLIT.split(k) if _WORD.search(t)]  # emoji and symbols do not count

@@ -231,6 +231,12 @@ def has_traditional(text: str) -> bool:
     try:
         text.encode("gb2312")
     except UnicodeEncodeError:
+        if len(text) >= 256 and _HAVE_NUMPY:  # a table lookup per char instead of a str object per char
+            import numpy as np
+
+            a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            if int(a.max()) < 0x10000:
+                return bool((_script_flags()[a] == 1).any())
         return not _script_sets()[0].isdisjoint(text)
     return any(c in text for c in _trad_in_gb2312())
 
@@ -264,11 +270,12 @@ def script_counts(text: str) -> tuple[int, int]:
     return n - len(text.translate(dt)), n - len(text.translate(ds))
 
 
-def detect_script(text: str) -> str:
+def detect_script(text: str, traditional: bool | None = None) -> str:
     """Return "traditional", "simplified" or "mixed" for ``text`` (text without CJK counts as simplified).
 
+    ``traditional`` is ``has_traditional(text)`` when the caller already knows it.
     """
-    if not has_traditional(text):
+    if not (has_traditional(text) if traditional is None else traditional):
         return "simplified"
     t, s = script_counts(text)
     if t == 0:

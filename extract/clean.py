@@ -95,80 +95,85 @@ def clean(raw: str) -> CleanDoc:
 
         raw, meta = html_to_text(raw)
     lines = raw.split("\n")
-    # the analysis sees lines without invisible characters (as a second cleaning would)
-    vis = [_INVISIBLE.sub("", l) if _INVISIBLE.search(l) else l for l in lines]
+    # the analysis sees lines without invisible characters (as a second cleaning would); invisible
+    # characters are never printable, so the C-speed isprintable() spares the regex on most lines
+    inv = [not l.isprintable() and _INVISIBLE.search(l) is not None for l in lines]
+    vis = [_INVISIBLE.sub("", l) if f else l for l, f in zip(lines, inv)] if any(inv) else lines
     an = _analyze_to_fixed_point(vis)
     for i, d in an.drops.items():
-        if d.spans is not None and vis[i] is not lines[i]:
+        if d.spans is not None and inv[i]:
             keep = [j for j, ch in enumerate(lines[i]) if not _INVISIBLE.match(ch)]
             d.spans = [(keep[a], keep[b - 1] + 1) for a, b in d.spans if b > a]
 
     dropped: list[DroppedLine] = []
     segments: list[list[tuple[int, int]]] = []
     kept_lines: list[int] = []
+    text_lines: list[str] = []
+    offsets: list[int] = []  # raw offset of every char of the body, "\n" between lines included
+    drops = an.drops
     pos = 0
     for i, line in enumerate(lines):
         start = pos
         pos += len(line) + 1
-        d = an.drops.get(i)
-        if d is not None and d.spans is None:
+        d = drops.get(i)
+        if d is None:  # the common case: a whole kept line
+            b = len(line.rstrip(_WS))
+            if not b:
+                continue
+            segs = [(start + len(line) - len(line.lstrip(_WS)), start + b)]
+        elif d.spans is None:
             dropped.append(DroppedLine(line=i, text=line, reason=d.reason, kind=d.kind))
             continue
-        pieces = [(0, len(line))]
-        if d is not None:
+        else:
             for a, b in d.spans:
                 dropped.append(DroppedLine(line=i, text=line[a:b], reason=d.reason, kind=d.kind, span_start=a))
-            pieces = _complement(len(line), d.spans)
-        segs = _strip_pieces(line, pieces, start)
-        if segs:
-            segments.append(segs)
-            kept_lines.append(i)
-
-    # body text and its raw offsets, line by line (lines left empty by invisible characters go)
-    text_lines: list[str] = []
-    line_offs: list[list[int]] = []
-    kept = [n for n, segs in enumerate(segments) if any(_vis_ok(raw[a:b]) for a, b in segs)]
-    segments = [segments[n] for n in kept]
-    kept_lines = [kept_lines[n] for n in kept]
-    for segs in segments:
-        chars: list[str] = []
-        offs: list[int] = []
-        for a, b in segs:
-            seg = raw[a:b]
-            if _INVISIBLE.search(seg):
-                for j, ch in enumerate(seg):
+            segs = _strip_pieces(line, _complement(len(line), d.spans), start)
+            if not segs:
+                continue
+        # every kept piece has a visible character: _strip_pieces and the edge strip remove _WS,
+        # which holds every invisible character
+        segments.append(segs)
+        kept_lines.append(i)
+        if offsets:
+            offsets.append(offsets[-1] + 1)  # the "\n" joining the lines
+        if inv[i]:
+            chars: list[str] = []
+            for a, b in segs:
+                for j, ch in enumerate(raw[a:b], a):
                     if not _INVISIBLE.match(ch):
                         chars.append(ch)
-                        offs.append(a + j)
-            else:
-                chars.append(seg)
-                offs.extend(range(a, b))
-        text_lines.append("".join(chars))
-        line_offs.append(offs)
+                        offsets.append(j)
+            text_lines.append("".join(chars))
+        elif len(segs) == 1:
+            a, b = segs[0]
+            text_lines.append(raw[a:b])
+            offsets.extend(range(a, b))
+        else:
+            text_lines.append("".join([raw[a:b] for a, b in segs]))
+            for a, b in segs:
+                offsets.extend(range(a, b))
 
     body = "\n".join(text_lines)
-    script = detect_script(body if body.strip() else raw)
     trad = has_traditional(body)
+    script = detect_script(body, traditional=trad) if body.strip() else detect_script(raw)
     if trad and is_taiwan(body):
         # tw2sp also rewrites mainland words (程序 -> 进程), so only lines in Traditional go through it
-        out_lines, offsets = [], []
-        for n, (t, offs) in enumerate(zip(text_lines, line_offs)):
+        out_lines, new_offsets, p = [], [], 0
+        for t in text_lines:
+            offs = offsets[p:p + len(t)]
+            p += len(t) + 1
             if has_traditional(t):
                 t, mp = convert(t, taiwan=True)
                 if mp is not None:
                     offs = [offs[j] for j in mp]
             out_lines.append(normalize_width(t))
-            offsets.extend(offs)
-            if n + 1 < len(text_lines):
-                offsets.append(offs[-1] + 1 if offs else (offsets[-1] if offsets else 0))
+            if new_offsets:
+                new_offsets.append(new_offsets[-1] + 1)  # the "\n" after the previous (converted) line
+            new_offsets.extend(offs)
+        offsets = new_offsets
         text = "\n".join(out_lines)
     else:
         # t2s leaves Simplified lines as they are, so the body converts in one pass
-        offsets = []
-        for n, offs in enumerate(line_offs):
-            offsets.extend(offs)
-            if n + 1 < len(line_offs):
-                offsets.append(offs[-1] + 1 if offs else (offsets[-1] if offsets else 0))
         text = body
         if trad:
             text, mp = convert(body, taiwan=False)
@@ -196,11 +201,6 @@ def clean(raw: str) -> CleanDoc:
         published=an.published or meta.get("date"),
         segments=segments,
     )
-
-
-def _vis_ok(s: str) -> bool:
-    """True when ``s`` has a character that is neither whitespace nor invisible."""
-    return bool(_INVISIBLE.sub("", s).strip(_WS))
 
 
 def _analyze_to_fixed_point(lines: list[str]):

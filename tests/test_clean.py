@@ -302,30 +302,6 @@ def test_aspect_particle_zhe_becomes_simplified():
     assert doc.text == "随着美元走强,这意味着金价承压;著名投资人表示影响显著,他著有多本书。"
 
 
-def test_cleaning_is_much_faster_than_segmentation():
-    """Cleaning + conversion stays a small fraction of jieba.lcut on the same text (target: well under 20%)."""
-    import time
-
-    import jieba
-
-    jieba.setLogLevel(60)
-    texts = [seed_text(n) for n in seed_names()]
-    for t in texts:  # warm caches (dictionaries, tables)
-        clean(t)
-        jieba.lcut(t)
-
-    def best(fn) -> float:
-        runs = []
-        for _ in range(5):
-            t0 = time.process_time()
-            for t in texts:
-                fn(t)
-            runs.append(time.process_time() - t0)
-        return min(runs)
-
-    assert best(clean) < 0.3 * best(jieba.lcut)  # lenient bound: shared CI machines are noisy
-
-
 def test_closing_data_block_of_a_market_wrap_stays():
     raw = "\n".join(["美股收评:三大指数集体收涨", "美联储官员释放鸽派信号,市场对12月降息的押注升至80%以上,科技股领涨。",
                      "收盘数据", "道琼斯指数 47,474.46 +0.39%", "美元指数 99.36 -0.21%", "下载APP 随时随地看行情"])
@@ -335,13 +311,39 @@ def test_closing_data_block_of_a_market_wrap_stays():
 
 
 def test_long_forum_thread_is_linear():
-    """8000 posts (about 700k characters) clean in seconds: no per-post rescans of the page."""
+    """Cleaning cost grows linearly with the page: 8x the posts cost well under 8x8 the time
+    (a complexity guard with a generous bound, not a speed threshold; speed is measured by the bench)."""
     import time
 
     post = "发表于 2025-1-{d} 10:{m:02d} | 显示全部楼层\n第{n}楼:美元指数和黄金价格的走势值得关注,成交量温和。\n回复 支持 反对\n"
-    raw = "黄金价格展望\n" + "".join(post.format(d=n % 28 + 1, m=n % 60, n=n) for n in range(8000))
-    t0 = time.process_time()
-    doc = clean(raw)
-    assert time.process_time() - t0 < 8
+
+    def page(n: int) -> str:
+        return "黄金价格展望\n" + "".join(post.format(d=k % 28 + 1, m=k % 60, n=k) for k in range(n))
+
+    def cost(raw: str) -> float:
+        t0 = time.process_time()
+        clean(raw)
+        return time.process_time() - t0
+
+    small, big = page(500), page(4000)
+    clean(small)  # warm caches
+    ratio = min(cost(big) for _ in range(2)) / max(min(cost(small) for _ in range(3)), 1e-3)
+    assert ratio < 24  # linear: about 8; quadratic: about 64
+    doc = clean(big)
     assert doc.text.startswith("黄金价格展望\n第0楼")
-    assert sum(d.kind == "forum_reply" for d in doc.dropped) == 7999
+    assert sum(d.kind == "forum_reply" for d in doc.dropped) == 3999
+
+
+def test_share_and_follow_bars_of_platform_names_drop():
+    """Share/follow widgets listing only platform names go, under any outlet's title; prose naming platforms stays."""
+    body = "恒生指数周三收市跌312点，报21,450点，成交额1,203亿港元。市场关注美联储议息结果，科技股普遍走弱。"
+    bars = ["分享：Facebook WhatsApp", "Share: LINE Telegram Twitter", "分享至 微信 | 微博 | QQ空间 | 复制链接",
+            "追蹤我們：Facebook Instagram", "Follow us  X  Threads"]
+    mention = "Telegram 和 WhatsApp 的用户数在亚洲增长最快。"
+    raw = "\n".join(["港股收市：恒指跌1.2%，科技股拖累", bars[0], bars[1], body, bars[2], mention, body.replace("周三", "周四"), bars[3], bars[4]])
+    doc = clean(raw)
+    dropped = {d.text for d in doc.dropped}
+    for bar in bars:
+        assert bar in dropped, bar
+    assert mention in doc.text and body in doc.text
+    assert not clean("X\n" + body).dropped or "X" not in {d.text for d in clean("X\n" + body).dropped if d.reason.startswith("share")}
