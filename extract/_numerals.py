@@ -203,6 +203,7 @@ def _integer(toks: list) -> Decimal:
     return lv * top + rv
 
 
+@lru_cache(maxsize=4096)
 def parse_cn(s: str, _normed: bool = False) -> Decimal:
     """Value of a Chinese, Arabic or mixed numeral (``一百二十亿``, ``10万4782.88``, ``五点五``, ``负三十二``).
 
@@ -318,6 +319,7 @@ _HAS_CN = re.compile(f"[{CN_CHARS}]")
 _HAS_NUM = re.compile(f"[\\d{CN_CHARS}]")
 _BIG_LAST = frozenset("十百千万亿兆")
 _BIG_TAIL = re.compile(rf"\s?([余多]?)({_BIG})$")
+_PLAIN = re.compile(rf"{_SPACED}|{_D}")
 
 
 def _split_scale(s: str) -> tuple[str, Decimal | None, bool]:
@@ -328,7 +330,7 @@ def _split_scale(s: str) -> tuple[str, Decimal | None, bool]:
     if not m or m.start() == 0:
         return s, None, False
     head = s[: m.start()]
-    if not re.fullmatch(rf"{_SPACED}|{_D}", head.strip()):
+    if not _PLAIN.fullmatch(head.strip()):
         return s, None, False
     sc = parse_cn("一" + m.group(2), True)
     return head, sc, bool(m.group(1))
