@@ -190,3 +190,16 @@ def test_org_suffix_inside_a_common_word_is_not_an_org():
 def test_title_followed_by_a_verb_is_not_a_name():
     ms = find_mentions("高盛分析师指出，油价将回落。")
     assert [m.entity for m in ms if m.type == "PERSON"] == []
+
+
+def test_gazetteer_component_sets_doc_ents_by_default():
+    """Used in another spaCy pipeline, narrex_gazetteer still fills doc.ents (narrex's own pipeline skips that)."""
+    import spacy
+
+    import extract.nlp  # noqa: F401  (registers the tokenizer and the component)
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "narrex.gazetteer_tokenizer.v1"}}})
+    nlp.add_pipe("narrex_gazetteer")
+    doc = nlp("贝莱德的 IBIT 持有比特币。")
+    assert [(e.ent_id_, e.label_) for e in doc.ents] == [("BlackRock", "ORG"), ("IBIT", "ETF"), ("Bitcoin", "ASSET")]
+    assert extract.nlp.get_nlp()("贝莱德的 IBIT 持有比特币。").ents == ()
