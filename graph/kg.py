@@ -45,6 +45,7 @@ class KnowledgeGraph:
         self._model_dv: Optional[int] = None
         self._stories = StoryIndex()
         self._stories_seq = 0
+        self._alias_lists: dict[str, tuple[str, list]] = {}  # entity id -> (stored aliases JSON, its parse)
 
     @classmethod
     def open(cls, path: Union[str, os.PathLike] = "narrex.db", *, create: bool = True) -> "KnowledgeGraph":
@@ -156,10 +157,15 @@ class KnowledgeGraph:
     def ingest_record(self, record: Union[ArticleRecord, dict]) -> tuple[str, bool]:
         """Add an already extracted ArticleRecord (one transaction). Returns ``(doc_id, added)``."""
         rec = _plain(record)
-        if not rec.get("doc_id"):
+        doc_id = rec.get("doc_id")
+        if not doc_id:
             raise InputError("the record has no doc_id")
+        if self._store.has_article(doc_id):  # cheap early exit; re-checked under the write lock below
+            return doc_id, False
         prep = prepare(rec)
         fp = fingerprint(rec.get("clean_text") or "")
+        # encoded before the write lock is taken: the transaction holds the lock only for SQL
+        rec_json, numbers_json = dumps_json(rec), dumps_json(sorted(fp.numbers))
         merged = False
         with self._store.transaction() as c:
             if self._store.has_article(prep.doc_id):
@@ -169,7 +175,7 @@ class KnowledgeGraph:
             story = story or prep.doc_id  # a new story is named after its first article
             seq = c.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
             now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            self._write(c, prep, story, seq, fp, now)
+            self._write(c, prep, story, seq, fp, now, rec_json, numbers_json)
         # our own commit does not change data_version: keep the loaded graph in step by hand
         self._stories.add(prep.doc_id, fp)
         self._stories_seq = max(self._stories_seq, seq)
@@ -210,59 +216,93 @@ class KnowledgeGraph:
                       [story, *others])
         return story, bool(others)
 
-    def _write(self, c, prep: Prepared, story: str, seq: int, fp: Fingerprint, now: str) -> None:
+    def _write(self, c, prep: Prepared, story: str, seq: int, fp: Fingerprint, now: str, rec_json: str,
+               numbers_json: str) -> None:
+        """Insert one article's rows: a handful of ``executemany`` calls, whatever the article's size."""
         rec = prep.record
         doc = prep.doc_id
         c.execute("INSERT INTO articles(doc_id, seq, source, title, published, script, story_id, n_shingles, minhash,"
                   " numbers, record, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                   (doc, seq, rec.get("source"), rec.get("title"), rec.get("published"), rec.get("script"),
-                   story, fp.n_shingles, fp.signature_bytes(), dumps_json(sorted(fp.numbers)),
-                   dumps_json(rec), now))
-        for eid, e in prep.entities.items():
-            row = self._store.row("SELECT name, type, aliases FROM entities WHERE id=?", (eid,))
-            aliases = list(e.get("aliases") or [])
-            if row is None:
-                c.execute("INSERT INTO entities(id, name, type, aliases) VALUES (?,?,?,?)",
-                          (eid, e.get("name") or eid, e.get("type"), dumps_json(aliases)))
-            else:
-                old = json.loads(row["aliases"] or "[]")
-                merged = old + [a for a in aliases if a not in old]
-                name = row["name"] if row["name"] != eid else (e.get("name") or eid)
-                c.execute("UPDATE entities SET name=?, type=COALESCE(type, ?), aliases=? WHERE id=?",
-                          (name, e.get("type"), dumps_json(merged), eid))
-            for a in {eid, e.get("name") or "", *aliases}:
-                if a:
-                    c.execute("INSERT OR IGNORE INTO entity_aliases(alias, entity_id) VALUES (?,?)",
-                              (normalize_name(a), eid))
+                   story, fp.n_shingles, fp.signature_bytes(), numbers_json, rec_json, now))
+        self._write_entities(c, prep.entities)
         c.executemany("INSERT INTO mentions(doc_id, idx, entity_id, surface, start, end, type) VALUES (?,?,?,?,?,?,?)",
                       [(doc, m["idx"], m["entity"], m["surface"], m["start"], m["end"], m["type"])
                        for m in prep.mentions])
         frows = []
         for s, f in zip(prep.statements, prep.figures):
-            frows.append((doc, s.idx, s.surface, s.start, s.end,
-                          None if f.get("value") is None else str(f.get("value")), s.value, s.unit, s.kind, s.approx,
-                          None if f.get("range") is None else dumps_json(f.get("range")),
-                          None if f.get("change") is None else dumps_json(f.get("change")),
-                          f.get("sign"), s.subject, s.metric, s.date, int(s.checkable)))
+            value, rng, change = f.get("value"), f.get("range"), f.get("change")
+            frows.append((doc, s.idx, s.surface, s.start, s.end, None if value is None else str(value), s.value,
+                          s.unit, s.kind, s.approx, None if rng is None else dumps_json(rng),
+                          None if change is None else dumps_json(change), f.get("sign"), s.subject, s.metric, s.date,
+                          int(s.checkable)))
         c.executemany("INSERT INTO figures(doc_id, idx, surface, start, end, value, signed_value, unit, kind, approx,"
                       " range, change, sign, subject, metric, date, checkable) VALUES "
                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", frows)
+        crows, links = [], []
         for cl in prep.claims:
             cc = cl["claim"]
+            idx = cl["idx"]
             cause, effect, cue, sent = (cc.get(k) or {} for k in ("cause", "effect", "cue", "sentence"))
-            c.execute("INSERT INTO claims(doc_id, idx, cause, cause_start, cause_end, effect, effect_start, effect_end,"
-                      " cue, cue_start, cue_end, sentence_start, sentence_end, hedged, negated, attributed_to)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                      (doc, cl["idx"], cause.get("text") or "", _off(cause.get("start")), _off(cause.get("end")),
-                       effect.get("text"), effect.get("start"), effect.get("end"),
-                       cue.get("text") or "", _off(cue.get("start")), _off(cue.get("end")), sent.get("start"), sent.get("end"),
-                       int(bool(cc.get("hedged"))), int(bool(cc.get("negated"))), cc.get("attributed_to")))
-            links = []
+            crows.append((doc, idx, cause.get("text") or "", _off(cause.get("start")), _off(cause.get("end")),
+                          effect.get("text"), effect.get("start"), effect.get("end"),
+                          cue.get("text") or "", _off(cue.get("start")), _off(cue.get("end")), sent.get("start"),
+                          sent.get("end"), int(bool(cc.get("hedged"))), int(bool(cc.get("negated"))),
+                          cc.get("attributed_to")))
             for role in ("cause", "effect"):
-                links += [(doc, cl["idx"], role, eid, None) for eid in cl["links"][role]["entities"]]
-                links += [(doc, cl["idx"], role, None, j) for j in cl["links"][role]["figures"]]
-            c.executemany("INSERT INTO claim_links(doc_id, claim_idx, role, entity_id, figure_idx) VALUES (?,?,?,?,?)",
-                          links)
+                lk = cl["links"][role]
+                links += [(doc, idx, role, eid, None) for eid in lk["entities"]]
+                links += [(doc, idx, role, None, j) for j in lk["figures"]]
+        c.executemany("INSERT INTO claims(doc_id, idx, cause, cause_start, cause_end, effect, effect_start, effect_end,"
+                      " cue, cue_start, cue_end, sentence_start, sentence_end, hedged, negated, attributed_to)"
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", crows)
+        c.executemany("INSERT INTO claim_links(doc_id, claim_idx, role, entity_id, figure_idx) VALUES (?,?,?,?,?)",
+                      links)
+
+    def _write_entities(self, c, entities: dict[str, dict]) -> None:
+        """Insert new entities, merge names/types/aliases into known ones (rows left alone when nothing changes)."""
+        if not entities:
+            return
+        ids = list(entities)
+        known: dict[str, tuple] = {}
+        for i in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
+            part = ids[i:i + 500]
+            for row in c.execute(f"SELECT id, name, type, aliases FROM entities WHERE id IN ({','.join('?' * len(part))})",
+                                 part):
+                known[row[0]] = row
+        inserts, updates, alias_rows = [], [], []
+        for eid, e in entities.items():
+            aliases = list(e.get("aliases") or [])
+            name = e.get("name") or eid
+            row = known.get(eid)
+            if row is None:
+                inserts.append((eid, name, e.get("type"), dumps_json(aliases)))
+            else:
+                _id, old_name, old_type, old_json = row
+                old_json = old_json or "[]"
+                hit = self._alias_lists.get(eid)
+                # the stored JSON list is parsed once per process: a cached parse is reused while the
+                # stored text is unchanged (self-checking: a rollback or another writer changes the text)
+                if hit is not None and hit[0] == old_json:
+                    old = hit[1]
+                else:
+                    old = json.loads(old_json)
+                    self._alias_lists[eid] = (old_json, old)
+                seen = set(old)
+                merged = old + [a for a in aliases if a not in seen]
+                new_name = old_name if old_name != eid else name
+                if new_name != old_name or len(merged) != len(old) or (old_type is None and e.get("type") is not None):
+                    merged_json = dumps_json(merged)
+                    updates.append((new_name, e.get("type"), merged_json, eid))
+                    self._alias_lists[eid] = (merged_json, merged)
+            for a in {eid, e.get("name") or "", *aliases}:
+                if a:
+                    alias_rows.append((normalize_name(a), eid))
+        if inserts:
+            c.executemany("INSERT INTO entities(id, name, type, aliases) VALUES (?,?,?,?)", inserts)
+        if updates:
+            c.executemany("UPDATE entities SET name=?, type=COALESCE(type, ?), aliases=? WHERE id=?", updates)
+        c.executemany("INSERT OR IGNORE INTO entity_aliases(alias, entity_id) VALUES (?,?)", alias_rows)
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -437,16 +477,41 @@ class KnowledgeGraph:
 
 
 _PRIMITIVE = (str, int, float, bool, type(None))
+_PRIM_TYPES = frozenset(_PRIMITIVE)
+_FIELDS: dict[type, Optional[tuple[str, ...]]] = {}
+
+
+def _public_fields(t: type) -> Optional[tuple[str, ...]]:
+    """The public field names of a dataclass type (cached), or None for any other type."""
+    try:
+        return _FIELDS[t]
+    except KeyError:
+        names = None
+        if dataclasses.is_dataclass(t):
+            names = tuple(f.name for f in dataclasses.fields(t) if not f.name.startswith("_"))
+        _FIELDS[t] = names
+        return names
 
 
 def _plain(o: Any) -> Any:
-    """``records.to_jsonable`` for the shapes a record holds, several times faster (ingest hot path)."""
-    if isinstance(o, _PRIMITIVE):
+    """``records.to_jsonable`` for the shapes a record holds, several times faster (ingest hot path).
+
+    Exact-type dispatch; primitive values inside containers are kept without a call.
+    """
+    t = type(o)
+    if t in _PRIM_TYPES:
         return o
-    if isinstance(o, list) or isinstance(o, tuple):
+    if t is list or t is tuple:
+        return [x if type(x) in _PRIM_TYPES else _plain(x) for x in o]
+    if t is dict:
+        return {(k if type(k) is str else str(k)): (v if type(v) in _PRIM_TYPES else _plain(v)) for k, v in o.items()}
+    names = _public_fields(t)
+    if names is not None:
+        return {k: (v if type(v := getattr(o, k)) in _PRIM_TYPES else _plain(v)) for k in names}
+    if isinstance(o, _PRIMITIVE):  # subclasses (str enums, …)
+        return o
+    if isinstance(o, (list, tuple)):
         return [_plain(x) for x in o]
     if isinstance(o, dict):
         return {str(k): _plain(v) for k, v in o.items()}
-    if hasattr(type(o), "__dataclass_fields__"):
-        return {k: _plain(getattr(o, k)) for k in type(o).__dataclass_fields__ if not k.startswith("_")}
     return to_jsonable(o)  # Decimal, sets and anything rarer

@@ -33,6 +33,7 @@ from .facts import FigureFact, Statement, build_facts, group_key, signed_range, 
 __all__ = ["Prepared", "prepare", "GraphModel", "normalize_name", "sentence_span", "entity_node", "article_node"]
 
 _SENT_END = "。！？!?\n；;"
+_SENT_END_RE = re.compile("[" + re.escape(_SENT_END) + "]")
 _SPACES = re.compile(r"\s+")
 
 
@@ -63,6 +64,32 @@ def sentence_span(raw: str, start: int, end: int, limit: int = 400) -> dict:
     while a < b and raw[a].isspace():
         a += 1
     return {"text": raw[a:b], "start": a, "end": b}
+
+
+class _Sentences:
+    """``sentence_span`` for many spans of one text: sentence ends found once, each span by bisection."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.ends = [m.start() for m in _SENT_END_RE.finditer(raw)]
+
+    def span(self, start: int, end: int, limit: int = 400) -> dict:
+        """Same result as ``sentence_span(raw, start, end, limit)`` for offsets inside the text."""
+        raw, ends, n = self.raw, self.ends, len(self.raw)
+        if start > n or end > n:
+            return sentence_span(raw, start, end, limit)
+        i = bisect_left(ends, start)  # ends[i - 1] is the last sentence end before ``start``
+        a = max(ends[i - 1] + 1 if i else 0, start - limit, 0)
+        j = bisect_left(ends, end)  # ends[j] is the first sentence end at or after ``end``
+        b = min(ends[j] if j < len(ends) else n, end + limit)
+        if b < n and raw[b] != "\n":
+            b += 1  # keep the sentence's own end mark
+        text = raw[a:b]
+        stripped = text.lstrip()
+        if len(stripped) != len(text):
+            a += len(text) - len(stripped)
+            text = stripped
+        return {"text": text, "start": a, "end": b}
 
 
 def entity_node(eid: str) -> str:
@@ -96,9 +123,11 @@ class Prepared:
 
 def _off(x: Any) -> int:
     """An offset from a record field (missing or malformed -> 0)."""
+    if type(x) is int:
+        return x if x > 0 else 0
     try:
         return max(0, int(x))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 0
 
 
@@ -153,6 +182,7 @@ def prepare(record: dict) -> Prepared:
 
     figures = list(record.get("figures") or [])
     statements = []
+    sentences = _Sentences(raw) if raw and figures else None
     for i, f in enumerate(figures):
         sign = f.get("sign")
         statements.append(Statement(
@@ -161,7 +191,7 @@ def prepare(record: dict) -> Prepared:
             change=_change(f.get("change")), unit=f.get("unit"), kind=f.get("kind"), approx=f.get("approx") or "eq",
             subject=f.get("subject"), metric=f.get("metric"), date=f.get("date"),
             checkable=bool(f.get("checkable", True)),
-            sentence=sentence_span(raw, _off(f.get("start")), _off(f.get("end"))) if raw else None,
+            sentence=sentences.span(_off(f.get("start")), _off(f.get("end"))) if sentences else None,
         ))
 
     claims = []
