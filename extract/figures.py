@@ -11,6 +11,7 @@ Lexicons live in ``corpora/figures/`` (see ``_lexicon``).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -114,6 +115,12 @@ _LAST_CLAUSE_END = re.compile(".*[" + re.escape("".join(sorted(_CLAUSE_END))) + 
 
 def _pre_qualifier(t: str, start: int) -> tuple[Optional[str], int]:
     """The qualifier word nearest before ``start`` within its gap (approx value, start of the word), if any."""
+    # fast exit: no qualifier word found in the whole text starts in the 20-character window
+    # (widened by the longest word: a match there may hide a shorter one inside the window)
+    starts, longest = _pre_qual_starts(t)
+    k = bisect.bisect_left(starts, start - 20 - longest)
+    if k == len(starts) or starts[k] >= start:
+        return None, start
     pre, _ = L.qualifiers()
     cs = _clause_start(t, start, 20)
     seg = t[cs:start]
@@ -151,6 +158,12 @@ def _post_words() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _pre_qual_re() -> re.Pattern:
     return L.alternation(L.qualifiers()[0])
+
+
+@lru_cache(maxsize=4)
+def _pre_qual_starts(t: str) -> tuple[list[int], int]:
+    """Starts of the pre-qualifier words in ``t`` (one scan per text), and the longest word's length."""
+    return [m.start() for m in _pre_qual_re().finditer(t)], max(map(len, L.qualifiers()[0]), default=0)
 
 
 @lru_cache(maxsize=1)
