@@ -53,6 +53,8 @@ class _Doc:
         self.sent = [0] + [m.end() for m in _SENT_END.finditer(t)]
         self.clause_b = [0] + [m.end() for m in _CLAUSE_END.finditer(t)]
         self.para = [0] + [m.end() for m in re.finditer("\n", t)]
+        self._sent_memo: dict[int, tuple[int, int]] = {}
+        self._clause_memo: dict[int, tuple[int, int]] = {}
         sd, srx = L.subject_cues()
         ids = {v[0]: v[1] for v in sd.values()}
         subs: list[tuple[int, int, str, str]] = []
@@ -101,13 +103,20 @@ class _Doc:
 
     # windows are capped around the figure: a run-on "sentence" (one long forum line without
     # a full stop) must not make every lookup scan the whole text
+    # memoized per position: every figure asks for its clause and sentence several times
     def sentence(self, i: int) -> tuple[int, int]:
-        a, b = self._span(self.sent, i)
-        return max(a, i - 300), min(b, i + 300)
+        r = self._sent_memo.get(i)
+        if r is None:
+            a, b = self._span(self.sent, i)
+            r = self._sent_memo[i] = (max(a, i - 300), min(b, i + 300))
+        return r
 
     def clause(self, i: int) -> tuple[int, int]:
-        a, b = self._span(self.clause_b, i)
-        return max(a, i - 120), min(b, i + 120)
+        r = self._clause_memo.get(i)
+        if r is None:
+            a, b = self._span(self.clause_b, i)
+            r = self._clause_memo[i] = (max(a, i - 120), min(b, i + 120))
+        return r
 
     def paragraph(self, i: int) -> tuple[int, int]:
         a, b = self._span(self.para, i)
