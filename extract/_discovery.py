@@ -344,9 +344,9 @@ def mentions_for_doc(doc) -> list[Mention4]:
         gaz = [(offs[a][0], offs[b - 1][1], cid, label) for a, b, label, cid in matches]
     gaz = _postprocess_gazetteer(text, gaz)
     tenor = _tenor_mentions(text)
-    tspans = [(t[0], t[1]) for t in tenor]
-    tk = _Taken(len(text), tspans)
-    gaz = [g for g in gaz if not tk.hits(g[0], g[1])]
+    if tenor:  # a tenor bond wins over the gazetteer words inside it
+        tk = _Taken(len(text), [(t[0], t[1]) for t in tenor])
+        gaz = [g for g in gaz if not tk.hits(g[0], g[1])]
     base = sorted(gaz + tenor)
     extra = find_extra(text, [(m[0], m[1]) for m in base])
     return _link_in_document(sorted(base + extra))
