@@ -45,7 +45,7 @@ class KnowledgeGraph:
         self._model_dv: Optional[int] = None
         self._stories = StoryIndex()
         self._stories_seq = 0
-        self._alias_lists: dict[str, tuple[str, list]] = {}  # entity id -> (stored aliases JSON, its parse)
+        self._alias_lists: dict[str, tuple[str, list, set]] = {}  # entity id -> (stored aliases JSON, parse, set)
 
     @classmethod
     def open(cls, path: Union[str, os.PathLike] = "narrex.db", *, create: bool = True) -> "KnowledgeGraph":
@@ -284,17 +284,17 @@ class KnowledgeGraph:
                 # the stored JSON list is parsed once per process: a cached parse is reused while the
                 # stored text is unchanged (self-checking: a rollback or another writer changes the text)
                 if hit is not None and hit[0] == old_json:
-                    old = hit[1]
+                    old, seen = hit[1], hit[2]
                 else:
                     old = json.loads(old_json)
-                    self._alias_lists[eid] = (old_json, old)
-                seen = set(old)
+                    seen = set(old)
+                    self._alias_lists[eid] = (old_json, old, seen)
                 merged = old + [a for a in aliases if a not in seen]
                 new_name = old_name if old_name != eid else name
                 if new_name != old_name or len(merged) != len(old) or (old_type is None and e.get("type") is not None):
                     merged_json = dumps_json(merged)
                     updates.append((new_name, e.get("type"), merged_json, eid))
-                    self._alias_lists[eid] = (merged_json, merged)
+                    self._alias_lists[eid] = (merged_json, merged, set(merged))
             for a in {eid, e.get("name") or "", *aliases}:
                 if a:
                     alias_rows.append((normalize_name(a), eid))
