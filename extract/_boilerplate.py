@@ -58,6 +58,7 @@ class Analysis:
     byline: dict[str, str] = field(default_factory=dict)  # values as written (converted later)
     published: str | None = None
     title_line: int | None = None
+    folded: list[str] = field(default_factory=list, repr=False)  # fold() of each line, for a re-analysis
 
 
 # --- data --------------------------------------------------------------------------------
@@ -458,16 +459,18 @@ def _short_year_date(s: str) -> str | None:
 
 
 # --- analysis ------------------------------------------------------------------------------
-def analyze(lines: list[str], line_rules: Container[int] | None = None) -> Analysis:
+def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: list[str] | None = None) -> Analysis:
     """Decide, for each raw line, whether it is body; returns the drops with kinds and reasons.
 
     ``line_rules`` limits the single-line rules (phrase patterns and line shapes) to those line
     indexes; context rules always see every line. A re-analysis of already kept lines passes the
     few lines whose text changed, since the others gave the same single-line verdicts before.
+    ``folded`` is ``fold_lines(lines)`` when the caller has it already.
     """
     res = Analysis()
     drops = res.drops
-    folded = fold_lines(lines)
+    folded = fold_lines(lines) if folded is None else folded
+    res.folded = folded
     keys = [f.strip(_WS) for f in folded]
     nb = [i for i, k in enumerate(keys) if k]
     nb_single = nb if line_rules is None else [i for i in nb if i in line_rules]

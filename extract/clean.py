@@ -213,18 +213,24 @@ def _analyze_to_fixed_point(lines: list[str]):
     for _ in range(3):
         if not an.drops:
             break
-        idx, sub, changed = [], [], set()
+        # the kept lines and their folded forms (fold is 1:1 and maps no character into or out of
+        # _WS, so cutting and stripping the folded line gives the fold of the cut, stripped line)
+        idx, sub, sub_folded, changed = [], [], [], set()
         for i, line in enumerate(lines):
             d = an.drops.get(i)
             if d is not None and d.spans is None:
                 continue
+            f = an.folded[i]
             if d is not None:
-                line = "".join(line[a:b] for a, b in _complement(len(line), d.spans))
+                pieces = _complement(len(line), d.spans)
+                line = "".join(line[a:b] for a, b in pieces)
+                f = "".join(f[a:b] for a, b in pieces)
                 changed.add(len(sub))
             if line.strip(_WS):
                 idx.append(i)
                 sub.append(line.strip(_WS))
-        more = analyze(sub, line_rules=changed)
+                sub_folded.append(f.strip(_WS))
+        more = analyze(sub, line_rules=changed, folded=sub_folded)
         new = {idx[j]: d for j, d in more.drops.items() if d.spans is None}
         if not new:
             break

@@ -6,7 +6,6 @@ into it; this module maps every offset back to the raw article so that
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from typing import Iterable, Iterator, Optional
 
@@ -34,8 +33,19 @@ def _span(doc: CleanDoc, s: Optional[Span]) -> Optional[Span]:
 
 
 def _remap(doc: CleanDoc, rec, surface_field: str = "surface"):
+    """A copy of ``rec`` with raw offsets and surface.
+
+    A shallow copy through ``__dict__`` (the records are plain dataclasses without slots or
+    ``__post_init__``): ``dataclasses.replace`` re-runs ``__init__`` with every field, per record.
+    """
     a, b = doc.span_to_raw(rec.start, rec.end)
-    return dataclasses.replace(rec, **{surface_field: doc.raw[a:b], "start": a, "end": b})
+    new = object.__new__(type(rec))
+    d = new.__dict__
+    d.update(rec.__dict__)
+    d[surface_field] = doc.raw[a:b]
+    d["start"] = a
+    d["end"] = b
+    return new
 
 
 def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional[str] = None) -> ArticleRecord:
@@ -61,16 +71,13 @@ def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional
             if ent is not None:
                 index[m.entity] = ent
 
-    raw_claims = [
-        dataclasses.replace(
-            c,
-            cause=_span(doc, c.cause),
-            effect=_span(doc, c.effect),
-            cue=_span(doc, c.cue),
-            sentence=_span(doc, c.sentence),
-        )
-        for c in claims
-    ]
+    raw_claims = []
+    for c in claims:
+        rc = object.__new__(type(c))  # shallow copy, see _remap
+        rc.__dict__.update(c.__dict__)
+        rc.cause, rc.effect = _span(doc, c.cause), _span(doc, c.effect)
+        rc.cue, rc.sentence = _span(doc, c.cue), _span(doc, c.sentence)
+        raw_claims.append(rc)
     return ArticleRecord(
         doc_id=doc_id_for(text),
         source=source,
