@@ -371,11 +371,12 @@ def find_dates(text: str, published: str | None = None, today: Optional[_dt.date
         if r and r[2] is not None:
             days.append(r[2])
     if ctx.now is None:
+        # an article is never written after today: cap the inferred "now" there (but not before its own dates)
         if days:
             latest = max(days)
-            ctx.now = _monday(latest) + _dt.timedelta(days=7)
+            ctx.now = max(latest, min(_monday(latest) + _dt.timedelta(days=7), today))
         else:
-            ctx.now = _dt.date(ctx.anchor_year, ctx.anchor_month, _month_end(ctx.anchor_year, ctx.anchor_month))
+            ctx.now = min(_dt.date(ctx.anchor_year, ctx.anchor_month, _month_end(ctx.anchor_year, ctx.anchor_month)), today)
     now = ctx.now
     out: list[DateMention] = []
     last_day: Optional[_dt.date] = None

@@ -75,3 +75,12 @@ def test_context_date_is_the_most_mentioned_day():
 def test_odd_text_never_raises(text):
     for d in find_dates(text, "2026-02-02"):
         assert text[d.start:d.end] == d.surface
+
+
+def test_without_a_publication_date_relative_days_never_resolve_into_the_future():
+    import datetime as _dt
+
+    today = _dt.date(2026, 11, 21)  # a Saturday
+    got = {d.surface: d.iso for d in find_dates("美联储周三宣布维持利率不变，昨日黄金上涨。", None, today=today)}
+    assert got["周三"] == "2026-11-18"
+    assert got["昨日"] <= today.isoformat()
