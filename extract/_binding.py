@@ -76,7 +76,7 @@ class _Doc:
         md, mrx = L.metric_cues()
         self.metrics = [(m.start(), m.end(), md[m.group()]) for m in mrx.finditer(t)]
         dd, drx = L.directions()
-        self.dirs = [(m.start(), m.end(), dd[m.group()]) for m in drx.finditer(t)]
+        self.dirs = [(m.start(), m.end(), dd[m.group()]) for m in drx.finditer(t) if dd[m.group()] != "q"]
         ud, urx = L.uncheckable()
         self.unchk = [(m.start(), m.end(), ud[m.group()]) for m in urx.finditer(t)]
         cd, crx = L.yield_curves()

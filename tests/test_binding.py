@@ -192,3 +192,15 @@ def test_a_level_after_zhi_is_not_a_move():
     figs = bound("美國 2 年期公債殖利率跌 8 個基點至 3.95%。", "2025-03-18")
     lvl = [f for f in figs if f.surface == "3.95%"][0]
     assert (lvl.metric, lvl.subject, lvl.sign) == ("yield_pct", "US 2Y Treasury", None)
+
+
+def test_qualifier_high_da_is_not_a_level_verb():
+    """高达/长达 qualify a number; the 达 inside them must not hide a direction word after the figure."""
+    from extract.figures import bind_figures, find_figures
+
+    t = "上周该基金出现了高达 8.6 亿美元的大额赎回;黄金价格一度达 4,300 美元。"
+    figs = find_figures(t)
+    bind_figures(t, figs, [], [], "2026-03-02")
+    by = {f.surface: f for f in figs}
+    assert by["8.6 亿美元"].sign == "-" and by["8.6 亿美元"].approx == "over"
+    assert by["4,300 美元"].sign is None  # a bare 达 still marks a level
