@@ -37,18 +37,17 @@ _SENT_END_RE = re.compile("[" + re.escape(_SENT_END) + "]")
 _SPACES = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
+def _to_simplified(s: str) -> str:
+    from extract._gazetteer import to_simplified  # the one cached OpenCC converter
 
-    return opencc.OpenCC("t2s")
+    return to_simplified(s)
 
 
 @lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """A lookup key for a name: Simplified script, case-folded, no spaces or middle dots."""
     s = _SPACES.sub("", name or "").replace("·", "").replace("・", "")
-    return _t2s().convert(s).casefold()
+    return _to_simplified(s).casefold()
 
 
 def sentence_span(raw: str, start: int, end: int, limit: int = 400) -> dict:
@@ -158,7 +157,7 @@ def _resolve_attribution(name: Optional[str]) -> Optional[tuple[str, str, Option
         ent = None
     if ent is not None:
         return ent.id, ent.name, ent.type
-    return _t2s().convert(name.strip()), name.strip(), None
+    return _to_simplified(name.strip()), name.strip(), None
 
 
 def prepare(record: dict) -> Prepared:

@@ -28,3 +28,14 @@ def seed_text(name: str) -> str:
 @pytest.fixture(scope="session")
 def seeds() -> dict[str, str]:
     return {n: seed_text(n) for n in seed_names()}
+
+
+def run_cli(*args: str) -> int:
+    """Run ``narrex ARGS`` in-process; returns the exit code."""
+    from narrex.cli import main
+
+    try:
+        main(list(args))
+    except SystemExit as e:
+        return int(e.code or 0)
+    return 0

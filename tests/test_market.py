@@ -13,19 +13,13 @@ from check.build_snapshot import build, source_from_notes
 from check.market import MarketStore, Observation, normalize_instrument, normalize_metric, parse_rows, read_rows
 from check.snapshot import ensure_snapshot, snapshot_path
 from extract.errors import InputError
-from narrex.cli import main
 
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "market"
 
 
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as e:
-        return int(e.code or 0)
-    return 0
+from conftest import run_cli as run  # noqa: E402  (shared CLI runner)
 
 
 def obs(**kw) -> Observation:

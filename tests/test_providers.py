@@ -12,17 +12,11 @@ import pytest
 from check.market import MarketStore
 from check.providers import ProviderError, http_get
 from check.providers import coinbase, farside, fred, mof
-from narrex.cli import main
 
 DATA = Path(__file__).parent / "data" / "market"
 
 
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as e:
-        return int(e.code or 0)
-    return 0
+from conftest import run_cli as run  # noqa: E402  (shared CLI runner)
 
 
 def test_farside_table():

@@ -10,17 +10,11 @@ import pytest
 from check.market import MarketStore, Observation
 from check.report import ArticleResult, render_html, render_markdown
 from check.verdict import check_record
-from narrex.cli import main
 
 EVIL = '<script>alert("x")</script>'
 
 
-def run(*args: str) -> int:
-    try:
-        main(list(args))
-    except SystemExit as e:
-        return int(e.code or 0)
-    return 0
+from conftest import run_cli as run  # noqa: E402  (shared CLI runner)
 
 
 def _store() -> MarketStore:
