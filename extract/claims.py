@@ -22,6 +22,7 @@ author by default). Each claim lists the entities and figures inside its spans.
 from __future__ import annotations
 
 import bisect
+from bisect import bisect_left
 import itertools
 import re
 from dataclasses import dataclass
@@ -37,9 +38,19 @@ _SENT_PUNCT = "。！？!?\n"
 # an ASCII comma or colon between digits (118,000 / 16:00) does not end a clause
 # one character class first, so re skips to candidates fast (a leading lookbehind would cost that)
 _BOUNDARY = re.compile(r"[。！？!?\n；;，：—,:](?!(?<=\d[,:])\d)")
-_SENT_BOUNDARY = re.compile(f"[{re.escape(_SENT_PUNCT)}]")
-_LEAD = re.compile(r"^(?:[\s“”\"'「」『』（(\-•·*]|对[^，,。]{1,12}?(?:而言|来说)|从[^，,。]{1,6}来看|在[^，,。]{1,8}方面|在[^，,。]{1,8}上(?![，,。])|然而|不过|反而|甚至|而且|而是|而|并且|并|且|但是|但|这也|进而|从而|最终|也|还|就|又|则|同时|此外|因此|所以|那么|然后|其次|首先|第一|第二|第三|可以说|事实上|实际上|换句话说|是的|于是|了|的)+")
-_TRAIL = re.compile(r"(?:[\s“”\"'「」『』)）]|进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|既|基本上|实际上|事实上|成为|成了|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把)+$")
+# what _trim cuts: leading connectives, brackets and topic frames; trailing adverbs and particles
+_LEAD_PUNCT = "“”\"'「」『』（(-•·*"  # and whitespace
+_LEAD_FRAMES = r"对[^，,。]{1,12}?(?:而言|来说)|从[^，,。]{1,6}来看|在[^，,。]{1,8}方面|在[^，,。]{1,8}上(?![，,。])"
+_LEAD_WORDS = "然而|不过|反而|甚至|而且|而是|而|并且|并|且|但是|但|这也|进而|从而|最终|也|还|就|又|则|同时|此外|因此|所以|那么|然后|其次|首先|第一|第二|第三|可以说|事实上|实际上|换句话说|是的|于是|了|的"
+_LEAD = re.compile(rf"^(?:[\s“”\"'「」『』（(\-•·*]|{_LEAD_FRAMES}|{_LEAD_WORDS})+")
+_TRAIL_PUNCT = "“”\"'「」『』)）"  # and whitespace
+# (?<!…) keeps 机会, 所以会, 场所, 但是, 存在 … whole
+_TRAIL_WORDS = "进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|既|基本上|实际上|事实上|成为|成了|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把"
+_TRAIL = re.compile(rf"(?:[\s“”\"'「」『』)）]|{_TRAIL_WORDS})+$")
+# A span whose first (last) character cannot open (close) one of these needs no regex: most spans.
+# (Searching for a $-anchored pattern tries every start position.)
+_LEAD_FIRST = frozenset(_LEAD_PUNCT + "对从在" + "".join(w[0] for w in _LEAD_WORDS.split("|")))
+_TRAIL_LAST = frozenset(_TRAIL_PUNCT + "".join(w[-1] for w in _TRAIL_WORDS.split("|")))
 _PRONOUN = re.compile(r"^(?:这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只)$")
 _PRONOUN_HEAD = re.compile(r"^(?:它们|它)(?!们的|的)")  # "它直接影响 X 并迫使 Y": the cause is what 它 refers to
 _ANAPHOR_EVENT = re.compile(r"^(?:若|如果|一旦)?(?:这|此|该)[一种个些]?[^，,。]{1,3}(?:持续|延续|继续)(?:下去)?$")  # 若此态势持续
@@ -56,26 +67,30 @@ _ROLE = re.compile(r"(?:的)?(?:首席)?(?:分析师|分析师们|策略师|经�
 _WHEN = re.compile(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当(?![前天时地然下中局年月周即初场面])(?!日(?![元圆]))(?P<c>[^，,。！？!?\n；;]{2,50}?)(?:(?:(?<![同及当临随暂届实适按准平小])时|之时|的时候)[，,]?|(?=[，,]))")
 _SHI = re.compile(r"(?:^|(?<=[，,；;。！？!?\n]))\s*(?P<c>[^，,。！？!?\n；;当]{3,40}?)(?<![同此届平临及暂随到彼那这有小])时[，,]")  # "市场走弱时，B"
 _CASE = re.compile(r"(?:^|(?<=[，,；;。！？!?\n]))\s*在(?P<c>[^，,。！？!?\n；;]{2,50}?)的?(?:情况下|情形下|情景下|背景下)[，,]?")  # 在 A 的情况下，B
-# rare literals that every match of a frame holds: frames are only tried on the sentences that contain one
+# rare literals, one of which every match of a frame holds: frames are only tried on the sentences that
+# contain one (found with str.find: a regex scan of the whole text for them costs more than the frames)
 _ANCHORS = {
-    "when": re.compile("当"),
-    "shi": re.compile("时[，,]"),
-    "case": re.compile("(?:情况|情形|情景|背景)下"),
-    "zhisuoyi": re.compile("之所以"),
-    "yinwei_er": re.compile("(?:因为|由于)"),
-    "paren": re.compile("[（(](?:因为|由于|因)"),
-    "yin_er": re.compile("因"),
+    "when": ("当",),
+    "shi": ("时，", "时,"),
+    "case": ("情况下", "情形下", "情景下", "背景下"),
+    "zhisuoyi": ("之所以",),
+    "yinwei_er": ("因为", "由于"),
+    "paren": ("（因", "(因", "（由于", "(由于"),  # （因为 holds （因
+    "yin_er": ("因",),
 }
 
 
 def _sentences_with(name: str, seg: "_Segments") -> list[tuple[int, int]]:
-    """(start, end) of the sentences holding the anchor of frame ``name``, in order, without repeats."""
-    out: list[tuple[int, int]] = []
-    for m in _ANCHORS[name].finditer(seg.text):
-        if out and m.start() < out[-1][1]:
-            continue
-        out.append(seg.sentence(m.start()))
-    return out
+    """(start, end) of the sentences holding an anchor of frame ``name``, in order, without repeats."""
+    text = seg.text
+    found: set[tuple[int, int]] = set()
+    for lit in _ANCHORS[name]:
+        i = text.find(lit)
+        while i >= 0:
+            sent = seg.sentence(i)
+            found.add(sent)
+            i = text.find(lit, sent[1] + 1)  # one hit per sentence is enough
+    return sorted(found)
 
 
 def _finditer(rx, name: str, seg: "_Segments"):
@@ -150,33 +165,23 @@ class _Segments:
         self.text = text
         self.cue_starts: list[int] = []  # where cues start and end (set by find_claims)
         self.cue_ends: list[int] = []
-        self.cb: list[int] = []  # clause boundary positions (the punctuation char)
-        self.sb: list[int] = []  # sentence boundary positions
-        self.cb = [m.start() for m in _BOUNDARY.finditer(text)]
-        self.sb = [m.start() for m in _SENT_BOUNDARY.finditer(text)]  # sentence enders always end a clause too
-        self._clauses: dict[int, tuple[int, int]] = {}  # the same positions are looked up again and again
-        self._sentences: dict[int, tuple[int, int]] = {}
-
-    @staticmethod
-    def _around(bounds: list[int], i: int, n: int) -> tuple[int, int]:
-        k = bisect.bisect_right(bounds, i - 1)
-        start = bounds[k - 1] + 1 if k > 0 else 0
-        end = bounds[k] if k < len(bounds) else n
-        return start, end
+        n = len(text)
+        # boundary positions (the punctuation char); sentence enders always end a clause too
+        self.cb: list[int] = [m.start() for m in _BOUNDARY.finditer(text)]
+        self.sb: list[int] = [i for i in self.cb if text[i] in _SENT_PUNCT]
+        # (start, end) of the k-th clause / sentence: a lookup is one bisect over the boundaries
+        self._clauses = list(zip([0] + [i + 1 for i in self.cb], self.cb + [n]))
+        self._sentences = list(zip([0] + [i + 1 for i in self.sb], self.sb + [n]))
+        self._prev: dict[int, tuple[int, int] | None] = {}
+        self.cond: dict[int, bool] = {}  # _conditional by clause start: cues and frames share clauses
 
     def clause(self, i: int) -> tuple[int, int]:
-        """(start, end) of the clause holding position ``i``."""
-        r = self._clauses.get(i)
-        if r is None:
-            r = self._clauses[i] = self._around(self.cb, i, len(self.text))
-        return r
+        """(start, end) of the clause holding position ``i`` (a boundary char ends the clause before it)."""
+        return self._clauses[bisect_left(self.cb, i)]
 
     def sentence(self, i: int) -> tuple[int, int]:
         """(start, end) of the sentence holding position ``i``."""
-        r = self._sentences.get(i)
-        if r is None:
-            r = self._sentences[i] = self._around(self.sb, i, len(self.text))
-        return r
+        return self._sentences[bisect_left(self.sb, i)]
 
     def last_cue_end(self, a: int, b: int) -> int | None:
         """End of the last cue inside [a, b), or None."""
@@ -192,12 +197,18 @@ class _Segments:
 
     def prev_clause(self, start: int) -> tuple[int, int] | None:
         """The clause before the one starting at ``start``, within the same sentence."""
+        r = self._prev.get(start, self)  # self: not looked up yet
+        if r is self:
+            r = self._prev[start] = self._prev_clause(start)
+        return r
+
+    def _prev_clause(self, start: int) -> tuple[int, int] | None:
         if start <= 0:
             return None
-        s0, _ = self.sentence(start)
+        s0 = self._sentences[bisect_left(self.sb, start)][0]
         if start - 1 < s0:
             return None
-        a, b = self.clause(start - 2) if start >= 2 else (0, 0)
+        a, b = self._clauses[bisect_left(self.cb, start - 2)] if start >= 2 else (0, 0)
         if b <= a or a < s0:
             return None
         return a, b
@@ -214,13 +225,15 @@ class _Segments:
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     """Span (a, b) without leading connectives/brackets and trailing adverbs and particles."""
     seg = text[a:b]
-    m = _LEAD.match(seg)
-    if m:
-        a += m.end()
-    seg = text[a:b]
-    m = _TRAIL.search(seg)
-    if m:
-        b = a + m.start()  # all adverbs and particles: nothing left
+    if seg and (seg[0] in _LEAD_FIRST or seg[0].isspace()):  # str.isspace() is re's \s
+        m = _LEAD.match(seg)
+        if m:
+            a += m.end()
+            seg = text[a:b]
+    if seg and (seg[-1] in _TRAIL_LAST or seg[-1].isspace()):
+        m = _TRAIL.search(seg)
+        if m:
+            b = a + m.start()  # all adverbs and particles: nothing left
     return a, b
 
 
@@ -324,11 +337,12 @@ def _next_main_clause(seg: _Segments, end: int) -> tuple[int, int] | None:
 
 def _conditional(seg: _Segments, cs: int, lex: dict) -> bool:
     """True when the clause at ``cs`` or the one before it (same sentence) opens with 如果/若/一旦/当 …"""
-    text = seg.text
-    if lex["cond_re"].match(text[cs:cs + 6]):
-        return True
-    prev = seg.prev_clause(cs)
-    return bool(prev and lex["cond_re"].match(text[prev[0]:prev[0] + 6]))
+    r = seg.cond.get(cs)
+    if r is None:
+        text = seg.text
+        prev = seg.prev_clause(cs)
+        r = seg.cond[cs] = bool(lex["cond_re"].match(text[cs:cs + 6]) or (prev and lex["cond_re"].match(text[prev[0]:prev[0] + 6])))
+    return r
 
 
 def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found: list[tuple[int, int, str]]) -> list[_Raw]:
@@ -353,7 +367,6 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
             continue  # 即使, 使用, 命令, 令人, 转让, 让我: not causal
         if cue.family == "fwd" and p > 0 and (text[p - 1] == "所" or (text[p - 1] == "为" and text[p - 2:p - 1] not in ("成", "作", "认", "因", "行"))):
             continue  # 以看跌期权为主导, 所驱动 (read by the passive frames); 成为决定 … is fine
-        cond = _conditional(seg, cs, lex)
         n_before = len(out)
         fam = cue.family
         if fam == "fwd":
@@ -471,8 +484,10 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
             r = _relation_claim(seg, cs, p, q, cue.neg)
             if r:
                 out.append(r)
-        for r in out[n_before:]:
-            r.cond = cond
+        if len(out) > n_before:
+            cond = _conditional(seg, cs, lex)
+            for r in out[n_before:]:
+                r.cond = cond
     return out
 
 
@@ -700,12 +715,11 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
 
 def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], starts: list[int], lex: dict, author: str | None) -> str | None:
     """Who asserts a claim whose cue is at ``p`` in sentence [s0, s1): 据 X / X 表示 before the cue, else ``author``."""
-    sent = text[s0:p]
     best = None
     for rx, any_rx in ((lex["attr_prefix_re"], lex["attr_prefix_any"]), (lex["attr_verb_re"], lex["attr_verb_any"])):
-        if any_rx.search(sent) is None:
+        if any_rx.search(text, s0, p) is None:  # plain words: the same as searching text[s0:p], without the copy
             continue
-        for m in rx.finditer(sent):
+        for m in rx.finditer(text[s0:p]):  # the slice: rx anchors at ^
             best = (s0 + m.start("src"), s0 + m.end("src"))
     if best is None:
         return author
@@ -731,12 +745,16 @@ def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], s
 
 def _inside(items, starts: list[int], a: int, b: int) -> list[int]:
     """Indexes of the items (sorted by start, ``starts`` their starts) lying inside [a, b)."""
-    out = []
-    for i in range(bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)):
-        x = items[i]
-        if x.end <= b and x.end > x.start:
-            out.append(i)
-    return out
+    i, j = bisect_left(starts, a), bisect_left(starts, b)
+    if i == j:
+        return []  # the common case: nothing starts inside
+    return [k for k in range(i, j) if items[k].end <= b and items[k].end > items[k].start]
+
+
+def _entity_ids(ms: list[Mention], starts: list[int], a: int, b: int) -> list[str]:
+    """Entity ids of the mentions inside [a, b), first occurrence first, without repeats."""
+    inside = _inside(ms, starts, a, b)
+    return list(dict.fromkeys(ms[i].entity for i in inside)) if inside else []
 
 
 def find_claims(text: str, mentions: list[Mention], figures: list[Figure], author: str | None = None) -> list[Claim]:
@@ -763,34 +781,33 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     forder = sorted(range(len(figures or [])), key=lambda i: figures[i].start)  # figure indexes refer to the list passed in
     figs = [figures[i] for i in forder]
     fstarts = [f.start for f in figs]
-    kept: list[_Raw] = []
+    # the cue and negation lists are plain words (no anchors or lookarounds): searching text between
+    # pos and endpos is the same as searching the slice, without copying it
+    hedge, neg_clause, neg_sent = lex["hedge_re"].search, lex["neg_clause_re"].search, lex["neg_sent_re"].search
+    kept: list[tuple[int, int, int, int]] = []  # cause and effect spans of the claims kept so far
     out: list[Claim] = []
     for r in sorted(raws, key=lambda r: (r.cue[0], r.cause[0])):
-        (c0, c1), (e0, e1) = r.cause, r.effect
-        if any(c0 < k.cause[1] and k.cause[0] < c1 and e0 < k.effect[1] and k.effect[0] < e1 for k in kept[-8:]):
+        (c0, c1), (e0, e1), (p, q) = r.cause, r.effect, r.cue
+        if any(c0 < kc1 and kc0 < c1 and e0 < ke1 and ke0 < e1 for kc0, kc1, ke0, ke1 in kept[-8:]):
             continue  # the same link read twice (由 … 引发 and 引发; 导火索 … 来自): both spans overlap a kept claim's
-        # a claim whose spans overlap each other is a mis-parse
-        if r.cause[0] < r.effect[1] and r.effect[0] < r.cause[1]:
-            continue
-        kept.append(r)
-        s0, s1 = seg.sentence(r.cue[0])
-        lo = min(r.cause[0], r.effect[0], r.cue[0])
-        hi = max(r.cause[1], r.effect[1], r.cue[1])
-        head = text[s0:hi]
-        hedged = r.cond or bool(lex["hedge_re"].search(head))
-        cs, _ = seg.clause(r.cue[0])
-        negated = r.neg or bool(lex["neg_clause_re"].search(text[max(cs, lo):r.cue[0]])) or bool(lex["neg_sent_re"].search(text[s0:r.cue[0]]))
+        if c0 < e1 and e0 < c1:
+            continue  # a claim whose spans overlap each other is a mis-parse
+        kept.append((c0, c1, e0, e1))
+        s0, s1 = seg.sentence(p)
+        lo, hi = min(c0, e0, p), max(c1, e1, q)
+        cs, _ = seg.clause(p)
+        sa, sb = min(s0, lo), max(s1, hi)
         out.append(
             Claim(
                 cause=Span(text[c0:c1], c0, c1),
                 effect=Span(text[e0:e1], e0, e1),
-                cue=Span(text[r.cue[0]:r.cue[1]], r.cue[0], r.cue[1]),
-                hedged=hedged,
-                negated=negated,
-                attributed_to=_attribution(text, s0, s1, r.cue[0], ms, starts, lex, author),
-                sentence=Span(text[min(s0, lo):max(s1, hi)], min(s0, lo), max(s1, hi)),
-                cause_entities=list(dict.fromkeys(ms[i].entity for i in _inside(ms, starts, c0, c1))),
-                effect_entities=list(dict.fromkeys(ms[i].entity for i in _inside(ms, starts, e0, e1))),
+                cue=Span(text[p:q], p, q),
+                hedged=r.cond or hedge(text, s0, hi) is not None,
+                negated=r.neg or neg_clause(text, max(cs, lo), p) is not None or neg_sent(text, s0, p) is not None,
+                attributed_to=_attribution(text, s0, s1, p, ms, starts, lex, author),
+                sentence=Span(text[sa:sb], sa, sb),
+                cause_entities=_entity_ids(ms, starts, c0, c1),
+                effect_entities=_entity_ids(ms, starts, e0, e1),
                 cause_figures=[forder[i] for i in _inside(figs, fstarts, c0, c1)],
                 effect_figures=[forder[i] for i in _inside(figs, fstarts, e0, e1)],
             )
