@@ -51,10 +51,13 @@ _TRAIL = re.compile(rf"(?:[\s“”\"'「」『』)）]|{_TRAIL_WORDS})+$")
 # (Searching for a $-anchored pattern tries every start position.)
 _LEAD_FIRST = frozenset(_LEAD_PUNCT + "对从在" + "".join(w[0] for w in _LEAD_WORDS.split("|")))
 _TRAIL_LAST = frozenset(_TRAIL_PUNCT + "".join(w[-1] for w in _TRAIL_WORDS.split("|")))
-_PRONOUN = re.compile(r"^(?:这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只)$")
+_PRONOUNS = frozenset("这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只".split("|"))
 _PRONOUN_HEAD = re.compile(r"^(?:它们|它)(?!们的|的)")  # "它直接影响 X 并迫使 Y": the cause is what 它 refers to
 _ANAPHOR_EVENT = re.compile(r"^(?:若|如果|一旦)?(?:这|此|该)[一种个些]?[^，,。]{1,3}(?:持续|延续|继续)(?:下去)?$")  # 若此态势持续
 _ANAPHOR = re.compile(r"^(?:这|此|该)[一种个些]?[^，,。]{0,3}$")  # 这一过程, 此态势: a cause named by reference
+_REFERS_FIRST = ("它", "若", "如果", "一旦", "这", "此", "该")  # how _PRONOUN_HEAD / _ANAPHOR_EVENT matches begin
+_BECAUSE_OPENER = re.compile(r"\s*(?:因为|由于)")
+_MODIFIER_NOUNS = ("因素", "因子", "作用", "效应")
 _MIN_SPAN = 2
 # one-character cues and the neighbours that make them another word: (chars before, chars after)
 _ONE_CHAR_CUES = {
@@ -80,11 +83,11 @@ _ANCHORS = {
 }
 
 
-def _sentences_with(name: str, seg: "_Segments") -> list[tuple[int, int]]:
-    """(start, end) of the sentences holding an anchor of frame ``name``, in order, without repeats."""
+def _sentences_with(literals: tuple[str, ...], seg: "_Segments") -> list[tuple[int, int]]:
+    """(start, end) of the sentences holding one of ``literals``, in order, without repeats."""
     text = seg.text
     found: set[tuple[int, int]] = set()
-    for lit in _ANCHORS[name]:
+    for lit in literals:
         i = text.find(lit)
         while i >= 0:
             sent = seg.sentence(i)
@@ -93,8 +96,9 @@ def _sentences_with(name: str, seg: "_Segments") -> list[tuple[int, int]]:
     return sorted(found)
 
 
-def _finditer(rx, name: str, seg: "_Segments"):
-    for s0, s1 in _sentences_with(name, seg):
+def _finditer(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
+    """Matches of ``rx`` in the sentences holding one of ``literals``, in text order."""
+    for s0, s1 in _sentences_with(literals, seg):
         yield from rx.finditer(seg.text, s0, s1 + 1)
 
 
@@ -141,10 +145,12 @@ def _lex() -> dict:
         "hedge_re": re.compile(trie_pattern(read_lines("claims", "hedges.txt"))),
         "neg_clause_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "clause")),
         "neg_sent_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "sentence")),
-        "nonobject_re": re.compile("|".join(map(re.escape, read_lines("claims", "nonobject.txt")))),
+        "nonobject": frozenset(read_lines("claims", "nonobject.txt")),
         "implicit_effect_re": re.compile("^(?:[^的]{0,8})?(?:" + "|".join(re.escape(c) for c, v in cues.items() if v.family == "noun") + "|催化因素|诱因|原因)$"),
         "quantity_re": re.compile(r"^(?:超过|约|近|逾|大约|高达|不到|[0-9０-９+\-−.])"),
         "skip_re": re.compile("|".join(map(re.escape, read_lines("claims", "skip_contexts.txt")))),
+        # the characters a cond_re match can begin with (whitespace too): most clauses need no regex
+        "cond_first": frozenset("“”\"'「」而但那所" + "".join(w[0] for w in read_lines("claims", "conditionals.txt"))),
         "cond_re": re.compile(r"^(?:[\s“”\"'「」]|而|但|那么|所以)*(?:" + "|".join(map(re.escape, read_lines("claims", "conditionals.txt"))) + ")"),
         "attr_verb_re": re.compile(
             rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)\s*(?:也|则|曾|还|进一步|此前|近日)?(?:{'|'.join(map(re.escape, verbs))})"
@@ -242,7 +248,14 @@ def _ok(a: int, b: int) -> bool:
 
 
 def _is_pronoun(text: str, a: int, b: int) -> bool:
-    return bool(_PRONOUN.match(text[a:b].strip()))
+    return text[a:b].strip() in _PRONOUNS
+
+
+def _refers_back(text: str, a: int, b: int, anaphora: bool) -> bool:
+    """True when span [a, b) is a bare pronoun or, with ``anaphora``, opens by referring back (它…, 若此态势持续)."""
+    if _is_pronoun(text, a, b):
+        return True
+    return anaphora and text.startswith(_REFERS_FIRST, a, b) and bool(_PRONOUN_HEAD.match(text[a:b]) or _ANAPHOR_EVENT.match(text[a:b]))
 
 
 @dataclass
@@ -258,16 +271,16 @@ def _cause_before(seg: _Segments, cs: int, p: int, anaphora: bool = True) -> tup
     """Cause text before a cue at ``p`` in the clause starting at ``cs``: the clause head, or the previous clause."""
     text = seg.text
     a, b = _trim(text, cs, p)
-    if _ok(a, b) and not _is_pronoun(text, a, b) and not (anaphora and (_PRONOUN_HEAD.match(text[a:b]) or _ANAPHOR_EVENT.match(text[a:b]))):
+    if _ok(a, b) and not _refers_back(text, a, b, anaphora):
         return a, b
     prev = seg.prev_clause(cs)
     if prev is None:
-        # 这 at a sentence start refers back to the previous sentence
+        # 这 at a sentence start (or nothing before the cue) refers back to the previous sentence
         s0, _ = seg.sentence(cs)
-        if s0 > 1 and (not _ok(a, b) or _is_pronoun(text, a, b) or (anaphora and (_PRONOUN_HEAD.match(text[a:b]) or _ANAPHOR_EVENT.match(text[a:b])))):
+        if s0 > 1:
             ps, pe = _widen(seg, seg.clause(s0 - 2))
             s1, _ = seg.sentence(ps)
-            if re.match(r"\s*(?:因为|由于)", text[s1:pe]) and s1 > 1:
+            if _BECAUSE_OPENER.match(text[s1:pe]) and s1 > 1:
                 ps, pe = _widen(seg, seg.clause(s1 - 2))  # "A。因为 B。这导致 C": 这 is A, B only explains it
             pa, pb = _trim(text, ps, pe)
             if _ok(pa, pb):
@@ -289,7 +302,7 @@ def _widen(seg: _Segments, clause: tuple[int, int]) -> tuple[int, int]:
     s0, _ = seg.sentence(a)
     while a > s0:
         prev = seg.prev_clause(a)
-        if prev is None or prev[0] < s0 or lex_cond(seg.text, prev[0]):
+        if prev is None or prev[0] < s0 or _opens_cond(seg.text, prev[0]):
             break
         if _ATTR_CLAUSE.match(seg.text[prev[0]:prev[1]]):
             break  # "据路透报道，A": the source is not part of the cause
@@ -302,8 +315,11 @@ def _widen(seg: _Segments, clause: tuple[int, int]) -> tuple[int, int]:
     return a, b
 
 
-def lex_cond(text: str, a: int) -> bool:
-    return bool(_lex()["cond_re"].match(text[a:a + 6]))
+def _opens_cond(text: str, a: int) -> bool:
+    """True when the text at ``a`` opens with 如果/若/一旦 … (after 而/但/所以 and quotes)."""
+    head = text[a:a + 6]
+    lex = _lex()
+    return bool(head and (head[0] in lex["cond_first"] or head[0].isspace()) and lex["cond_re"].match(head))
 
 
 def _effect_after(seg: _Segments, q: int, ce: int) -> tuple[int, int] | None:
@@ -320,7 +336,6 @@ def _effect_after(seg: _Segments, q: int, ce: int) -> tuple[int, int] | None:
 
 
 _PASSIVE_HEAD = re.compile(r"(?:^|[^理自经缘])由(?![于此])[^，,。]{1,30}$|被(?![动迫])[^，,。]{0,30}$")
-_MODIFIER_EFFECT = re.compile(r"^(?:因素|因子|作用|效应)")
 _ATTR_CLAUSE = re.compile(r"^\s*(?:(?:据|根据)[^，,。]{1,20}(?:报道|称|消息|数据|统计|显示)?|[^，,。]{1,20}(?:表示|认为|指出|称|写道|强调|警告))\s*$")
 _ASIDE = re.compile(r"^\s*(?:无论|不管|不论|尽管|虽然|即使|哪怕|例如|比如|包括|尤其是|特别是)")
 
@@ -341,7 +356,7 @@ def _conditional(seg: _Segments, cs: int, lex: dict) -> bool:
     if r is None:
         text = seg.text
         prev = seg.prev_clause(cs)
-        r = seg.cond[cs] = bool(lex["cond_re"].match(text[cs:cs + 6]) or (prev and lex["cond_re"].match(text[prev[0]:prev[0] + 6])))
+        r = seg.cond[cs] = _opens_cond(text, cs) or bool(prev and _opens_cond(text, prev[0]))
     return r
 
 
@@ -387,9 +402,9 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
                 if e is None:
                     continue
             head = text[cs:p]
-            if _PASSIVE_HEAD.search(head):
+            if ("由" in head or "被" in head) and _PASSIVE_HEAD.search(head):
                 continue  # 由 A 主导: passive, read by the frames
-            if _MODIFIER_EFFECT.match(text[e[0]:e[1]]):
+            if text.startswith(_MODIFIER_NOUNS, e[0], e[1]):
                 continue  # "火上浇油”因素": the cue qualifies a noun
             c = _cause_before(seg, cs, p)
             if c is None:
@@ -404,7 +419,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
                     prev = _cause_before(seg, cs, cs)
                     if prev:
                         c, e = prev, (k + 1, e[1])
-            if lex["nonobject_re"].fullmatch(text[e[0]:e[1]]):
+            if text[e[0]:e[1]] in lex["nonobject"]:
                 continue  # 影响深远: an adjective, not an object
             out.append(_Raw(c, e, (p, q), cue.neg))
         elif fam == "conn":
@@ -581,12 +596,14 @@ def _frame_matches(text: str, seg: _Segments, marker: str, verb_re) -> list[_Fra
     """Passive frames ``MARKER A VERB``: each verb is found first, then the nearest marker 2-40 chars before it.
 
     (A regex starting at the marker with a lazy gap would retry at every 在 of the text.)
+    Verbs are only looked for in the sentences that hold the marker: a verb never spans a
+    sentence boundary, so this finds the same verbs as a scan of the whole text, at a fraction of the cost.
     """
     out = []
     n = len(marker)
     bad_before = _MARKER_BAD_BEFORE.get(marker, "")
     bad_after = _MARKER_BAD_AFTER.get(marker, "")
-    for m in verb_re.finditer(text):
+    for m in _finditer(verb_re, (marker,), seg):
         vs, ve = m.span()
         cs, _ = seg.clause(vs)
         lo = max(cs, vs - 40 - n)
@@ -649,7 +666,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             if e:
                 out.append(_Raw(c, e, cue, cond=cond))
                 blocked.append((m.start(), m.end()))
-    for m in _finditer(_CASE, "case", seg):
+    for m in _finditer(_CASE, _ANCHORS["case"], seg):
         c = _trim(text, *m.span("c"))
         if _is_pronoun(text, *c) or _ANAPHOR.match(text[c[0]:c[1]]):
             c = _cause_before(seg, m.start(), m.start()) or c  # 在这种情况下: the situation described before
@@ -666,15 +683,15 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             cue_end = m.end() - (1 if text[m.end() - 1] in "，," else 0)
             out.append(_Raw(c, e, (m.end("c"), cue_end), cond=_conditional(seg, cs, lex)))
             blocked.append((m.start(), m.end()))
-    for m in _finditer(_SHI, "shi", seg):
+    for m in _finditer(_SHI, _ANCHORS["shi"], seg):
         cs, ce = seg.clause(m.start("c"))
         c = _trim(text, *m.span("c"))
         nxt = _next_main_clause(seg, m.end() - 1)
-        if nxt and not lex["cond_re"].match(text[nxt[0]:nxt[0] + 6]) and _ok(*c):
+        if nxt and not _opens_cond(text, nxt[0]) and _ok(*c):
             e = _trim(text, *nxt)
             if _ok(*e):
                 out.append(_Raw(c, e, (m.end() - 2, m.end() - 1)))
-    for m in _finditer(_WHEN, "when", seg):
+    for m in _finditer(_WHEN, _ANCHORS["when"], seg):
         # 当 A 时，B: a temporal condition stated as fact (the market reacts when A happens)
         cs, ce = seg.clause(m.end() - 1 if text[m.end() - 1] in "，," else m.end())
         c = _trim(text, *m.span("c"))
@@ -682,13 +699,13 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
         if e is None:
             nxt = seg.next_clause(ce if text[m.end() - 1] not in "，," else m.end() - 1)
             for _ in range(2):  # "当 A 时，如果 B，C": the effect is C
-                if nxt and lex["cond_re"].match(text[nxt[0]:nxt[0] + 6]):
+                if nxt and _opens_cond(text, nxt[0]):
                     nxt = seg.next_clause(nxt[1])
             e = _trim(text, *nxt) if nxt else None
         if _ok(*c) and e and _ok(*e):
             out.append(_Raw(c, e, (m.start("c") - 1, m.start("c"))))
             blocked.append((m.start(), m.end()))
-    for m in _finditer(_ZHISUOYI, "zhisuoyi", seg):
+    for m in _finditer(_ZHISUOYI, _ANCHORS["zhisuoyi"], seg):
         e, c = _trim(text, *m.span("e")), _trim(text, *m.span("c"))
         if _ok(*e) and _ok(*c):
             out.append(_Raw(c, e, (m.start(), m.start() + 3)))
@@ -699,13 +716,13 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
                 blocked.append((k, k + 2))  # the 因为 of 之所以…是因为 (cues inside A and B still count)
     for rx, anchor in ((_YINWEI_ER, "yinwei_er"), (_PAREN_REASON, "paren")):
         # 并非因为 A 而 B; B（因 A）
-        for m in _finditer(rx, anchor, seg):
+        for m in _finditer(rx, _ANCHORS[anchor], seg):
             cs, _ = seg.clause(m.start())
             c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
             if _ok(*c) and e[1] > e[0]:
                 out.append(_Raw(c, e, (m.start("c") - 2, m.start("c")), cond=_conditional(seg, cs, lex)))
                 blocked.append((m.start("c") - 2, m.start("c")))
-    for m in _finditer(_YIN_ER, "yin_er", seg):
+    for m in _finditer(_YIN_ER, _ANCHORS["yin_er"], seg):
         cs, _ = seg.clause(m.start())
         c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
         if _ok(*c) and e[1] > e[0]:
@@ -743,18 +760,14 @@ def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], s
     return src
 
 
-def _inside(items, starts: list[int], a: int, b: int) -> list[int]:
-    """Indexes of the items (sorted by start, ``starts`` their starts) lying inside [a, b)."""
-    i, j = bisect_left(starts, a), bisect_left(starts, b)
-    if i == j:
-        return []  # the common case: nothing starts inside
+def _inside(items, i: int, j: int, b: int) -> list[int]:
+    """Indexes in [i, j) of the items (sorted by start; those from i on start inside the span) that end by ``b``."""
     return [k for k in range(i, j) if items[k].end <= b and items[k].end > items[k].start]
 
 
-def _entity_ids(ms: list[Mention], starts: list[int], a: int, b: int) -> list[str]:
-    """Entity ids of the mentions inside [a, b), first occurrence first, without repeats."""
-    inside = _inside(ms, starts, a, b)
-    return list(dict.fromkeys(ms[i].entity for i in inside)) if inside else []
+def _entity_ids(ms: list[Mention], i: int, j: int, b: int) -> list[str]:
+    """Entity ids of the mentions ms[i:j] that end by ``b``, first occurrence first, without repeats."""
+    return list(dict.fromkeys(ms[k].entity for k in _inside(ms, i, j, b)))
 
 
 def find_claims(text: str, mentions: list[Mention], figures: list[Figure], author: str | None = None) -> list[Claim]:
@@ -788,7 +801,12 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     out: list[Claim] = []
     for r in sorted(raws, key=lambda r: (r.cue[0], r.cause[0])):
         (c0, c1), (e0, e1), (p, q) = r.cause, r.effect, r.cue
-        if any(c0 < kc1 and kc0 < c1 and e0 < ke1 and ke0 < e1 for kc0, kc1, ke0, ke1 in kept[-8:]):
+        seen = False
+        for kc0, kc1, ke0, ke1 in kept[-8:]:
+            if c0 < kc1 and kc0 < c1 and e0 < ke1 and ke0 < e1:
+                seen = True
+                break
+        if seen:
             continue  # the same link read twice (由 … 引发 and 引发; 导火索 … 来自): both spans overlap a kept claim's
         if c0 < e1 and e0 < c1:
             continue  # a claim whose spans overlap each other is a mis-parse
@@ -797,6 +815,9 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         lo, hi = min(c0, e0, p), max(c1, e1, q)
         cs, _ = seg.clause(p)
         sa, sb = min(s0, lo), max(s1, hi)
+        # mentions and figures starting inside the cause / effect (most spans hold none: no call then)
+        mc, me = (bisect_left(starts, c0), bisect_left(starts, c1)), (bisect_left(starts, e0), bisect_left(starts, e1))
+        fc, fe = (bisect_left(fstarts, c0), bisect_left(fstarts, c1)), (bisect_left(fstarts, e0), bisect_left(fstarts, e1))
         out.append(
             Claim(
                 cause=Span(text[c0:c1], c0, c1),
@@ -806,10 +827,10 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
                 negated=r.neg or neg_clause(text, max(cs, lo), p) is not None or neg_sent(text, s0, p) is not None,
                 attributed_to=_attribution(text, s0, s1, p, ms, starts, lex, author),
                 sentence=Span(text[sa:sb], sa, sb),
-                cause_entities=_entity_ids(ms, starts, c0, c1),
-                effect_entities=_entity_ids(ms, starts, e0, e1),
-                cause_figures=[forder[i] for i in _inside(figs, fstarts, c0, c1)],
-                effect_figures=[forder[i] for i in _inside(figs, fstarts, e0, e1)],
+                cause_entities=_entity_ids(ms, *mc, c1) if mc[0] < mc[1] else [],
+                effect_entities=_entity_ids(ms, *me, e1) if me[0] < me[1] else [],
+                cause_figures=[forder[i] for i in _inside(figs, *fc, c1)] if fc[0] < fc[1] else [],
+                effect_figures=[forder[i] for i in _inside(figs, *fe, e1)] if fe[0] < fe[1] else [],
             )
         )
     return out
