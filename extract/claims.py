@@ -83,22 +83,21 @@ _ANCHORS = {
 }
 
 
-def _sentences_with(literals: tuple[str, ...], seg: "_Segments") -> list[tuple[int, int]]:
-    """(start, end) of the sentences holding one of ``literals``, in order, without repeats."""
-    text = seg.text
+def _holding(literals: tuple[str, ...], text: str, span_of) -> list[tuple[int, int]]:
+    """(start, end) of the sentences or clauses (``span_of``: their lookup) holding one of ``literals``, in order, without repeats."""
     found: set[tuple[int, int]] = set()
     for lit in literals:
         i = text.find(lit)
         while i >= 0:
-            sent = seg.sentence(i)
-            found.add(sent)
-            i = text.find(lit, sent[1] + 1)  # one hit per sentence is enough
+            span = span_of(i)
+            found.add(span)
+            i = text.find(lit, span[1] + 1)  # one hit per sentence (clause) is enough
     return sorted(found)
 
 
 def _finditer(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
     """Matches of ``rx`` in the sentences holding one of ``literals``, in text order."""
-    for s0, s1 in _sentences_with(literals, seg):
+    for s0, s1 in _holding(literals, seg.text, seg.sentence):
         yield from rx.finditer(seg.text, s0, s1 + 1)
 
 
@@ -133,7 +132,8 @@ def _lex() -> dict:
     passive = []
     for marker, verbs in read_tsv("claims", "passive.tsv"):
         vs = [v for v in verbs.split("|") if v]
-        passive.append((marker, re.compile(trie_pattern(vs))))
+        common = "".join(sorted(set.intersection(*map(set, vs))))  # characters every verb holds (在: 下)
+        passive.append((marker, re.compile(trie_pattern(vs)), common))
     neg_rows = read_tsv("claims", "negations.txt")
     attrib = read_tsv("claims", "attribution.tsv")
     verbs = sorted((c for c, k in attrib if k == "verb"), key=len, reverse=True)
@@ -176,14 +176,14 @@ class _Segments:
         self.cb: list[int] = [m.start() for m in _BOUNDARY.finditer(text)]
         self.sb: list[int] = [i for i in self.cb if text[i] in _SENT_PUNCT]
         # (start, end) of the k-th clause / sentence: a lookup is one bisect over the boundaries
-        self._clauses = list(zip([0] + [i + 1 for i in self.cb], self.cb + [n]))
+        self.clause_spans = list(zip([0] + [i + 1 for i in self.cb], self.cb + [n]))
         self._sentences = list(zip([0] + [i + 1 for i in self.sb], self.sb + [n]))
         self._prev: dict[int, tuple[int, int] | None] = {}
         self.cond: dict[int, bool] = {}  # _conditional by clause start: cues and frames share clauses
 
     def clause(self, i: int) -> tuple[int, int]:
         """(start, end) of the clause holding position ``i`` (a boundary char ends the clause before it)."""
-        return self._clauses[bisect_left(self.cb, i)]
+        return self.clause_spans[bisect_left(self.cb, i)]
 
     def sentence(self, i: int) -> tuple[int, int]:
         """(start, end) of the sentence holding position ``i``."""
@@ -214,7 +214,7 @@ class _Segments:
         s0 = self._sentences[bisect_left(self.sb, start)][0]
         if start - 1 < s0:
             return None
-        a, b = self._clauses[bisect_left(self.cb, start - 2)] if start >= 2 else (0, 0)
+        a, b = self.clause_spans[bisect_left(self.cb, start - 2)] if start >= 2 else (0, 0)
         if b <= a or a < s0:
             return None
         return a, b
@@ -592,34 +592,51 @@ _MARKER_BAD_BEFORE = {"由": "自理经缘来事", "受": "接承享忍感遭享
 _MARKER_BAD_AFTER = {"由": "于此", "受": "到益众理", "被": "动迫", "受到": "", "在": "于乎意"}
 
 
-def _frame_matches(text: str, seg: _Segments, marker: str, verb_re) -> list[_FrameMatch]:
+def _marker_clauses(seg: _Segments, marker: str, common: str) -> list[tuple[int, int]]:
+    """(start, end) of the clauses holding ``marker`` and every character of ``common``, in order."""
+    text, cb, spans = seg.text, seg.cb, seg.clause_spans
+    out = []
+    i = text.find(marker)
+    while i >= 0:
+        span = spans[bisect_left(cb, i)]  # seg.clause(i), inlined: this runs for every 在 of the text
+        i = text.find(marker, span[1] + 1)
+        for ch in common:
+            if text.find(ch, span[0], span[1]) < 0:
+                break
+        else:
+            out.append(span)
+    return out
+
+
+def _frame_matches(text: str, seg: _Segments, marker: str, verb_re: re.Pattern, common: str = "") -> list[_FrameMatch]:
     """Passive frames ``MARKER A VERB``: each verb is found first, then the nearest marker 2-40 chars before it.
 
     (A regex starting at the marker with a lazy gap would retry at every 在 of the text.)
-    Verbs are only looked for in the sentences that hold the marker: a verb never spans a
-    sentence boundary, so this finds the same verbs as a scan of the whole text, at a fraction of the cost.
+    Verbs are only looked for in the clauses that hold the marker (and the characters ``common``
+    to all its verbs): a verb never spans a clause boundary, and a frame never does either, so
+    this finds the same frames as a scan of the whole text, at a fraction of the cost.
     """
     out = []
     n = len(marker)
     bad_before = _MARKER_BAD_BEFORE.get(marker, "")
     bad_after = _MARKER_BAD_AFTER.get(marker, "")
-    for m in _finditer(verb_re, (marker,), seg):
-        vs, ve = m.span()
-        cs, _ = seg.clause(vs)
-        lo = max(cs, vs - 40 - n)
-        k = text.rfind(marker, lo, vs - n) if vs - n > lo else -1  # at least one character between marker and verb
-        while k >= lo:
-            if (k == 0 or text[k - 1] not in bad_before) and text[k + n:k + n + 1] not in bad_after:
-                break
-            k = text.rfind(marker, lo, k)
-        if k < lo:
-            continue
-        a, b = k + n, vs
-        if text[b - 1:b] in ("的", "所") and b - 1 - a >= 2:
-            b -= 1  # 在降息预期的推动下, 由 A 所驱动
-        if b - a < 2 and not (b - a == 1 and text[a] in "此这其"):
-            continue  # 受此影响 names its cause by a pronoun
-        out.append(_FrameMatch(k, (a, b), (vs, ve), m.group()))
+    for cs, ce in _marker_clauses(seg, marker, common):
+        for m in verb_re.finditer(text, cs, ce + 1):  # the verb's clause is the marker's: cs
+            vs, ve = m.span()
+            lo = max(cs, vs - 40 - n)
+            k = text.rfind(marker, lo, vs - n) if vs - n > lo else -1  # at least one character between marker and verb
+            while k >= lo:
+                if (k == 0 or text[k - 1] not in bad_before) and text[k + n:k + n + 1] not in bad_after:
+                    break
+                k = text.rfind(marker, lo, k)
+            if k < lo:
+                continue
+            a, b = k + n, vs
+            if text[b - 1:b] in ("的", "所") and b - 1 - a >= 2:
+                b -= 1  # 在降息预期的推动下, 由 A 所驱动
+            if b - a < 2 and not (b - a == 1 and text[a] in "此这其"):
+                continue  # 受此影响 names its cause by a pronoun
+            out.append(_FrameMatch(k, (a, b), (vs, ve), m.group()))
     return out
 
 
@@ -627,10 +644,10 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
     """Passive frames, 之所以…是因为, 因…而; the spans they cover are appended to ``blocked``."""
     text = seg.text
     out: list[_Raw] = []
-    for marker, verb_re in lex["passive"]:
+    for marker, verb_re, common in lex["passive"]:
         if marker not in text:
             continue  # no frame without its marker: skip the scan for its verbs
-        for m in _frame_matches(text, seg, marker, verb_re):
+        for m in _frame_matches(text, seg, marker, verb_re, common):
             p = m.start()
             cs, ce = seg.clause(p)
             cond = _conditional(seg, cs, lex)
