@@ -51,6 +51,8 @@ _TRAIL = re.compile(rf"(?:[\s“”\"'「」『』)）]|{_TRAIL_WORDS})+$")
 # (Searching for a $-anchored pattern tries every start position.)
 _LEAD_FIRST = frozenset(_LEAD_PUNCT + "对从在" + "".join(w[0] for w in _LEAD_WORDS.split("|")))
 _TRAIL_LAST = frozenset(_TRAIL_PUNCT + "".join(w[-1] for w in _TRAIL_WORDS.split("|")))
+_TRAIL_MAX = max(len(re.sub(r"\(\?<!\[[^\]]*\]\)", "", w)) for w in _TRAIL_WORDS.split("|"))  # longest word (5)
+_TRAIL_WINDOW = 16
 _PRONOUNS = frozenset("这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只".split("|"))
 _PRONOUN_HEAD = re.compile(r"^(?:它们|它)(?!们的|的)")  # "它直接影响 X 并迫使 Y": the cause is what 它 refers to
 _ANAPHOR_EVENT = re.compile(r"^(?:若|如果|一旦)?(?:这|此|该)[一种个些]?[^，,。]{1,3}(?:持续|延续|继续)(?:下去)?$")  # 若此态势持续
@@ -237,10 +239,27 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
             a += m.end()
             seg = text[a:b]
     if seg and (seg[-1] in _TRAIL_LAST or seg[-1].isspace()):
-        m = _TRAIL.search(seg)
+        m = _trail(seg)
         if m:
             b = a + m.start()  # all adverbs and particles: nothing left
     return a, b
+
+
+def _trail(seg: str) -> re.Match | None:
+    """``_TRAIL.search(seg)``, without trying every start position of a long span.
+
+    The trailing run is a chain of words of at most _TRAIL_MAX characters, and every word
+    boundary in it starts a shorter run. So if a run started before the last _TRAIL_WINDOW
+    characters, a search of those would find one starting within _TRAIL_MAX of their start;
+    when it does not, its answer is the whole search's.
+    """
+    w = len(seg) - _TRAIL_WINDOW
+    if w <= 0:
+        return _TRAIL.search(seg)
+    m = _TRAIL.search(seg, w)  # a lookbehind still sees the characters before w
+    if m is not None and m.start() < w + _TRAIL_MAX:
+        return _TRAIL.search(seg)
+    return m
 
 
 def _ok(a: int, b: int) -> bool:
