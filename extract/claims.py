@@ -151,8 +151,7 @@ def _lex() -> dict:
         "implicit_effect_re": re.compile("^(?:[^的]{0,8})?(?:" + "|".join(re.escape(c) for c, v in cues.items() if v.family == "noun") + "|催化因素|诱因|原因)$"),
         "quantity_re": re.compile(r"^(?:超过|约|近|逾|大约|高达|不到|[0-9０-９+\-−.])"),
         "skip_re": re.compile("|".join(map(re.escape, read_lines("claims", "skip_contexts.txt")))),
-        # the characters a cond_re match can begin with (whitespace too): most clauses need no regex
-        "cond_first": frozenset("“”\"'「」而但那所" + "".join(w[0] for w in read_lines("claims", "conditionals.txt"))),
+        "cond_words": tuple(read_lines("claims", "conditionals.txt")),
         "cond_re": re.compile(r"^(?:[\s“”\"'「」]|而|但|那么|所以)*(?:" + "|".join(map(re.escape, read_lines("claims", "conditionals.txt"))) + ")"),
         "attr_verb_re": re.compile(
             rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)\s*(?:也|则|曾|还|进一步|此前|近日)?(?:{'|'.join(map(re.escape, verbs))})"
@@ -160,6 +159,8 @@ def _lex() -> dict:
         # every attribution match holds one of its verbs / prefixes: a cheap search rules most sentences out
         "attr_verb_any": re.compile(trie_pattern(verbs)),
         "attr_prefix_any": re.compile(trie_pattern(prefixes)),
+        # any negation or attribution word: most text before a cue holds none, and then one search decides all four
+        "before_cue_any": re.compile(trie_pattern([c for c, _ in neg_rows] + verbs + prefixes)),
         "attr_prefix_re": re.compile(
             rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?:{'|'.join(map(re.escape, prefixes))})(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)(?:的)?(?:报道|数据|统计|消息|分析|估计|测算|显示|称|指出|[{_CLAUSE_PUNCT}])"
         ),
@@ -169,7 +170,7 @@ def _lex() -> dict:
 class _Segments:
     """Sentence and clause boundaries of a text, for O(log n) lookups."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, lex: dict):
         self.text = text
         self.cue_starts: list[int] = []  # where cues start and end (set by find_claims)
         self.cue_ends: list[int] = []
@@ -181,6 +182,9 @@ class _Segments:
         self.clause_spans = list(zip([0] + [i + 1 for i in self.cb], self.cb + [n]))
         self._sentences = list(zip([0] + [i + 1 for i in self.sb], self.sb + [n]))
         self._prev: dict[int, tuple[int, int] | None] = {}
+        self._cond_re = lex["cond_re"]
+        # where a conditional word (如果, 若 …) starts: a clause with none in its first characters opens no conditional
+        self._cond_at = sorted(i for w in lex["cond_words"] for i in _occurrences(text, w))
         self.cond: dict[int, bool] = {}  # _conditional by clause start: cues and frames share clauses
 
     def clause(self, i: int) -> tuple[int, int]:
@@ -202,6 +206,13 @@ class _Segments:
         """True when a causal cue starts inside [a, b)."""
         k = bisect.bisect_left(self.cue_starts, a)
         return k < len(self.cue_starts) and self.cue_starts[k] < b
+
+    def opens_cond(self, a: int) -> bool:
+        """True when the text at ``a`` opens with 如果/若/一旦 … (after 而/但/所以 and quotes)."""
+        k = bisect_left(self._cond_at, a)
+        if k == len(self._cond_at) or self._cond_at[k] > a + 5:
+            return False  # cond_re needs a conditional word inside text[a:a + 6]
+        return bool(self._cond_re.match(self.text[a:a + 6]))
 
     def prev_clause(self, start: int) -> tuple[int, int] | None:
         """The clause before the one starting at ``start``, within the same sentence."""
@@ -321,7 +332,7 @@ def _widen(seg: _Segments, clause: tuple[int, int]) -> tuple[int, int]:
     s0, _ = seg.sentence(a)
     while a > s0:
         prev = seg.prev_clause(a)
-        if prev is None or prev[0] < s0 or _opens_cond(seg.text, prev[0]):
+        if prev is None or prev[0] < s0 or seg.opens_cond(prev[0]):
             break
         if _ATTR_CLAUSE.match(seg.text[prev[0]:prev[1]]):
             break  # "据路透报道，A": the source is not part of the cause
@@ -334,11 +345,14 @@ def _widen(seg: _Segments, clause: tuple[int, int]) -> tuple[int, int]:
     return a, b
 
 
-def _opens_cond(text: str, a: int) -> bool:
-    """True when the text at ``a`` opens with 如果/若/一旦 … (after 而/但/所以 and quotes)."""
-    head = text[a:a + 6]
-    lex = _lex()
-    return bool(head and (head[0] in lex["cond_first"] or head[0].isspace()) and lex["cond_re"].match(head))
+def _occurrences(text: str, word: str) -> list[int]:
+    """Start positions of every occurrence of ``word`` in ``text``."""
+    out = []
+    i = text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
 
 
 def _effect_after(seg: _Segments, q: int, ce: int) -> tuple[int, int] | None:
@@ -373,9 +387,11 @@ def _conditional(seg: _Segments, cs: int, lex: dict) -> bool:
     """True when the clause at ``cs`` or the one before it (same sentence) opens with 如果/若/一旦/当 …"""
     r = seg.cond.get(cs)
     if r is None:
-        text = seg.text
-        prev = seg.prev_clause(cs)
-        r = seg.cond[cs] = _opens_cond(text, cs) or bool(prev and _opens_cond(text, prev[0]))
+        r = seg.opens_cond(cs)
+        if not r:
+            prev = seg.prev_clause(cs)
+            r = bool(prev and seg.opens_cond(prev[0]))
+        seg.cond[cs] = r
     return r
 
 
@@ -723,7 +739,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
         cs, ce = seg.clause(m.start("c"))
         c = _trim(text, *m.span("c"))
         nxt = _next_main_clause(seg, m.end() - 1)
-        if nxt and not _opens_cond(text, nxt[0]) and _ok(*c):
+        if nxt and not seg.opens_cond(nxt[0]) and _ok(*c):
             e = _trim(text, *nxt)
             if _ok(*e):
                 out.append(_Raw(c, e, (m.end() - 2, m.end() - 1)))
@@ -735,7 +751,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
         if e is None:
             nxt = seg.next_clause(ce if text[m.end() - 1] not in "，," else m.end() - 1)
             for _ in range(2):  # "当 A 时，如果 B，C": the effect is C
-                if nxt and _opens_cond(text, nxt[0]):
+                if nxt and seg.opens_cond(nxt[0]):
                     nxt = seg.next_clause(nxt[1])
             e = _trim(text, *nxt) if nxt else None
         if _ok(*c) and e and _ok(*e):
@@ -817,7 +833,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     if not text or not text.strip():
         return []
     lex = _lex()
-    seg = _Segments(text)
+    seg = _Segments(text, lex)
     found = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(text)]
     seg.cue_starts = [a for a, _, _ in found]
     seg.cue_ends = [b for _, b, _ in found]
@@ -833,6 +849,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     # the cue and negation lists are plain words (no anchors or lookarounds): searching text between
     # pos and endpos is the same as searching the slice, without copying it
     hedge, neg_clause, neg_sent = lex["hedge_re"].search, lex["neg_clause_re"].search, lex["neg_sent_re"].search
+    before_cue_any = lex["before_cue_any"].search
     kept: list[tuple[int, int, int, int]] = []  # cause and effect spans of the claims kept so far
     out: list[Claim] = []
     for r in sorted(raws, key=lambda r: (r.cue[0], r.cause[0])):
@@ -851,6 +868,10 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         lo, hi = min(c0, e0, p), max(c1, e1, q)
         cs, _ = seg.clause(p)
         sa, sb = min(s0, lo), max(s1, hi)
+        negated, attributed_to = r.neg, author
+        if before_cue_any(text, s0, p) is not None:  # (the clause part [max(cs, lo), p) lies inside [s0, p))
+            negated = r.neg or neg_clause(text, max(cs, lo), p) is not None or neg_sent(text, s0, p) is not None
+            attributed_to = _attribution(text, s0, s1, p, ms, starts, lex, author)
         # mentions and figures starting inside the cause / effect (most spans hold none: no call then)
         mc, me = (bisect_left(starts, c0), bisect_left(starts, c1)), (bisect_left(starts, e0), bisect_left(starts, e1))
         fc, fe = (bisect_left(fstarts, c0), bisect_left(fstarts, c1)), (bisect_left(fstarts, e0), bisect_left(fstarts, e1))
@@ -860,8 +881,8 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
                 effect=Span(text[e0:e1], e0, e1),
                 cue=Span(text[p:q], p, q),
                 hedged=r.cond or hedge(text, s0, hi) is not None,
-                negated=r.neg or neg_clause(text, max(cs, lo), p) is not None or neg_sent(text, s0, p) is not None,
-                attributed_to=_attribution(text, s0, s1, p, ms, starts, lex, author),
+                negated=negated,
+                attributed_to=attributed_to,
                 sentence=Span(text[sa:sb], sa, sb),
                 cause_entities=_entity_ids(ms, *mc, c1) if mc[0] < mc[1] else [],
                 effect_entities=_entity_ids(ms, *me, e1) if me[0] < me[1] else [],
