@@ -817,14 +817,28 @@ def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], s
     return src
 
 
-def _inside(items, i: int, j: int, b: int) -> list[int]:
-    """Indexes in [i, j) of the items (sorted by start; those from i on start inside the span) that end by ``b``."""
-    return [k for k in range(i, j) if items[k].end <= b and items[k].end > items[k].start]
+def _inside(items: list, starts: list[int], i: int, b: int) -> list[int]:
+    """Indexes of the items (sorted by start, ``starts`` theirs) from ``i`` on that start before and end by ``b``, non-empty.
+
+    ``i`` is the first item starting at or after the span start: the caller has bisected already.
+    """
+    out = []
+    n = len(items)
+    while i < n and starts[i] < b:
+        x = items[i]
+        if x.end <= b and x.end > x.start:
+            out.append(i)
+        i += 1
+    return out
 
 
-def _entity_ids(ms: list[Mention], i: int, j: int, b: int) -> list[str]:
-    """Entity ids of the mentions ms[i:j] that end by ``b``, first occurrence first, without repeats."""
-    return list(dict.fromkeys(ms[k].entity for k in _inside(ms, i, j, b)))
+def _entity_ids(ms: list[Mention], starts: list[int], i: int, b: int) -> list[str]:
+    """Entity ids of the mentions from ``i`` on lying inside the span (see _inside), first occurrence first, without repeats."""
+    ids: list[str] = []
+    for k in _inside(ms, starts, i, b):
+        if ms[k].entity not in ids:
+            ids.append(ms[k].entity)
+    return ids
 
 
 def find_claims(text: str, mentions: list[Mention], figures: list[Figure], author: str | None = None) -> list[Claim]:
@@ -851,6 +865,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     forder = sorted(range(len(figures or [])), key=lambda i: figures[i].start)  # figure indexes refer to the list passed in
     figs = [figures[i] for i in forder]
     fstarts = [f.start for f in figs]
+    n_ms, n_figs = len(ms), len(figs)
     # the cue and negation lists are plain words (no anchors or lookarounds): searching text between
     # pos and endpos is the same as searching the slice, without copying it
     hedge, neg_clause, neg_sent = lex["hedge_re"].search, lex["neg_clause_re"].search, lex["neg_sent_re"].search
@@ -877,9 +892,8 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         if before_cue_any(text, s0, p) is not None:  # (the clause part [max(cs, lo), p) lies inside [s0, p))
             negated = r.neg or neg_clause(text, max(cs, lo), p) is not None or neg_sent(text, s0, p) is not None
             attributed_to = _attribution(text, s0, s1, p, ms, starts, lex, author)
-        # mentions and figures starting inside the cause / effect (most spans hold none: no call then)
-        mc, me = (bisect_left(starts, c0), bisect_left(starts, c1)), (bisect_left(starts, e0), bisect_left(starts, e1))
-        fc, fe = (bisect_left(fstarts, c0), bisect_left(fstarts, c1)), (bisect_left(fstarts, e0), bisect_left(fstarts, e1))
+        # the first mention / figure starting in the cause and in the effect (most spans hold none: no call then)
+        mc, me, fc, fe = bisect_left(starts, c0), bisect_left(starts, e0), bisect_left(fstarts, c0), bisect_left(fstarts, e0)
         out.append(
             Claim(
                 cause=Span(text[c0:c1], c0, c1),
@@ -889,10 +903,10 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
                 negated=negated,
                 attributed_to=attributed_to,
                 sentence=Span(text[sa:sb], sa, sb),
-                cause_entities=_entity_ids(ms, *mc, c1) if mc[0] < mc[1] else [],
-                effect_entities=_entity_ids(ms, *me, e1) if me[0] < me[1] else [],
-                cause_figures=[forder[i] for i in _inside(figs, *fc, c1)] if fc[0] < fc[1] else [],
-                effect_figures=[forder[i] for i in _inside(figs, *fe, e1)] if fe[0] < fe[1] else [],
+                cause_entities=_entity_ids(ms, starts, mc, c1) if mc < n_ms and starts[mc] < c1 else [],
+                effect_entities=_entity_ids(ms, starts, me, e1) if me < n_ms and starts[me] < e1 else [],
+                cause_figures=[forder[i] for i in _inside(figs, fstarts, fc, c1)] if fc < n_figs and fstarts[fc] < c1 else [],
+                effect_figures=[forder[i] for i in _inside(figs, fstarts, fe, e1)] if fe < n_figs and fstarts[fe] < e1 else [],
             )
         )
     return out
