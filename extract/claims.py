@@ -21,12 +21,12 @@ author by default). Each claim lists the entities and figures inside its spans.
 """
 from __future__ import annotations
 
-import bisect
-from bisect import bisect_left
 import itertools
+from bisect import bisect_left, bisect_right
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from ._gazetteer import read_lines, read_tsv, trie_pattern
 from .records import Claim, Figure, Mention, Span
@@ -89,21 +89,22 @@ _ANCHORS = {
 }
 
 
-def _holding(literals: tuple[str, ...], text: str, span_of) -> list[tuple[int, int]]:
-    """(start, end) of the sentences or clauses (``span_of``: their lookup) holding one of ``literals``, in order, without repeats."""
+def _sentences_with(literals: tuple[str, ...], seg: "_Segments") -> list[tuple[int, int]]:
+    """(start, end) of the sentences holding one of ``literals``, in order, without repeats."""
+    text = seg.text
     found: set[tuple[int, int]] = set()
     for lit in literals:
         i = text.find(lit)
         while i >= 0:
-            span = span_of(i)
-            found.add(span)
-            i = text.find(lit, span[1] + 1)  # one hit per sentence (clause) is enough
+            sent = seg.sentence(i)
+            found.add(sent)
+            i = text.find(lit, sent[1] + 1)  # one hit per sentence is enough
     return sorted(found)
 
 
 def _finditer(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
     """Matches of ``rx`` in the sentences holding one of ``literals``, in text order."""
-    for s0, s1 in _holding(literals, seg.text, seg.sentence):
+    for s0, s1 in _sentences_with(literals, seg):
         yield from rx.finditer(seg.text, s0, s1 + 1)
 
 
@@ -202,14 +203,14 @@ class _Segments:
 
     def last_cue_end(self, a: int, b: int) -> int | None:
         """End of the last cue inside [a, b), or None."""
-        k = bisect.bisect_left(self.cue_starts, b) - 1
+        k = bisect_left(self.cue_starts, b) - 1
         if k >= 0 and self.cue_starts[k] >= a:
             return min(self.cue_ends[k], b)
         return None
 
     def has_cue(self, a: int, b: int) -> bool:
         """True when a causal cue starts inside [a, b)."""
-        k = bisect.bisect_left(self.cue_starts, a)
+        k = bisect_left(self.cue_starts, a)
         return k < len(self.cue_starts) and self.cue_starts[k] < b
 
     def opens_cond(self, a: int) -> bool:
@@ -409,7 +410,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
         cue = cues.get(word)
         if cue is None:
             continue
-        k = bisect.bisect_right(bstarts, p) - 1
+        k = bisect_right(bstarts, p) - 1
         if k >= 0 and blocked[k][0] <= p and q <= blocked[k][1]:
             continue  # the verb of a passive frame (由 A 驱动), already read by _from_frames
         cs, ce = seg.clause(p)
@@ -801,7 +802,7 @@ def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], s
     src = text[a:b].strip()
     if re.fullmatch(r"(?:我|我们|笔者|本文|作者|我个人|我本人|我也|我始终|我一直)", src):
         return author
-    k = bisect.bisect_left(starts, a)
+    k = bisect_left(starts, a)
     named = []
     for m in itertools.islice(mentions, k, None):  # sorted by start: stop at the first one past the source
         if m.start >= b:
@@ -860,9 +861,10 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     frames = _from_frames(seg, lex, blocked)
     blocked.sort()
     raws = frames + _from_cues(seg, lex, blocked, found)
-    ms = sorted(mentions or [], key=lambda m: m.start)
+    ms = sorted(mentions or [], key=attrgetter("start"))
     starts = [m.start for m in ms]
-    forder = sorted(range(len(figures or [])), key=lambda i: figures[i].start)  # figure indexes refer to the list passed in
+    fig_starts = [f.start for f in figures or []]
+    forder = sorted(range(len(fig_starts)), key=fig_starts.__getitem__)  # figure indexes refer to the list passed in
     figs = [figures[i] for i in forder]
     fstarts = [f.start for f in figs]
     n_ms, n_figs = len(ms), len(figs)
