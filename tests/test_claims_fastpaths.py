@@ -1,0 +1,72 @@
+"""The speed-ups in extract/claims.py must give exactly what the plain forms give.
+
+Each fast path (a windowed search, a regex rewritten to start with its literal, bisect
+lookups of clause and sentence boundaries) is checked against the straightforward form
+on random strings built from the characters the patterns care about.
+"""
+import random
+import re
+
+import pytest
+
+from extract import claims as C
+
+# the patterns as first written: any match must start at a clause start, tried at every position
+_WHEN_PLAIN = re.compile(r"(?:^|(?<=[，,；;。！？!?\n\s“]))(?:而|但|每)?当" + C._WHEN.pattern.split("当))", 1)[1])
+_YIN_ER_PLAIN = re.compile(r"(?<![原基诱成病主起])因" + C._YIN_ER.pattern.split("因)", 1)[1])
+
+
+def _strings(pool, n, max_len, seed):
+    rnd = random.Random(seed)
+    for _ in range(n):
+        s = "".join(rnd.choice(pool) for _ in range(rnd.randint(0, max_len)))
+        pos = rnd.randint(0, len(s))
+        yield s, pos, rnd.randint(pos, len(s))
+
+
+def test_trail_window_gives_the_whole_search():
+    words = [re.sub(r"\(\?<!\[[^\]]*\]\)", "", w) for w in C._TRAIL_WORDS.split("|")]
+    pool = words + list("机议协员事社聚约易究务场但总或就正还也却存现实潜内外价格市场 \n“”")
+    for s, _, _ in _strings(pool, 30000, 40, seed=1):  # runs longer than the window too
+        whole = C._TRAIL.search(s)
+        fast = C._trail(s)
+        assert (whole and whole.start()) == (fast and fast.start()), s
+
+
+def test_trail_run_longer_than_the_window():
+    s = "价格" + "可能会进一步大幅" * 4
+    assert C._trail(s).start() == C._TRAIL.search(s).start() == 2
+
+
+@pytest.mark.parametrize(
+    "fast, plain, pool",
+    [
+        (C._WHEN, _WHEN_PLAIN, list("而但每当前天时日元圆同及临的之候，,；;。！？!?\n “市场下跌价格") + ["当市场", "的时候", "之时", "时,"]),
+        (C._YIN_ER, _YIN_ER_PLAIN, list("因为此素果子原基诱成病主起而，,。市场下跌价格") + ["因市场", "而下跌"]),
+    ],
+)
+def test_literal_first_patterns_match_like_their_plain_forms(fast, plain, pool):
+    assert fast.pattern != plain.pattern
+    for s, pos, end in _strings(pool, 30000, 30, seed=2):
+        got = [(m.span(), m.groupdict()) for m in fast.finditer(s, pos, end)]
+        want = [(m.span(), m.groupdict()) for m in plain.finditer(s, pos, end)]
+        assert got == want, (s, pos, end)
+
+
+def _around(bounds, i, n):
+    """The plain lookup: the boundaries before and after position i."""
+    before = [b for b in bounds if b < i]
+    after = [b for b in bounds if b >= i]
+    return (before[-1] + 1 if before else 0, after[0] if after else n)
+
+
+def test_segment_lookups_match_a_plain_scan():
+    lex = C._lex()
+    for s, _, _ in _strings(list("价格下跌市场，,。！？!?\n；;：:—1 2") + ["如果", "若"], 3000, 40, seed=3):
+        seg = C._Segments(s, lex)
+        cb = [m.start() for m in C._BOUNDARY.finditer(s)]
+        sb = [b for b in cb if s[b] in C._SENT_PUNCT]
+        for i in range(len(s) + 1):
+            assert seg.clause(i) == _around(cb, i, len(s))
+            assert seg.sentence(i) == _around(sb, i, len(s))
+            assert seg.opens_cond(i) == bool(lex["cond_re"].match(s[i:i + 6]))
