@@ -279,8 +279,23 @@ def _first_chars(pattern: str) -> Optional[str]:
         return None
     if r is None or r[2]:
         return None
-    parts = (["[" + "".join(r[0]) + "]"] if r[0] else []) + (["(?i:[" + "".join(r[1]) + "])"] if r[1] else [])
-    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    cs = list(r[0])
+    if r[1]:
+        # a case-folded set is spelled out (every character it matches, S -> S s ſ): ``re`` only
+        # skips a branch in C when its first item is a plain set
+        folded = re.compile("(?i:[" + "".join(r[1]) + "])").findall(_all_chars())
+        if len(folded) > 256:
+            return None
+        cs += [re.escape(c) for c in folded]
+    return "[" + "".join(cs) + "]"
+
+
+@lru_cache(maxsize=1)
+def _all_chars() -> str:
+    """Every BMP code point once (to list what a character set matches with one ``findall``).
+    Case folding never maps a character outside the BMP onto one inside it (re's extra
+    folds, like ſ for s and K for k, are all in the BMP)."""
+    return "".join(map(chr, range(0x10000)))
 
 
 def _first_char_guard(patterns: list[str]) -> str:

@@ -263,7 +263,9 @@ def _number_re() -> re.Pattern:
     dec = "点[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖]+"
     cn = rf"{_CN}(?:{dec}(?:[万亿])?)?"
     den = "[%s][%s]*" % (_CN_START, re.escape(CN_CHARS))  # 一百分之, 一万分之: scale words belong to the denominator
-    frac = rf"(?:{den}|{_D})又?(?:{den}|{_D})?分之(?:{_CN}(?:{dec})?|{_D})"
+    # (the lookahead is implied by the rest -- every character before 分之 is a numeral, a digit,
+    # a separator or 又 -- and fails fast for the plain numbers, which never reach a 分之)
+    frac = rf"(?=[\d,.又{re.escape(CN_CHARS)}]*+分之)(?:{den}|{_D})又?(?:{den}|{_D})?分之(?:{_CN}(?:{dec})?|{_D})"
     first = re.escape("负-." + CN_CHARS) + "0-9"
     return re.compile(
         rf"(?=[{first}])(?P<neg>负|(?<![0-9A-Za-z.%)\]])-)?(?:(?P<frac>{frac})|(?P<mixed>{mixed})(?:\s?(?P<latin>{latin_re})(?![A-Za-z]))?|(?P<cn>{cn}))"

@@ -64,13 +64,14 @@ _PER = {"百": Decimal(100), "佰": Decimal(100), "千": Decimal(1000), "仟": D
         "百万万": Decimal(10) ** 10}
 _PER_RE = re.compile("(" + "|".join(sorted(_PER, key=len, reverse=True)) + ")分之$")
 _CHENG = re.compile(r"(\s?)成(?![交本员立功为长熟型分绩效果])(半|[一二三四五六七八九](?![成十百千万亿]))?")
-_HALF = re.compile(r"(?<![一二三四五六七八九十\d])半(码|个百分点|个基点|成)")
+# (the guard looks back from after 半, so the pattern starts with a literal and ``re`` jumps to each 半)
+_HALF = re.compile(r"半(?<![一二三四五六七八九十\d]半)(码|个百分点|个基点|成)")
 _STREAK = re.compile(r"(?:连续|过去|近|长达|累计|最近)\s*$")
 _PAIR = re.compile(r"^(?:一两|两三|二三|三四|四五|五六|六七|七八|八九|三五)(?=[十百千万亿]?$)")
 
 
-def _mask(t: str) -> bytearray:
-    """1 where a number must not be read as a figure: dates/times, labels, idioms."""
+def _mask(t: str) -> tuple[bytearray, list[tuple[int, int]]]:
+    """1 where a number must not be read as a figure: dates/times, labels, idioms; and those spans."""
     from .dates import date_spans
 
     mask = bytearray(len(t))
@@ -79,17 +80,16 @@ def _mask(t: str) -> bytearray:
     spans += [m.span() for m in L.not_figures()["idiom"].finditer(t)]
     for a, b in spans:
         mask[a:b] = b"\x01" * (b - a)
-    return mask
+    return mask, spans
 
 
-_MASK_RUN = re.compile(rb"\x01+")
-
-
-def _with_dates_marked(t: str, mask: bytearray) -> str:
-    """``t`` with masked characters (dates, labels) replaced by \\x01, same length."""
+def _with_dates_marked(t: str, spans: list[tuple[int, int]]) -> str:
+    """``t`` with the characters of ``spans`` (dates, labels: see :func:`_mask`) replaced by \\x01, same length."""
     parts, last = [], 0
-    for m in _MASK_RUN.finditer(mask):
-        a, b = m.span()
+    for a, b in sorted(spans):
+        if b <= last:
+            continue
+        a = max(a, last)
         parts.append(t[last:a])
         parts.append("\x01" * (b - a))
         last = b
@@ -400,7 +400,7 @@ def find_figures(text: str) -> list[Figure]:
     if not text:
         return []
     t = norm(text)
-    mask = _mask(t)
+    mask, masked = _mask(t)
     unit_first = _unit_first_chars()
     nums = find_numbers(text, t, cn_next=unit_first, skip=mask)
     atoms: list[_Atom] = []
@@ -448,7 +448,7 @@ def find_figures(text: str) -> list[Figure]:
             atoms.append(_Atom(start=m.start(), end=m.end(), n=n, value=Decimal(100), unit="pct", kind="percent", bare=False))
     atoms.sort(key=lambda x: x.start)
     # date spans as \x01 so change patterns can step over them (从 2/5 的 3.3% 飙升到 2/6 的 9%)
-    td = _with_dates_marked(t, mask)
+    td = _with_dates_marked(t, masked)
     out: list[Figure] = []
     i = 0
     grouped: set[int] = set()
