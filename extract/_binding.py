@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
+from itertools import accumulate
 from typing import Optional
 
 from . import _lexicon as L
@@ -28,6 +29,44 @@ _SENT_END = re.compile(r"[。！？!?\n]")
 # a comma between digits (1,000) is no boundary; the checks sit after the mark so the pattern
 # starts with a character set (``re`` then skips to candidates in C)
 _CLAUSE_END = re.compile(r"[。！？!?\n;；:：,，](?:(?<![,，])|(?<!\d.)|(?!\d))")
+_SENT_MARKS = "。！？!?\n"  # the characters of _SENT_END
+_CLAUSE_MARKS = "。！？!?\n;；:："  # the characters of _CLAUSE_END but the commas
+
+
+def _mark_ends(t: str, marks: str, lo: int = 0, hi: Optional[int] = None) -> list[int]:
+    """Positions just after each occurrence of a character of ``marks`` in ``t[lo:hi]``, sorted:
+    ``[m.end() for m in re.finditer("[marks]", t, lo, hi)]``, but ``str.find`` skips ahead far
+    faster than ``re`` tests a character set at every position."""
+    seg = t if lo == 0 and (hi is None or hi >= len(t)) else t[lo:hi]
+    out: list[int] = []
+    for ch in marks:
+        if ch in seg:
+            # end of piece k = lo + the lengths of pieces 0..k + one mark each: all in C
+            pieces = seg.split(ch)
+            pieces.pop()
+            ends = accumulate(map(_PLUS_ONE, map(len, pieces)), initial=lo)
+            next(ends)
+            out += ends
+    out.sort()
+    return out
+
+
+_PLUS_ONE = (1).__add__
+
+
+def _clause_ends(t: str, lo: int, hi: int) -> list[int]:
+    """``[m.end() for m in _CLAUSE_END.finditer(t, lo, hi)]``: the marks, and each comma that
+    does not stand between two digits (1,000 is one number)."""
+    out = _mark_ends(t, _CLAUSE_MARKS, lo, hi)
+    commas = _mark_ends(t, ",，", lo, hi)
+    if commas:
+        n = len(t)
+        out += [e for e in commas
+                if not (e >= 2 and t[e - 2].isdecimal() and e < hi and t[e].isdecimal())]
+        out.sort()
+    return out
+
+
 _LEVEL_AFTER = re.compile(r"^\s*(?:了)?\s*(?:至|到|于)")
 
 # entity-stage mention types -> figure subject types
@@ -58,6 +97,16 @@ def _cues_stay_in_sentence() -> bool:
 
 def _unit_class(f: Figure) -> str:
     u = f.unit or ""
+    c = _UNIT_CLASS.get(u)
+    if c is None:
+        c = _UNIT_CLASS[u] = _unit_class_of(u)
+    return c
+
+
+_UNIT_CLASS: dict[str, str] = {}
+
+
+def _unit_class_of(u: str) -> str:
     if u in _CURRENCIES or u.endswith("_per_oz") or u.endswith("_per_bbl") or u.endswith("_per_t"):
         return "money"
     if u in ("days", "years", "trading_days", "months", "weeks", "hours", "minutes"):
@@ -79,8 +128,8 @@ class _Doc:
 
     def __init__(self, text: str, mentions: list[Mention], dates: list[DateMention]):
         self.t = t = norm(text)
-        self.sent = [0] + [m.end() for m in _SENT_END.finditer(t)]
-        self.para = [0] + [m.end() for m in re.finditer("\n", t)]
+        self.sent = [0] + _mark_ends(t, _SENT_MARKS)
+        self.para = [0] + _mark_ends(t, "\n")
         self._sent_memo: dict[int, tuple[int, int]] = {}
         self._clause_memo: dict[int, tuple[int, int]] = {}
         self._local: dict[int, tuple] = {}
@@ -88,7 +137,6 @@ class _Doc:
         sd, srx = L.subject_cues()
         ids = _subject_ids()
         subs: list[tuple[int, int, str, str]] = []
-        covered = bytearray(len(t) + 1)
         types: dict[tuple[str, str], Optional[str]] = {}
         for m in mentions or []:
             key = (m.entity, m.type)
@@ -96,12 +144,17 @@ class _Doc:
             if typ == "":
                 typ = types[key] = _mention_type(ids, m.entity, m.type)
             if typ:
-                a, b = m.start, m.end
-                subs.append((a, b, m.entity, typ))
-                covered[a:b] = b"\x01" * (b - a)
+                subs.append((m.start, m.end, m.entity, typ))
+        # a subject cue inside a mention's span is the mention's: with the non-empty mention
+        # spans sorted by start, a cue [a, b) overlaps one iff the largest end among those
+        # starting before b exceeds a
+        spans = sorted((a, b) for a, b, _, _ in subs if b > a)
+        starts = [a for a, _ in spans]
+        max_end = list(accumulate((b for _, b in spans), max))
         for m in srx.finditer(t):
             a, b = m.span()
-            if covered.find(1, a, b) < 0:
+            k = bisect.bisect_left(starts, b)
+            if k == 0 or max_end[k - 1] <= a:
                 i, typ = sd[m.group()]
                 subs.append((a, b, i, typ))
         subs.sort()
@@ -130,7 +183,7 @@ class _Doc:
             dd, drx = L.directions()
             ud, urx = L.uncheckable()
             r = self._local[k] = (
-                [a] + [m.end() for m in _CLAUSE_END.finditer(t, a, b)],
+                [a] + _clause_ends(t, a, b),
                 [(m.start(), m.end(), md[m.group()]) for m in mrx.finditer(t, a, b)],
                 [(m.start(), m.end(), dd[m.group()]) for m in drx.finditer(t, a, b) if dd[m.group()] != "q"],
                 [(m.start(), m.end(), ud[m.group()]) for m in urx.finditer(t, a, b)],

@@ -167,8 +167,8 @@ def not_figures() -> dict[str, object]:
 
 def label_spans(t: str) -> list[tuple[int, int]]:
     """Spans of ``not_figures()["label"].finditer(t)``, found faster (see :func:`_dispatch_scan`)."""
-    rx, names = not_figures()["label_scan"]
-    if names is None:
+    rx, which = not_figures()["label_scan"]
+    if which is None:
         return [m.span() for m in rx.finditer(t)]
     out = []
     pos = 0
@@ -177,41 +177,52 @@ def label_spans(t: str) -> list[tuple[int, int]]:
         m = search(t, pos)
         if m is None:
             return out
-        for n in names:  # the one alternative that matched
-            a, b = m.span(n)
-            if a >= 0:
-                break
+        a, b = m.span(m.lastindex)  # the pattern's group closes last
         out.append((a, b))
         pos = b if b > a else a + 1
 
 
-def _dispatch_scan(patterns: list[str]) -> tuple[re.Pattern, Optional[list[str]]]:
+def _dispatch_scan(patterns: list[str]) -> tuple[re.Pattern, Optional[bool]]:
     """A regex finding what the alternation of ``patterns`` finds, without trying every
-    alternative at every position: ``re`` tries the branches of an alternation one by one
-    (costly when most start with a lookbehind or a repeat), but skips at once a branch whose
-    first item is a character set that does not hold the current character.
+    alternative at every position (``re`` tries the branches of an alternation one by one).
 
-    So each pattern gets a branch ``[its first characters](?<=(?=(?P<Li>pattern)).)``: the set
-    is consumed (cheap skip), then a lookbehind steps back over it and a lookahead runs the
-    pattern from the start, capturing its span. The whole sits behind one more such set (every
-    first character of every pattern): ``re`` then jumps in C to candidate positions. Search
-    again from the end of each match: the same leftmost, first-alternative, non-overlapping
-    spans as ``finditer`` on the plain alternation. Returns (regex, group names), or the plain
-    alternation and None when a pattern's first characters cannot be worked out.
+    The characters a match can start with are grouped by which patterns can start with them
+    (digits: the stock-code patterns; S, s: S&P ...). The regex is one set of all of them --
+    ``re`` jumps in C to candidate positions -- then a lookbehind that steps back over the
+    character and, per group, ``[its characters](?<=(?=(?:(p1)|(p2)...)).)``: the group's set
+    is checked first (a branch starting with a plain set is skipped in C when the character is
+    not in it), then its patterns in their order, matched from the candidate position by a
+    lookahead that captures the span. Searching again from the end of each match gives the
+    same leftmost, first-alternative, non-overlapping spans as ``finditer`` on the plain
+    alternation. Returns (regex, True), or the plain alternation and None when a pattern's
+    first characters cannot be worked out.
     """
     guard = _first_char_guard(patterns)  # (?=[...]): every match starts with one of these
     plain = re.compile(guard + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")")
-    branches = []
-    for i, p in enumerate(patterns):
+    firsts = []
+    for p in patterns:
         fc = _first_chars(p)
         if fc is None:
             return plain, None
-        branches.append(f"{fc}(?<=(?=(?P<L{i}>{p}))(?s:.))")
+        firsts.append(re.compile(fc))
+    allc = _all_chars()
+    gx = re.compile(guard[3:-1])
+    groups: dict[tuple[int, ...], list[str]] = {}
+    for c in sorted({c for f in firsts for c in f.findall(allc)}):
+        if gx.match(c):  # the plain alternation needs the guard too
+            groups.setdefault(tuple(i for i, f in enumerate(firsts) if f.match(c)), []).append(c)
+    # most frequent characters first: digits, then capitals
+    order = sorted(groups.items(), key=lambda kv: (not kv[1][0].isdigit(), not kv[1][0].isupper(), kv[0]))
+    branches = []
+    for idx, chars in order:
+        alts = "|".join(f"({patterns[i]})" for i in idx)
+        branches.append("[" + "".join(map(re.escape, chars)) + f"](?<=(?=(?:{alts}))(?s:.))")
+    cls = "".join(re.escape(c) for _, chars in order for c in chars)
     try:
-        rx = re.compile(guard[3:-1] + "(?<=(?=(?:" + "|".join(branches) + "))(?s:.))")
+        rx = re.compile(f"[{cls}](?<=(?=(?:" + "|".join(branches) + "))(?s:.))")
     except re.error:  # pragma: no cover - a pattern the lookaround nesting cannot hold
         return plain, None
-    return rx, [f"L{i}" for i in range(len(patterns))]
+    return rx, True
 
 
 def _first_chars(pattern: str) -> Optional[str]:
