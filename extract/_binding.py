@@ -30,7 +30,6 @@ _SENT_END = re.compile(r"[。！？!?\n]")
 # starts with a character set (``re`` then skips to candidates in C)
 _CLAUSE_END = re.compile(r"[。！？!?\n;；:：,，](?:(?<![,，])|(?<!\d.)|(?!\d))")
 _SENT_MARKS = "。！？!?\n"  # the characters of _SENT_END
-_CLAUSE_MARKS = "。！？!?\n;；:："  # the characters of _CLAUSE_END but the commas
 
 
 def _mark_ends(t: str, marks: str, lo: int = 0, hi: Optional[int] = None) -> list[int]:
@@ -52,19 +51,6 @@ def _mark_ends(t: str, marks: str, lo: int = 0, hi: Optional[int] = None) -> lis
 
 
 _PLUS_ONE = (1).__add__
-
-
-def _clause_ends(t: str, lo: int, hi: int) -> list[int]:
-    """``[m.end() for m in _CLAUSE_END.finditer(t, lo, hi)]``: the marks, and each comma that
-    does not stand between two digits (1,000 is one number)."""
-    out = _mark_ends(t, _CLAUSE_MARKS, lo, hi)
-    commas = _mark_ends(t, ",，", lo, hi)
-    if commas:
-        n = len(t)
-        out += [e for e in commas
-                if not (e >= 2 and t[e - 2].isdecimal() and e < hi and t[e].isdecimal())]
-        out.sort()
-    return out
 
 
 _LEVEL_AFTER = re.compile(r"^\s*(?:了)?\s*(?:至|到|于)")
@@ -183,7 +169,7 @@ class _Doc:
             dd, drx = L.directions()
             ud, urx = L.uncheckable()
             r = self._local[k] = (
-                [a] + _clause_ends(t, a, b),
+                [a] + [m.end() for m in _CLAUSE_END.finditer(t, a, b)],
                 [(m.start(), m.end(), md[m.group()]) for m in mrx.finditer(t, a, b)],
                 [(m.start(), m.end(), dd[m.group()]) for m in drx.finditer(t, a, b) if dd[m.group()] != "q"],
                 [(m.start(), m.end(), ud[m.group()]) for m in urx.finditer(t, a, b)],
