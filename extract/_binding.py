@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
+from itertools import accumulate
 from typing import Optional
 
 from . import _lexicon as L
@@ -27,6 +29,30 @@ _SENT_END = re.compile(r"[。！？!?\n]")
 # a comma between digits (1,000) is no boundary; the checks sit after the mark so the pattern
 # starts with a character set (``re`` then skips to candidates in C)
 _CLAUSE_END = re.compile(r"[。！？!?\n;；:：,，](?:(?<![,，])|(?<!\d.)|(?!\d))")
+_SENT_MARKS = "。！？!?\n"  # the characters of _SENT_END
+
+
+def _mark_ends(t: str, marks: str, lo: int = 0, hi: Optional[int] = None) -> list[int]:
+    """Positions just after each occurrence of a character of ``marks`` in ``t[lo:hi]``, sorted:
+    ``[m.end() for m in re.finditer("[marks]", t, lo, hi)]``, but ``str.find`` skips ahead far
+    faster than ``re`` tests a character set at every position."""
+    seg = t if lo == 0 and (hi is None or hi >= len(t)) else t[lo:hi]
+    out: list[int] = []
+    for ch in marks:
+        if ch in seg:
+            # end of piece k = lo + the lengths of pieces 0..k + one mark each: all in C
+            pieces = seg.split(ch)
+            pieces.pop()
+            ends = accumulate(map(_PLUS_ONE, map(len, pieces)), initial=lo)
+            next(ends)
+            out += ends
+    out.sort()
+    return out
+
+
+_PLUS_ONE = (1).__add__
+
+
 _LEVEL_AFTER = re.compile(r"^\s*(?:了)?\s*(?:至|到|于)")
 
 # entity-stage mention types -> figure subject types
@@ -34,8 +60,39 @@ _MENTION_TYPES = {"ETF": "etf", "ASSET": "asset", "INDEX": "index", "EXCHANGE": 
 _CENTRAL_BANKS = {"Federal Reserve", "Bank of Japan", "ECB", "PBOC", "Japan Ministry of Finance"}
 
 
+@lru_cache(maxsize=1)
+def _subject_ids() -> dict[str, str]:
+    """Entity id -> subject type, from the subject cue lexicon."""
+    return {v[0]: v[1] for v in L.subject_cues()[0].values()}
+
+
+def _mention_type(ids: dict[str, str], entity: str, mtype: str) -> Optional[str]:
+    """The subject type of an entity-stage mention (None: not a figure subject)."""
+    typ = ids.get(entity) or (_MENTION_TYPES.get(mtype) if entity not in _CENTRAL_BANKS else "cb")
+    if entity in _CENTRAL_BANKS:
+        typ = "cb"
+    return typ
+
+
+@lru_cache(maxsize=1)
+def _cues_stay_in_sentence() -> bool:
+    """No metric, direction or uncheckable cue holds a sentence mark (see :class:`_Doc`)."""
+    words = [*L.metric_cues()[0], *L.directions()[0], *L.uncheckable()[0]]
+    return not any(_SENT_END.search(w) for w in words)
+
+
 def _unit_class(f: Figure) -> str:
     u = f.unit or ""
+    c = _UNIT_CLASS.get(u)
+    if c is None:
+        c = _UNIT_CLASS[u] = _unit_class_of(u)
+    return c
+
+
+_UNIT_CLASS: dict[str, str] = {}
+
+
+def _unit_class_of(u: str) -> str:
     if u in _CURRENCIES or u.endswith("_per_oz") or u.endswith("_per_bbl") or u.endswith("_per_t"):
         return "money"
     if u in ("days", "years", "trading_days", "months", "weeks", "hours", "minutes"):
@@ -46,48 +103,92 @@ def _unit_class(f: Figure) -> str:
 
 
 class _Doc:
-    """Positions of sentences, clauses, paragraphs and cues in one text."""
+    """Positions of sentences, clauses, paragraphs and cues in one text.
+
+    Clause marks and the metric, direction and uncheckable cues are only read inside the
+    figure's own sentence (clause and sentence windows never leave it), so they are scanned
+    per sentence on first use (:meth:`local`): most sentences hold no figure. No cue contains
+    a sentence mark, so a cue never spans two sentences and the per-sentence scans find what
+    one scan of the whole text would.
+    """
 
     def __init__(self, text: str, mentions: list[Mention], dates: list[DateMention]):
         self.t = t = norm(text)
-        self.sent = [0] + [m.end() for m in _SENT_END.finditer(t)]
-        self.clause_b = [0] + [m.end() for m in _CLAUSE_END.finditer(t)]
-        self.para = [0] + [m.end() for m in re.finditer("\n", t)]
+        self.sent = [0] + _mark_ends(t, _SENT_MARKS)
+        self.para = [0] + _mark_ends(t, "\n")
         self._sent_memo: dict[int, tuple[int, int]] = {}
         self._clause_memo: dict[int, tuple[int, int]] = {}
+        self._local: dict[int, tuple] = {}
+        self._curves: Optional[list] = None
         sd, srx = L.subject_cues()
-        ids = {v[0]: v[1] for v in sd.values()}
+        ids = _subject_ids()
         subs: list[tuple[int, int, str, str]] = []
+        types: dict[tuple[str, str], Optional[str]] = {}
         for m in mentions or []:
-            typ = ids.get(m.entity) or (_MENTION_TYPES.get(m.type) if m.entity not in _CENTRAL_BANKS else "cb")
-            if m.entity in _CENTRAL_BANKS:
-                typ = "cb"
+            key = (m.entity, m.type)
+            typ = types.get(key, "")
+            if typ == "":
+                typ = types[key] = _mention_type(ids, m.entity, m.type)
             if typ:
                 subs.append((m.start, m.end, m.entity, typ))
-        covered = bytearray(len(t) + 1)
-        for a, b, _, _ in subs:
-            covered[a:b] = b"\x01" * (b - a)
+        # a subject cue inside a mention's span is the mention's: with the non-empty mention
+        # spans sorted by start, a cue [a, b) overlaps one iff the largest end among those
+        # starting before b exceeds a
+        spans = sorted((a, b) for a, b, _, _ in subs if b > a)
+        starts = [a for a, _ in spans]
+        max_end = list(accumulate((b for _, b in spans), max))
         for m in srx.finditer(t):
-            if not any(covered[m.start():m.end()]):
+            a, b = m.span()
+            k = bisect.bisect_left(starts, b)
+            if k == 0 or max_end[k - 1] <= a:
                 i, typ = sd[m.group()]
-                subs.append((m.start(), m.end(), i, typ))
-        self.subjects = sorted(subs)
-        self.subject_maxlen = max((e - s for s, e, *_ in self.subjects), default=0)
-        md, mrx = L.metric_cues()
-        self.metrics = [(m.start(), m.end(), md[m.group()]) for m in mrx.finditer(t)]
-        dd, drx = L.directions()
-        self.dirs = [(m.start(), m.end(), dd[m.group()]) for m in drx.finditer(t) if dd[m.group()] != "q"]
-        ud, urx = L.uncheckable()
-        self.unchk = [(m.start(), m.end(), ud[m.group()]) for m in urx.finditer(t)]
-        cd, crx = L.yield_curves()
-        self.curves = [(m.start(), m.end(), cd[m.group()]) for m in crx.finditer(t)]
-        self.curve_ends = [c[1] for c in self.curves]
+                subs.append((a, b, i, typ))
+        subs.sort()
+        self.subjects = subs
+        self.subject_maxlen = max((e - s for s, e, *_ in subs), default=0)
         self.dates = sorted(dates or [], key=lambda d: d.start)
         self.date_starts = [d.start for d in self.dates]
         self.story_day = context_date(self.dates)
-        assets = [s[2] for s in self.subjects if s[3] == "asset"]
+        assets = [s[2] for s in subs if s[3] == "asset"]
         self.main_asset = max(set(assets), key=assets.count) if assets else None
-        self.has_group = any(s[3] == "group" for s in self.subjects)
+        self.has_group = any(s[3] == "group" for s in subs)
+
+    def local(self, i: int) -> tuple[list[int], list, list, list]:
+        """(clause boundaries, metric cues, direction words, uncheckable cues) of the sentence
+        holding position ``i``, each as the whole-text scan would list them there."""
+        sent = self.sent
+        k = bisect.bisect_right(sent, i) - 1
+        r = self._local.get(k)
+        if r is None:
+            t = self.t
+            a = sent[k]
+            b = sent[k + 1] if k + 1 < len(sent) else len(t)
+            if not _cues_stay_in_sentence():  # pragma: no cover - a lexicon entry holds a sentence mark
+                a, b = 0, len(t)
+            md, mrx = L.metric_cues()
+            dd, drx = L.directions()
+            ud, urx = L.uncheckable()
+            r = self._local[k] = (
+                [a] + [m.end() for m in _CLAUSE_END.finditer(t, a, b)],
+                [(m.start(), m.end(), md[m.group()]) for m in mrx.finditer(t, a, b)],
+                [(m.start(), m.end(), dd[m.group()]) for m in drx.finditer(t, a, b) if dd[m.group()] != "q"],
+                [(m.start(), m.end(), ud[m.group()]) for m in urx.finditer(t, a, b)],
+            )
+        return r
+
+    @property
+    def curves(self) -> list:
+        """Yield-curve cues of the whole text (read for yield figures only: built on first use)."""
+        if self._curves is None:
+            cd, crx = L.yield_curves()
+            self._curves = [(m.start(), m.end(), cd[m.group()]) for m in crx.finditer(self.t)]
+            self._curve_ends = [c[1] for c in self._curves]
+        return self._curves
+
+    @property
+    def curve_ends(self) -> list[int]:
+        self.curves
+        return self._curve_ends
 
     def dates_in(self, lo: int, hi: int) -> list[DateMention]:
         """Date mentions lying inside [lo, hi)."""
@@ -114,7 +215,7 @@ class _Doc:
     def clause(self, i: int) -> tuple[int, int]:
         r = self._clause_memo.get(i)
         if r is None:
-            a, b = self._span(self.clause_b, i)
+            a, b = self._span(self.local(i)[0], i)
             r = self._clause_memo[i] = (max(a, i - 120), min(b, i + 120))
         return r
 
@@ -194,10 +295,11 @@ def _metric(doc: _Doc, f: Figure) -> Optional[object]:
         c = _fits(it[2], uc)
         return c is not None and not (level and c.metric in _CHANGE_METRICS)
     c0, c1 = doc.clause(f.start)
+    metrics = doc.local(f.start)[1]
     for lo, hi in ((c0, c1), doc.sentence(f.start)):
-        hit = _nearest(doc.metrics, lo, hi, f.start, f.end, ok)
+        hit = _nearest(metrics, lo, hi, f.start, f.end, ok)
         if hit and _fits(hit[2], uc).metric == "-":
-            hit = _nearest(doc.metrics, lo, hi, f.start, f.end, lambda it: ok(it) and _fits(it[2], uc).metric != "-")
+            hit = _nearest(metrics, lo, hi, f.start, f.end, lambda it: ok(it) and _fits(it[2], uc).metric != "-")
         if hit:
             return _fits(hit[2], uc)
         if (lo, hi) == (c0, c1) and uc == "money" and _nearest(doc.subjects, c0, c1, f.start, f.end, lambda it: it[3] == "asset"):
@@ -309,8 +411,9 @@ def _sign(doc: _Doc, f: Figure) -> Optional[str]:
         return f.sign
     if f.value is not None and f.value < 0:
         return "-"
+    dirs = doc.local(f.start)[2]
     for lo, hi in (doc.clause(f.start), doc.sentence(f.start)):
-        hit = _nearest(doc.dirs, lo, hi, f.start, f.end)
+        hit = _nearest(dirs, lo, hi, f.start, f.end)
         if hit:
             s, e, sign = hit
             if sign == "0" or (e <= f.start and _LEVEL_AFTER.match(doc.t[e:f.start])):
@@ -324,9 +427,10 @@ def _checkable(doc: _Doc, f: Figure) -> bool:
         return False
     c0, c1 = doc.clause(f.start)
     s0, s1 = doc.sentence(f.start)
-    k = bisect.bisect_left(doc.unchk, (s0,))
-    while k < len(doc.unchk) and doc.unchk[k][0] < s1:
-        s, e, scope = doc.unchk[k]
+    unchk = doc.local(f.start)[3]
+    k = bisect.bisect_left(unchk, (s0,))
+    while k < len(unchk) and unchk[k][0] < s1:
+        s, e, scope = unchk[k]
         k += 1
         lo, hi = (c0, c1) if scope == "clause" else (s0, s1)
         if lo <= s and e <= hi:

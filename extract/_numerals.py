@@ -263,7 +263,9 @@ def _number_re() -> re.Pattern:
     dec = "点[零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖]+"
     cn = rf"{_CN}(?:{dec}(?:[万亿])?)?"
     den = "[%s][%s]*" % (_CN_START, re.escape(CN_CHARS))  # 一百分之, 一万分之: scale words belong to the denominator
-    frac = rf"(?:{den}|{_D})又?(?:{den}|{_D})?分之(?:{_CN}(?:{dec})?|{_D})"
+    # (the lookahead is implied by the rest -- every character before 分之 is a numeral, a digit,
+    # a separator or 又 -- and fails fast for the plain numbers, which never reach a 分之)
+    frac = rf"(?=[\d,.又{re.escape(CN_CHARS)}]*+分之)(?:{den}|{_D})又?(?:{den}|{_D})?分之(?:{_CN}(?:{dec})?|{_D})"
     first = re.escape("负-." + CN_CHARS) + "0-9"
     return re.compile(
         rf"(?=[{first}])(?P<neg>负|(?<![0-9A-Za-z.%)\]])-)?(?:(?P<frac>{frac})|(?P<mixed>{mixed})(?:\s?(?P<latin>{latin_re})(?![A-Za-z]))?|(?P<cn>{cn}))"
@@ -336,6 +338,21 @@ def _split_scale(s: str) -> tuple[str, Decimal | None, bool]:
     return head, sc, bool(m.group(1))
 
 
+@lru_cache(maxsize=4)
+def _scan_re(cn_next: frozenset | None) -> tuple[re.Pattern, tuple[int, ...]]:
+    """The trigger and the numeral grammar in one regex, and the indexes of the grammar's groups.
+
+    ``trigger(?<=(?=(?P<num>grammar)).)``: the trigger's first character set lets ``re`` skip
+    to candidate positions in C; a lookbehind then steps back over that character and a
+    lookahead matches the grammar from there. One ``search`` per number, instead of a Python
+    step per candidate position plus a ``match``.
+    """
+    trig = _trigger_re() if cn_next is None else _trigger_re_units(cn_next)
+    rx = re.compile("(?:" + trig.pattern + ")(?<=(?=(?P<num>" + _number_re().pattern + "))(?s:.))")
+    gi = rx.groupindex
+    return rx, tuple(gi[k] for k in ("num", "neg", "frac", "mixed", "latin", "cn"))
+
+
 def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None = None,
                  skip: bytearray | None = None) -> list[Number]:
     """Every numeral in ``text`` (Arabic, Chinese, mixed, fractions), left to right, non-overlapping.
@@ -349,60 +366,51 @@ def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None
     """
     t = normed if normed is not None else norm(text)
     out: list[Number] = []
-    rx = _number_re()
-    last = 0
-    run_re = _cn_run_re()
-    trig = _trigger_re() if cn_next is None else _trigger_re_units(cn_next)
-    for tm in trig.finditer(t):  # only where a number can start: one match() each
-        if tm.start() < last:
+    rx, (g_num, g_neg, g_frac, g_mixed, g_latin, g_cn) = _scan_re(cn_next)
+    search = rx.search
+    pos = 0
+    while True:
+        m = search(t, pos)
+        if m is None:
+            return out
+        start, end = m.span(g_num)
+        pos = end  # the scan goes on after this numeral, kept or not
+        # (the grammar never ends in a space; trimmed anyway, as the span is what callers see)
+        while end > start and t[end - 1] == " ":
+            end -= 1
+        if skip is not None and skip.find(1, start, end) >= 0:
             continue
-        if cn_next is not None and t[tm.start()] in _CN_START_SET:
-            # cheap pre-check before the full grammar: a Chinese run with no unit after it is prose
-            r = run_re.match(t, tm.start())
-            nxt = t[r.end():r.end() + 2].lstrip(" ")[:1]
-            if nxt not in cn_next and nxt != "分" and t[max(0, tm.start() - 2):tm.start()] != "分之":
-                last = r.end()
-                continue
-        m = rx.match(t, tm.start())
-        if m is None or m.end() == m.start():
-            continue
-        last = m.end()
-        if skip is not None:
-            e = m.end()
-            while e > m.start() and t[e - 1] == " ":
-                e -= 1
-            if skip.find(1, m.start(), e) >= 0:
-                continue
-        s = m.group()
-        if not s.strip() or not _HAS_NUM.search(s):
-            continue
-        neg = bool(m.group("neg"))
+        neg, frac, mixed, latin, body = m.group(g_neg, g_frac, g_mixed, g_latin, g_cn)
         try:
-            if m.group("frac"):
-                body = m.group("frac")
-                val = parse_cn(body, True)
-                out.append(Number(m.start(), m.end(), -val if neg else val, val, None, True, negative=neg))
+            if frac:
+                val = parse_cn(frac, True)
+                out.append(Number(start, pos, -val if neg else val, val, None, True, negative=bool(neg)))
                 continue
-            if m.group("mixed"):
-                body = m.group("mixed")
-                head, sc, over = _split_scale(body)
-                base = parse_arabic(head) if sc is not None else parse_cn(body, True) if _HAS_CN.search(body) else parse_arabic(body)
-                val = base * sc if sc is not None else base
-                if m.group("latin"):
-                    lat = scale_words()[m.group("latin")]
+            if mixed:
+                body = mixed
+                if body[-1] not in _BIG_LAST:  # no scale word at the end (most numbers)
+                    sc = None
+                    base = parse_cn(body, True) if _HAS_CN.search(body) else parse_arabic(body)
+                    val = base
+                    over = False
+                else:
+                    head, sc, over = _split_scale(body)
+                    base = parse_arabic(head) if sc is not None else parse_cn(body, True) if _HAS_CN.search(body) else parse_arabic(body)
+                    val = base * sc if sc is not None else base
+                if latin:
+                    lat = scale_words()[latin]
                     val *= lat
                     sc = (sc or Decimal(1)) * lat
                 over = over or "多" in body or "余" in body
                 chinese = False  # starts with Arabic digits (a CJK scale word does not make it prose)
             else:
-                body = m.group("cn")
                 if cn_next is not None:
-                    nxt = t[m.end():m.end() + 2].lstrip(" ")[:1]
-                    if nxt not in cn_next and t[max(0, m.start() - 2):m.start()] != "分之":
+                    nxt = t[pos:pos + 2].lstrip(" ")[:1]
+                    if nxt not in cn_next and t[max(0, start - 2):start] != "分之":
                         continue
                 if body in ("万", "亿", "兆") or all(ch in CN_BIG for ch in body):
                     continue
-                if len(body) == 1 and body in _CAPITALS and t[max(0, m.start() - 2):m.start()] != "分之":
+                if len(body) == 1 and body in _CAPITALS and t[max(0, start - 2):start] != "分之":
                     continue
                 val = parse_cn(body, True)
                 base, sc, over, chinese = val, None, any(ch in "多余几" for ch in body), True
@@ -419,8 +427,4 @@ def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None
                         sc = None
         except (ValueError, InvalidOperation, ArithmeticError):
             continue
-        end = m.end()
-        while end > m.start() and t[end - 1] == " ":
-            end -= 1
-        out.append(Number(m.start(), end, -val if neg else val, base, sc, chinese, over, neg))
-    return out
+        out.append(Number(start, end, -val if neg else val, base, sc, chinese, over, bool(neg)))

@@ -64,32 +64,35 @@ _PER = {"百": Decimal(100), "佰": Decimal(100), "千": Decimal(1000), "仟": D
         "百万万": Decimal(10) ** 10}
 _PER_RE = re.compile("(" + "|".join(sorted(_PER, key=len, reverse=True)) + ")分之$")
 _CHENG = re.compile(r"(\s?)成(?![交本员立功为长熟型分绩效果])(半|[一二三四五六七八九](?![成十百千万亿]))?")
-_HALF = re.compile(r"(?<![一二三四五六七八九十\d])半(码|个百分点|个基点|成)")
+# (the guard looks back from after 半, so the pattern starts with a literal and ``re`` jumps to each 半)
+_HALF = re.compile(r"半(?<![一二三四五六七八九十\d]半)(码|个百分点|个基点|成)")
 _STREAK = re.compile(r"(?:连续|过去|近|长达|累计|最近)\s*$")
 _PAIR = re.compile(r"^(?:一两|两三|二三|三四|四五|五六|六七|七八|八九|三五)(?=[十百千万亿]?$)")
 
 
-def _mask(t: str) -> bytearray:
-    """1 where a number must not be read as a figure: dates/times, labels, idioms."""
+def _mask(t: str) -> tuple[bytearray, list[tuple[int, int]]]:
+    """1 where a number must not be read as a figure: dates/times, labels, idioms; and those spans."""
     from .dates import date_spans
 
     mask = bytearray(len(t))
-    nf = L.not_figures()
-    spans = list(date_spans(t, t))
-    spans += [m.span() for m in nf["label"].finditer(t)]
-    spans += [m.span() for m in nf["idiom"].finditer(t)]
+    spans = date_spans(t, t)
+    spans += L.label_spans(t)
+    spans += [m.span() for m in L.not_figures()["idiom"].finditer(t)]
     for a, b in spans:
         mask[a:b] = b"\x01" * (b - a)
-    return mask
+    return mask, spans
 
 
-def _with_dates_marked(t: str, mask: bytearray) -> str:
-    """``t`` with masked characters (dates, labels) replaced by \\x01, same length."""
+def _with_dates_marked(t: str, spans: list[tuple[int, int]]) -> str:
+    """``t`` with the characters of ``spans`` (dates, labels: see :func:`_mask`) replaced by \\x01, same length."""
     parts, last = [], 0
-    for m in re.finditer(rb"\x01+", bytes(mask)):
-        parts.append(t[last:m.start()])
-        parts.append("\x01" * (m.end() - m.start()))
-        last = m.end()
+    for a, b in sorted(spans):
+        if b <= last:
+            continue
+        a = max(a, last)
+        parts.append(t[last:a])
+        parts.append("\x01" * (b - a))
+        last = b
     parts.append(t[last:])
     return "".join(parts)
 
@@ -115,17 +118,15 @@ _LAST_CLAUSE_END = re.compile(".*[" + re.escape("".join(sorted(_CLAUSE_END))) + 
 
 def _pre_qualifier(t: str, start: int) -> tuple[Optional[str], int]:
     """The qualifier word nearest before ``start`` within its gap (approx value, start of the word), if any."""
-    # fast exit: no qualifier word found in the whole text starts in the 20-character window
-    # (widened by the longest word: a match there may hide a shorter one inside the window)
-    starts, longest = _pre_qual_starts(t)
-    k = bisect.bisect_left(starts, start - 20 - longest)
-    if k == len(starts) or starts[k] >= start:
+    # fast exit: no qualifier word at all in the 20 characters before (the clause searched
+    # below lies inside them, and the words are plain literals: no lookaround sees outside)
+    rx = _pre_qual_re()
+    if rx.search(t, max(0, start - 20), start) is None:
         return None, start
     pre, _ = L.qualifiers()
     cs = _clause_start(t, start, 20)
     seg = t[cs:start]
     best: Optional[tuple[str, int]] = None
-    rx = _pre_qual_re()
     pos = 0
     last_end = -1
     while True:
@@ -160,12 +161,6 @@ def _pre_qual_re() -> re.Pattern:
     return L.alternation(L.qualifiers()[0])
 
 
-@lru_cache(maxsize=4)
-def _pre_qual_starts(t: str) -> tuple[list[int], int]:
-    """Starts of the pre-qualifier words in ``t`` (one scan per text), and the longest word's length."""
-    return [m.start() for m in _pre_qual_re().finditer(t)], max(map(len, L.qualifiers()[0]), default=0)
-
-
 @lru_cache(maxsize=1)
 def _post_qual_re() -> re.Pattern:
     return L.alternation(L.qualifiers()[1])
@@ -196,7 +191,8 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
     prev = t[n.start - 1] if n.start > 0 else ""
     if prev and (prev.isascii() and (prev.isalpha() or prev == "_")) and not pre_re.search(t[max(0, n.start - 4):n.start]):
         return None
-    if nf["prefix"].search(before) and not pre_re.search(before):
+    pw, sym_last = _atom_lex()
+    if (before.rstrip().endswith(pw) if pw is not None else nf["prefix"].search(before)) and not pre_re.search(before):
         return None
     a = _Atom(start=n.start, end=n.end, n=n, value=n.value, scale=n.scale)
     if n.approx_over:
@@ -209,7 +205,7 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
         a.pair = (parse_cn(t[n.start]) * mult, parse_cn(t[n.start + 1]) * mult)
         a.approx = "approx"
     # 百分之X, 千分之X, 万分之X ... : a share written as a fraction word
-    fm = _PER_RE.search(before)
+    fm = _PER_RE.search(before) if "分之" in before[-3:] else None  # X分之 right before (or before a final newline)
     if fm:
         a.start = n.start - len(fm.group())
         a.unit, a.kind, a.bare = "pct", "percent", False
@@ -218,7 +214,9 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
         a.unit, a.kind, a.bare = "pct", "percent", False
         a.value = n.value * 100
     # unit symbol before: $, US$, USD, HK$ ...
-    pm = pre_re.search(t[max(0, n.start - 5):n.start])
+    w5 = t[max(0, n.start - 5):n.start]
+    # a symbol ends in the last 3 characters (symbol, optional space, optional final newline)
+    pm = pre_re.search(w5) if not sym_last.isdisjoint(w5[-3:]) else None
     if pm and a.bare:
         sym = pm.group().strip()
         if sym.isalpha() and n.start - len(pm.group()) - 1 >= 0 and t[n.start - len(pm.group()) - 1].isascii() and t[n.start - len(pm.group()) - 1].isalpha():
@@ -270,7 +268,7 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
                 if u.unit == "level" and u.surface in ("Delta", "delta"):
                     a.end = n.end  # 25Delta: the number is the figure
     # 三成 (30%), 三成半 (35%), 七成六 (76%), 2.5成 (25%)
-    cm = _CHENG.match(t, n.end)
+    cm = _CHENG.match(t, n.end) if "成" in t[n.end:n.end + 2] else None
     if a.bare and cm:
         a.value = n.value * 10
         tail = cm.group(2)
@@ -299,7 +297,7 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
             return None
         if first and first in "月日号年时点分秒岁届楼层":
             return None
-        if re.search(r"[A-Za-z][A-Za-z0-9]* $", t[max(0, n.start - 12):n.start]) and not n.scale and not (
+        if _LATIN_WORD_BEFORE.search(t[max(0, n.start - 12):n.start]) and not n.scale and not (
                 _fx(t, a) or _zscore(t, a)):
             return None  # a product or model label: iPhone 15, Windows 11
     # qualifier words
@@ -313,6 +311,28 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
         a.end += 1
         a.approx = "over"
     return a
+
+
+class _AnyChar(frozenset):
+    def isdisjoint(self, other) -> bool:  # type: ignore[override]
+        return False
+
+
+_LATIN_WORD_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9]* $")
+
+
+@lru_cache(maxsize=1)
+def _atom_lex() -> tuple[Optional[tuple[str, ...]], frozenset]:
+    """Cheap exact pre-checks for two end-anchored regexes of :func:`_atom`: the not-figure
+    prefix words (``prefix`` matches iff the window, right-stripped, ends with one; None when
+    a word ends in a space and the shortcut would not be exact) and the last characters of
+    the unit symbols written before a number."""
+    words = [norm(r[1]) for r in L.rows("not_figures.tsv") if r[0] == "prefix"]
+    exact = all(w and w == w.rstrip() for w in words)
+    syms = L.units()[2]
+    # (an empty symbol would match anywhere: then every character must pass the pre-check)
+    last = frozenset(w[-1] for w in syms if w) if all(syms) else _AnyChar()
+    return (tuple(words) if exact else None), last
 
 
 @lru_cache(maxsize=1)
@@ -380,7 +400,7 @@ def find_figures(text: str) -> list[Figure]:
     if not text:
         return []
     t = norm(text)
-    mask = _mask(t)
+    mask, masked = _mask(t)
     unit_first = _unit_first_chars()
     nums = find_numbers(text, t, cn_next=unit_first, skip=mask)
     atoms: list[_Atom] = []
@@ -428,7 +448,7 @@ def find_figures(text: str) -> list[Figure]:
             atoms.append(_Atom(start=m.start(), end=m.end(), n=n, value=Decimal(100), unit="pct", kind="percent", bare=False))
     atoms.sort(key=lambda x: x.start)
     # date spans as \x01 so change patterns can step over them (从 2/5 的 3.3% 飙升到 2/6 的 9%)
-    td = _with_dates_marked(t, mask)
+    td = _with_dates_marked(t, masked)
     out: list[Figure] = []
     i = 0
     grouped: set[int] = set()
