@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
 import networkx as nx
+import numpy as np
 
 from extract.errors import InputError
 from extract.records import ArticleRecord, Entity, to_jsonable
@@ -24,12 +25,23 @@ from .causal import ClaimIndex, Query
 from .facts import FigureFact
 from .model import GraphModel, Prepared, _off, article_node, claim_node, normalize_name, prepare
 from .store import Store, dumps_json
-from .stories import NUM_PERM, Fingerprint, StoryIndex, fingerprint, signature_from_bytes
+from .stories import BAND_ROWS, NUM_PERM, NUM_SHARED_MIN, Fingerprint, band_keys, fingerprint, match_rows
 from .views import ArticleInfo, CausalChain, ClaimView, ResultList, Story
 
 __all__ = ["KnowledgeGraph"]
 
 _PATHLIKE_EXT = re.compile(r"\.(txt|html?|md|text|json|jsonl)$", re.I)
+
+
+#: candidate articles for story matching, by story: those sharing an LSH band (near duplicates;
+#: the _POSTINGS newest per band, so a crowd of copies cannot make the lookup grow with the
+#: database), or at least NUM_SHARED_MIN distinctive numbers (all of them: the translation rule)
+_POSTINGS = 32
+_CANDIDATES = ("SELECT a.story_id, a.seq FROM articles a WHERE a.seq IN ("
+               + " UNION ".join(f"SELECT * FROM (SELECT seq FROM story_bands WHERE key=?{i + 1} "
+                                f"ORDER BY seq DESC LIMIT {_POSTINGS})" for i in range(NUM_PERM // BAND_ROWS))
+               + f" UNION SELECT seq FROM story_numbers WHERE num IN (SELECT value FROM json_each(?{NUM_PERM // BAND_ROWS + 1}))"
+               f" GROUP BY seq HAVING count(*) >= {NUM_SHARED_MIN}) ORDER BY a.story_id, a.seq DESC")
 
 
 class KnowledgeGraph:
@@ -43,8 +55,6 @@ class KnowledgeGraph:
         self._store = Store(path, create=create)
         self._model: Optional[GraphModel] = None
         self._model_dv: Optional[int] = None
-        self._stories = StoryIndex()
-        self._stories_seq = 0
         self._alias_lists: dict[str, tuple[str, list, set]] = {}  # entity id -> (stored aliases JSON, parse, set)
 
     @classmethod
@@ -166,19 +176,23 @@ class KnowledgeGraph:
         fp = fingerprint(rec.get("clean_text") or "")
         # encoded before the write lock is taken: the transaction holds the lock only for SQL
         rec_json, numbers_json = dumps_json(rec), dumps_json(sorted(fp.numbers))
+        bands = band_keys(fp.signature)
+        bands_json = dumps_json(bands)
         merged = False
         with self._store.transaction() as c:
             if self._store.has_article(prep.doc_id):
                 return prep.doc_id, False
-            self._load_new_fingerprints()
-            story, merged = self._assign_story(c, fp)
+            story, merged = self._assign_story(c, fp, bands, numbers_json)
             story = story or prep.doc_id  # a new story is named after its first article
             seq = c.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
             now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
             self._write(c, prep, story, seq, fp, now, rec_json, numbers_json)
-        # our own commit does not change data_version: keep the loaded graph in step by hand
-        self._stories.add(prep.doc_id, fp)
-        self._stories_seq = max(self._stories_seq, seq)
+            c.execute("INSERT OR IGNORE INTO story_bands(key, seq) SELECT value, ? FROM json_each(?)",
+                      (seq, bands_json))
+            c.execute("INSERT OR IGNORE INTO story_numbers(num, seq) SELECT value, ? FROM json_each(?)",
+                      (seq, numbers_json))
+        # our own commit does not change data_version: keep a loaded graph in step by hand (ingest
+        # never loads it: the graph is built on the first query that needs it)
         if self._model is not None:
             if merged or self._store.data_version() != self._model_dv:
                 self._model = None  # rebuild on next use (story merge, or another process wrote)
@@ -186,34 +200,66 @@ class KnowledgeGraph:
                 self._model.add_article(prep, story, {"seq": seq, "ingested_at": now})
         return prep.doc_id, True
 
-    def _load_new_fingerprints(self) -> None:
-        rows = self._store.rows("SELECT doc_id, seq, n_shingles, minhash, numbers FROM articles WHERE seq > ? "
-                                "ORDER BY seq", (self._stories_seq,))
-        for r in rows:
-            sig = signature_from_bytes(r["minhash"])
-            if len(sig) != NUM_PERM:  # stored by a version with another signature size: recompute
-                fp = fingerprint(self.article_record(r["doc_id"]).get("clean_text") or "")
-            else:
-                fp = Fingerprint(sig, r["n_shingles"], frozenset(json.loads(r["numbers"])))
-            self._stories.add(r["doc_id"], fp)
-            self._stories_seq = r["seq"]
+    _BATCH = 64  # candidates of one story verified per query
 
-    def _assign_story(self, c, fp: Fingerprint) -> tuple[str, bool]:
+    def _matching_stories(self, c, fp: Fingerprint, bands: list[int], numbers_json: str) -> set[str]:
+        """Story ids of the stored articles that tell the same story as ``fp``.
+
+        Only candidate rows are read, a bounded batch at a time: memory does not depend on how
+        many articles the database holds. Each candidate is judged by ``same_story``'s rule; a
+        story is settled by its first matching member (its other candidates are not read).
+        """
+        stories: set[str] = set()
+        cur = c.execute(_CANDIDATES, (*bands, numbers_json if len(fp.numbers) >= NUM_SHARED_MIN else "[]"))
+        group: list[int] = []
+        story = None
+        while True:
+            rows = cur.fetchmany(1024)
+            for sid, seq in rows:
+                if sid in stories:
+                    continue
+                if sid != story:
+                    if group and self._any_match(c, fp, group):
+                        stories.add(story)
+                    group, story = [], sid
+                group.append(seq)
+                if len(group) >= self._BATCH:
+                    if self._any_match(c, fp, group):
+                        stories.add(sid)
+                    group = []
+            if not rows:
+                if group and self._any_match(c, fp, group):
+                    stories.add(story)
+                return stories
+
+    def _any_match(self, c, fp: Fingerprint, seqs: list[int]) -> bool:
+        """True when one of the articles ``seqs`` tells the same story as ``fp``."""
+        rows = c.execute("SELECT doc_id, minhash, numbers FROM articles WHERE seq IN (SELECT value FROM json_each(?))",
+                         (json.dumps(seqs),)).fetchall()
+        size = NUM_PERM * 4
+        blobs = []
+        for doc_id, minhash, _nums in rows:
+            if len(minhash) != size:  # stored by a version with another signature size: recompute
+                minhash = fingerprint(self.article_record(doc_id).get("clean_text") or "").signature_bytes()
+            blobs.append(minhash)
+        sigs = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(rows), NUM_PERM)
+        return bool(match_rows(fp, sigs, [(lambda t=r[2]: frozenset(json.loads(t))) for r in rows]))
+
+    def _assign_story(self, c, fp: Fingerprint, bands: list[int], numbers_json: str) -> tuple[str, bool]:
         """The story a new article joins (the oldest matching one); other matching stories merge into it."""
-        matches = self._stories.matches(fp)
+        matches = self._matching_stories(c, fp, bands, numbers_json)
         if not matches:
             return "", False
-        qs = ",".join("?" * len(matches))
-        rows = self._store.rows(f"SELECT story_id, MIN(seq) AS first FROM articles WHERE story_id IN "
-                                f"(SELECT story_id FROM articles WHERE doc_id IN ({qs})) GROUP BY story_id ORDER BY first",
-                                matches)
+        rows = self._store.rows("SELECT story_id, MIN(seq) AS first FROM articles WHERE story_id IN "
+                                "(SELECT value FROM json_each(?)) GROUP BY story_id ORDER BY first",
+                                (dumps_json(sorted(matches)),))
         if not rows:
             return "", False
         story = rows[0]["story_id"]
         others = [r["story_id"] for r in rows[1:]]
         if others:
-            c.execute(f"UPDATE articles SET story_id=? WHERE story_id IN ({','.join('?' * len(others))})",
-                      [story, *others])
+            c.execute("UPDATE articles SET story_id=? WHERE story_id IN (SELECT value FROM json_each(?))",
+                      (story, dumps_json(others)))
         return story, bool(others)
 
     def _write(self, c, prep: Prepared, story: str, seq: int, fp: Fingerprint, now: str, rec_json: str,
@@ -288,6 +334,8 @@ class KnowledgeGraph:
                 else:
                     old = json.loads(old_json)
                     seen = set(old)
+                    if len(self._alias_lists) >= 4096:  # a cache, not an index: bounded
+                        self._alias_lists.clear()
                     self._alias_lists[eid] = (old_json, old, seen)
                 merged = old + [a for a in aliases if a not in seen]
                 new_name = old_name if old_name != eid else name
