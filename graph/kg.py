@@ -28,7 +28,7 @@ from .store import Store, dumps_json
 from .stories import BAND_ROWS, NUM_PERM, NUM_SHARED_MIN, Fingerprint, band_keys, fingerprint, match_rows
 from .views import ArticleInfo, CausalChain, ClaimView, ResultList, Story
 
-__all__ = ["KnowledgeGraph"]
+__all__ = ["KnowledgeGraph", "PreparedArticle", "prepare_article"]
 
 _PATHLIKE_EXT = re.compile(r"\.(txt|html?|md|text|json|jsonl)$", re.I)
 
@@ -36,7 +36,7 @@ _PATHLIKE_EXT = re.compile(r"\.(txt|html?|md|text|json|jsonl)$", re.I)
 #: candidate articles for story matching, by story: those sharing an LSH band (near duplicates;
 #: the _POSTINGS newest per band, so a crowd of copies cannot make the lookup grow with the
 #: database), or at least NUM_SHARED_MIN distinctive numbers (all of them: the translation rule)
-_POSTINGS = 32
+_POSTINGS = 8
 _CANDIDATES = ("SELECT a.story_id, a.seq FROM articles a WHERE a.seq IN ("
                + " UNION ".join(f"SELECT * FROM (SELECT seq FROM story_bands WHERE key=?{i + 1} "
                                 f"ORDER BY seq DESC LIMIT {_POSTINGS})" for i in range(NUM_PERM // BAND_ROWS))
@@ -166,39 +166,35 @@ class KnowledgeGraph:
 
     def ingest_record(self, record: Union[ArticleRecord, dict]) -> tuple[str, bool]:
         """Add an already extracted ArticleRecord (one transaction). Returns ``(doc_id, added)``."""
-        rec = _plain(record)
-        doc_id = rec.get("doc_id")
-        if not doc_id:
-            raise InputError("the record has no doc_id")
+        return self.ingest_prepared(prepare_article(record))
+
+    def ingest_prepared(self, art: "PreparedArticle") -> tuple[str, bool]:
+        """Add an article made ready by ``prepare_article`` (one transaction). Returns ``(doc_id, added)``.
+
+        ``prepare_article`` needs no database: ``narrex ingest --jobs N`` runs it in the workers,
+        so the single writer only runs SQL.
+        """
+        doc_id = art.doc_id
         if self._store.has_article(doc_id):  # cheap early exit; re-checked under the write lock below
             return doc_id, False
-        prep = prepare(rec)
-        fp = fingerprint(rec.get("clean_text") or "")
-        # encoded before the write lock is taken: the transaction holds the lock only for SQL
-        rec_json, numbers_json = dumps_json(rec), dumps_json(sorted(fp.numbers))
-        bands = band_keys(fp.signature)
-        bands_json = dumps_json(bands)
         merged = False
         with self._store.transaction() as c:
-            if self._store.has_article(prep.doc_id):
-                return prep.doc_id, False
-            story, merged = self._assign_story(c, fp, bands, numbers_json)
-            story = story or prep.doc_id  # a new story is named after its first article
+            if self._store.has_article(doc_id):
+                return doc_id, False
+            story, merged = self._assign_story(c, art.fp, art.bands, art.numbers_json)
+            story = story or doc_id  # a new story is named after its first article
             seq = c.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
             now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            self._write(c, prep, story, seq, fp, now, rec_json, numbers_json)
-            c.execute("INSERT OR IGNORE INTO story_bands(key, seq) SELECT value, ? FROM json_each(?)",
-                      (seq, bands_json))
-            c.execute("INSERT OR IGNORE INTO story_numbers(num, seq) SELECT value, ? FROM json_each(?)",
-                      (seq, numbers_json))
+            self._write(c, art, story, seq, now)
         # our own commit does not change data_version: keep a loaded graph in step by hand (ingest
         # never loads it: the graph is built on the first query that needs it)
         if self._model is not None:
             if merged or self._store.data_version() != self._model_dv:
                 self._model = None  # rebuild on next use (story merge, or another process wrote)
             else:
-                self._model.add_article(prep, story, {"seq": seq, "ingested_at": now})
-        return prep.doc_id, True
+                rec = art.record if art.record is not None else json.loads(art.rec_json)
+                self._model.add_article(prepare(rec), story, {"seq": seq, "ingested_at": now})
+        return doc_id, True
 
     _BATCH = 64  # candidates of one story verified per query
 
@@ -262,50 +258,29 @@ class KnowledgeGraph:
                       (story, dumps_json(others)))
         return story, bool(others)
 
-    def _write(self, c, prep: Prepared, story: str, seq: int, fp: Fingerprint, now: str, rec_json: str,
-               numbers_json: str) -> None:
+    def _write(self, c, art: "PreparedArticle", story: str, seq: int, now: str) -> None:
         """Insert one article's rows: a handful of ``executemany`` calls, whatever the article's size."""
-        rec = prep.record
-        doc = prep.doc_id
         c.execute("INSERT INTO articles(doc_id, seq, source, title, published, script, story_id, n_shingles, minhash,"
                   " numbers, record, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                  (doc, seq, rec.get("source"), rec.get("title"), rec.get("published"), rec.get("script"),
-                   story, fp.n_shingles, fp.signature_bytes(), numbers_json, rec_json, now))
-        self._write_entities(c, prep.entities)
+                  (art.doc_id, seq, *art.meta, story, art.fp.n_shingles, art.fp.signature_bytes(), art.numbers_json,
+                   art.rec_json, now))
+        self._write_entities(c, art.entities, art.alias_rows)
         c.executemany("INSERT INTO mentions(doc_id, idx, entity_id, surface, start, end, type) VALUES (?,?,?,?,?,?,?)",
-                      [(doc, m["idx"], m["entity"], m["surface"], m["start"], m["end"], m["type"])
-                       for m in prep.mentions])
-        frows = []
-        for s, f in zip(prep.statements, prep.figures):
-            value, rng, change = f.get("value"), f.get("range"), f.get("change")
-            frows.append((doc, s.idx, s.surface, s.start, s.end, None if value is None else str(value), s.value,
-                          s.unit, s.kind, s.approx, None if rng is None else dumps_json(rng),
-                          None if change is None else dumps_json(change), f.get("sign"), s.subject, s.metric, s.date,
-                          int(s.checkable)))
+                      art.mention_rows)
         c.executemany("INSERT INTO figures(doc_id, idx, surface, start, end, value, signed_value, unit, kind, approx,"
                       " range, change, sign, subject, metric, date, checkable) VALUES "
-                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", frows)
-        crows, links = [], []
-        for cl in prep.claims:
-            cc = cl["claim"]
-            idx = cl["idx"]
-            cause, effect, cue, sent = (cc.get(k) or {} for k in ("cause", "effect", "cue", "sentence"))
-            crows.append((doc, idx, cause.get("text") or "", _off(cause.get("start")), _off(cause.get("end")),
-                          effect.get("text"), effect.get("start"), effect.get("end"),
-                          cue.get("text") or "", _off(cue.get("start")), _off(cue.get("end")), sent.get("start"),
-                          sent.get("end"), int(bool(cc.get("hedged"))), int(bool(cc.get("negated"))),
-                          cc.get("attributed_to")))
-            for role in ("cause", "effect"):
-                lk = cl["links"][role]
-                links += [(doc, idx, role, eid, None) for eid in lk["entities"]]
-                links += [(doc, idx, role, None, j) for j in lk["figures"]]
+                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", art.figure_rows)
         c.executemany("INSERT INTO claims(doc_id, idx, cause, cause_start, cause_end, effect, effect_start, effect_end,"
                       " cue, cue_start, cue_end, sentence_start, sentence_end, hedged, negated, attributed_to)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", crows)
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", art.claim_rows)
         c.executemany("INSERT INTO claim_links(doc_id, claim_idx, role, entity_id, figure_idx) VALUES (?,?,?,?,?)",
-                      links)
+                      art.link_rows)
+        c.execute("INSERT OR IGNORE INTO story_bands(key, seq) SELECT value, ? FROM json_each(?)",
+                  (seq, dumps_json(art.bands)))
+        c.execute("INSERT OR IGNORE INTO story_numbers(num, seq) SELECT value, ? FROM json_each(?)",
+                  (seq, art.numbers_json))
 
-    def _write_entities(self, c, entities: dict[str, dict]) -> None:
+    def _write_entities(self, c, entities: dict[str, dict], alias_rows: list[tuple[str, str]]) -> None:
         """Insert new entities, merge names/types/aliases into known ones (rows left alone when nothing changes)."""
         if not entities:
             return
@@ -316,7 +291,7 @@ class KnowledgeGraph:
             for row in c.execute(f"SELECT id, name, type, aliases FROM entities WHERE id IN ({','.join('?' * len(part))})",
                                  part):
                 known[row[0]] = row
-        inserts, updates, alias_rows = [], [], []
+        inserts, updates = [], []
         for eid, e in entities.items():
             aliases = list(e.get("aliases") or [])
             name = e.get("name") or eid
@@ -343,9 +318,6 @@ class KnowledgeGraph:
                     merged_json = dumps_json(merged)
                     updates.append((new_name, e.get("type"), merged_json, eid))
                     self._alias_lists[eid] = (merged_json, merged, set(merged))
-            for a in {eid, e.get("name") or "", *aliases}:
-                if a:
-                    alias_rows.append((normalize_name(a), eid))
         if inserts:
             c.executemany("INSERT INTO entities(id, name, type, aliases) VALUES (?,?,?,?)", inserts)
         if updates:
@@ -522,6 +494,82 @@ class KnowledgeGraph:
         """The story id of an article, or None if unknown."""
         row = self._store.conn.execute("SELECT story_id FROM articles WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
+
+
+@dataclasses.dataclass
+class PreparedArticle:
+    """One article as the store writes it: every row and encoding computed, no database needed.
+
+    Built by ``prepare_article`` (in a worker process under ``narrex ingest --jobs N``) and
+    written by ``KnowledgeGraph.ingest_prepared``. ``record`` (the JSON dict) is dropped before
+    the object is sent between processes: ``rec_json`` holds it.
+    """
+
+    doc_id: str
+    rec_json: str
+    meta: tuple                    # source, title, published, script
+    fp: Fingerprint
+    numbers_json: str
+    bands: list[int]
+    entities: dict[str, dict]
+    alias_rows: list[tuple[str, str]]
+    mention_rows: list[tuple]
+    figure_rows: list[tuple]
+    claim_rows: list[tuple]
+    link_rows: list[tuple]
+    record: Optional[dict] = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["record"] = None  # rec_json carries it: pickling the dict again would double the payload
+        return state
+
+
+def prepare_article(record: Union[ArticleRecord, dict]) -> PreparedArticle:
+    """Everything ``KnowledgeGraph.ingest_record`` stores for one record, computed without the database.
+
+    Raises ``InputError`` for a record without ``doc_id``.
+    """
+    rec = _plain(record)
+    doc = rec.get("doc_id")
+    if not doc:
+        raise InputError("the record has no doc_id")
+    prep = prepare(rec, sentences=False)  # sentence spans only serve the networkx view
+    fp = fingerprint(rec.get("clean_text") or "")
+    alias_rows = []
+    for eid, e in prep.entities.items():
+        for a in {eid, e.get("name") or "", *(e.get("aliases") or ())}:
+            if a:
+                alias_rows.append((normalize_name(a), eid))
+    frows = []
+    for s, f in zip(prep.statements, prep.figures):
+        value, rng, change = f.get("value"), f.get("range"), f.get("change")
+        frows.append((doc, s.idx, s.surface, s.start, s.end, None if value is None else str(value), s.value,
+                      s.unit, s.kind, s.approx, None if rng is None else dumps_json(rng),
+                      None if change is None else dumps_json(change), f.get("sign"), s.subject, s.metric, s.date,
+                      int(s.checkable)))
+    crows, links = [], []
+    for cl in prep.claims:
+        cc = cl["claim"]
+        idx = cl["idx"]
+        cause, effect, cue, sent = (cc.get(k) or {} for k in ("cause", "effect", "cue", "sentence"))
+        crows.append((doc, idx, cause.get("text") or "", _off(cause.get("start")), _off(cause.get("end")),
+                      effect.get("text"), effect.get("start"), effect.get("end"),
+                      cue.get("text") or "", _off(cue.get("start")), _off(cue.get("end")), sent.get("start"),
+                      sent.get("end"), int(bool(cc.get("hedged"))), int(bool(cc.get("negated"))),
+                      cc.get("attributed_to")))
+        for role in ("cause", "effect"):
+            lk = cl["links"][role]
+            links += [(doc, idx, role, eid, None) for eid in lk["entities"]]
+            links += [(doc, idx, role, None, j) for j in lk["figures"]]
+    return PreparedArticle(
+        doc_id=doc, rec_json=dumps_json(rec),
+        meta=(rec.get("source"), rec.get("title"), rec.get("published"), rec.get("script")),
+        fp=fp, numbers_json=dumps_json(sorted(fp.numbers)), bands=band_keys(fp.signature),
+        entities=prep.entities, alias_rows=alias_rows,
+        mention_rows=[(doc, m["idx"], m["entity"], m["surface"], m["start"], m["end"], m["type"])
+                      for m in prep.mentions],
+        figure_rows=frows, claim_rows=crows, link_rows=links, record=rec)
 
 
 _PRIMITIVE = (str, int, float, bool, type(None))
