@@ -161,14 +161,14 @@ def same_story(a: Fingerprint, b: Fingerprint) -> bool:
 
 
 class StoryIndex:
-    """All known fingerprints, compared in one vectorized pass (linear in the number of articles).
+    """All known fingerprints in memory, compared in one vectorized pass (linear in the number of articles).
 
-    Comparing 256 small integers per stored article costs about a millisecond per
-    ten thousand articles. LSH banding would not find what this must find: two
-    translations of one article share only ~10 % of their minima (``TOPIC_J`` is 0.05),
-    and a banding scheme sensitive at that level makes nearly every pair a candidate.
-    The signatures live in one preallocated matrix that doubles when full, so adding an
-    article never copies the whole index.
+    The reference implementation of the matching rule, for small in-memory sets. The
+    knowledge graph does not use it: its memory would grow with the database. The graph
+    keeps the fingerprints in SQLite and reads only candidates: articles sharing a
+    ``band_keys`` band (the near-duplicate rule) or at least ``NUM_SHARED_MIN`` numbers
+    (the translation rule: banding alone would not find those, since two translations share
+    only ~10 % of their minima), each then judged by ``match_rows`` exactly as here.
     """
 
     def __init__(self) -> None:
