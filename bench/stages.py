@@ -353,6 +353,38 @@ def _e2e_jobs(ctx: Ctx, res: StageResult) -> None:
     res.rss_growth_mb = res.peak_rss_mb - base
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     res.note = f"extract_many, {ctx.jobs} worker processes, wall time; largest worker peak RSS {child:.0f} MiB"
+    res.note += "; " + _ingest_jobs(ctx)
+
+
+def _ingest_jobs(ctx: Ctx) -> str:
+    """What ``narrex ingest --jobs N`` runs (untimed in the stage's figures): workers clean, skip stored
+    doc ids, extract and prepare the rows; this process only writes. Reports the writer's and the
+    workers' CPU seconds separately: the one writer must stay well below each worker's share."""
+    from extract.batch import BatchItem, extract_many
+
+    KnowledgeGraph = _optional("graph", "KnowledgeGraph")
+    prepare_article = _optional("graph.kg", "prepare_article")
+    if KnowledgeGraph is None or prepare_article is None:
+        return "ingest pipeline: graph.kg.prepare_article does not exist"
+    db = ctx.workdir / "bench-jobs.db"
+    kg = KnowledgeGraph.open(str(db))
+    arts = ctx.articles
+    items = (BatchItem(name=a.id, text=a.text, source=a.source, published=a.published, doc_key=a.id) for a in arts)
+    r0, c0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    added = 0
+    try:
+        for _item, prep, err in extract_many(items, jobs=ctx.jobs, known_db=str(db), post=prepare_article):
+            if err is None and prep is not None:
+                added += kg.ingest_prepared(prep)[1]
+    finally:
+        kg.close()
+    wall = time.perf_counter() - t0
+    r1, c1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    writer = sum(getattr(r1, f) - getattr(r0, f) for f in ("ru_utime", "ru_stime"))
+    workers = sum(getattr(c1, f) - getattr(c0, f) for f in ("ru_utime", "ru_stime"))
+    return (f"ingest pipeline ({added} added): wall {wall:.1f} s, writer CPU {writer:.1f} s, "
+            f"workers CPU {workers:.1f} s")
 
 
 def _batch_read(ctx: Ctx, res: StageResult) -> None:
@@ -444,19 +476,29 @@ def _graph_write(ctx: Ctx, res: StageResult) -> None:
                 return
         recs[i] = extract_article(arts[i].text, source=arts[i].source, published=arts[i].published)
 
+    rss: list[float] = []  # current RSS after each article: ingest memory must not grow with the database
+    quarter = max(1, len(arts) // 4)
+
     def call(i: int) -> None:
         t = perf()
         kg.ingest_record(recs[i])
         times.append(perf() - t)
 
+    def prepare_and_sample(i: int) -> None:
+        if i and i % quarter == 0:
+            rss.append(rss_mb())
+        prepare(i)
+
     try:
-        _timed_loop(res, ctx, call, prepare)
+        _timed_loop(res, ctx, call, prepare_and_sample)
     finally:
         kg.close()
         if stash is not None:
             stash.close()
+    rss.append(rss_mb())
     res.note = res.note or ("KnowledgeGraph.ingest_record of already extracted records (the single writer's cost); "
-                            + _quarter_note(times[1:], [len(a.text) for a in arts]))
+                            + _quarter_note(times[1:], [len(a.text) for a in arts])
+                            + "; RSS at each quarter " + "/".join(f"{x:.0f}" for x in rss) + " MiB")
 
 
 def _jieba(ctx: Ctx, res: StageResult) -> None:

@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Optional
+from typing import IO, Any, Callable, Iterable, Iterator, Optional
 
 from .errors import InputError
 from .textio import DEFAULT_MAX_BYTES, decode_bytes, read_text
@@ -54,7 +54,8 @@ class BatchItem:
     ``text`` is the decoded article (None when ``error`` is set). ``doc_key`` is the
     archive's ``id`` when given, else ``name``: a key for progress and error reports
     (the graph's doc_id is still the content hash). ``error`` is a one-line message
-    naming the input and the problem, or None.
+    naming the input and the problem, or None. ``known`` is the doc id of an article
+    ``extract_many(..., known_db=...)`` found already stored (it was not extracted).
     """
 
     name: str
@@ -63,6 +64,7 @@ class BatchItem:
     published: Optional[str] = None
     doc_key: Optional[str] = None
     error: Optional[str] = None
+    known: Optional[str] = None  # set by extract_many(known_db=…): the doc id, already stored
 
 
 def _error_item(name: str, problem: str) -> BatchItem:
@@ -311,19 +313,64 @@ def _iter_dir(directory: str) -> Iterator[BatchItem]:
 
 # --------------------------------------------------------------------------- extraction
 
-def _extract_one(text: str, source: Optional[str], published: Optional[str], name: str):
-    """(record, None) or (None, one-line error) for one article; never raises."""
+def _extract_one(text: str, source: Optional[str], published: Optional[str], name: str,
+                 known_db: Optional[str] = None, post: Optional[Callable[[Any], Any]] = None):
+    """(record, None, None), or (None, one-line error, None), or (None, None, doc_id) when the
+    article is already stored in the narrex database ``known_db``; never raises.
+
+    With ``known_db`` the text is cleaned once: its doc id is looked up, and only a new article
+    is extracted (from the same CleanDoc). ``post`` is applied to the record (its result takes
+    the record's place; an ``InputError`` it raises becomes ``"name: problem"``).
+    """
     from .pipeline import extract_article
 
     try:
-        return extract_article(text, source=source, published=published), None
+        if known_db is None:
+            rec = extract_article(text, source=source, published=published)
+        else:
+            from .clean import clean
+            from .pipeline import doc_id_for, extract_doc
+
+            doc = clean(text)
+            doc_id = doc_id_for(doc.text)
+            if _stored(known_db, doc_id):
+                return None, None, doc_id
+            rec = extract_doc(doc, source=source, published=published)
     except InputError as e:
-        return None, str(e) if e.name else str(InputError(e.problem, name))
+        return None, str(e) if e.name else str(InputError(e.problem, name)), None
     except Exception as e:  # a stage bug must not kill a whole batch: report it for this article
-        return None, f"{name}: extraction failed ({type(e).__name__}: {e})"
+        return None, f"{name}: extraction failed ({type(e).__name__}: {e})", None
+    if post is None:
+        return rec, None, None
+    try:
+        return post(rec), None, None
+    except InputError as e:
+        return None, f"{name}: {e}", None
+    except Exception as e:
+        return None, f"{name}: extraction failed ({type(e).__name__}: {e})", None
 
 
-def _extract_chunk(chunk: list[tuple[str, Optional[str], Optional[str], str]]):
+_READERS: dict = {}  # (pid, database path) -> read-only sqlite3 connection (per process: never across a fork)
+
+
+def _stored(db: str, doc_id: str) -> bool:
+    """True when the narrex database ``db`` already holds ``doc_id`` (False when it cannot be read:
+    the writer skips a stored article anyway)."""
+    import sqlite3
+
+    key = (os.getpid(), db)
+    con = _READERS.get(key)
+    try:
+        if con is None:
+            con = sqlite3.connect(Path(db).absolute().as_uri() + "?mode=ro", uri=True, timeout=60.0,
+                                  check_same_thread=False)
+            _READERS[key] = con
+        return con.execute("SELECT 1 FROM articles WHERE doc_id=?", (doc_id,)).fetchone() is not None
+    except sqlite3.Error:
+        return False
+
+
+def _extract_chunk(chunk: list[tuple]):
     return [_extract_one(*args) for args in chunk]
 
 
@@ -333,28 +380,40 @@ def _warm_worker() -> None:
 
 
 def extract_many(items: Iterable[BatchItem], jobs: int = 1, chunksize: int = 8,
-                 max_in_flight: Optional[int] = None):
+                 max_in_flight: Optional[int] = None, known_db: Optional[str] = None,
+                 post: Optional[Callable[[Any], Any]] = None):
     """Extract every item; yields ``(item, record, error)`` in input order.
 
     ``record`` is the ArticleRecord (None on error); ``error`` is None or a one-line message
     (an input error carried by the item, or the extraction failure of that article).
+    ``known_db`` (a narrex database file) skips the articles it already holds: the worker
+    cleans the text, finds its doc id stored, and yields ``(item, None, None)`` with
+    ``item.known`` set to that doc id. ``post`` (a picklable module-level function) runs on
+    each record where it was extracted, and its result is yielded instead of the record:
+    ``narrex ingest`` prepares the graph rows there, so the one writer only writes.
     ``jobs`` > 1 runs ``jobs`` worker processes; at most ``max_in_flight`` articles
     (default ``4 * jobs * chunksize``) are read ahead of the consumer, so memory does not
     grow with the length of the stream.
     """
     jobs = max(1, int(jobs or 1))
     if jobs == 1:
-        for it in items:
-            if it.error is not None or it.text is None:
-                yield it, None, it.error or str(InputError("no text", it.name))
-                continue
-            rec, err = _extract_one(it.text, it.source, it.published, it.name)
-            yield it, rec, err
+        try:
+            for it in items:
+                if it.error is not None or it.text is None:
+                    yield it, None, it.error or str(InputError("no text", it.name))
+                    continue
+                rec, err, it.known = _extract_one(it.text, it.source, it.published, it.name, known_db, post)
+                yield it, rec, err
+        finally:
+            con = _READERS.pop((os.getpid(), known_db), None)
+            if con is not None:
+                con.close()
         return
-    yield from _extract_parallel(items, jobs, max(1, chunksize), max_in_flight)
+    yield from _extract_parallel(items, jobs, max(1, chunksize), max_in_flight, known_db, post)
 
 
-def _extract_parallel(items: Iterable[BatchItem], jobs: int, chunksize: int, max_in_flight: Optional[int]):
+def _extract_parallel(items: Iterable[BatchItem], jobs: int, chunksize: int, max_in_flight: Optional[int],
+                      known_db: Optional[str] = None, post: Optional[Callable[[Any], Any]] = None):
     import multiprocessing as mp
 
     max_chunks = max(jobs + 1, (max_in_flight or 4 * jobs * chunksize) // chunksize)
@@ -375,7 +434,7 @@ def _extract_parallel(items: Iterable[BatchItem], jobs: int, chunksize: int, max
                     exhausted = True
                 if not chunk_items:
                     break
-                work = [(i.text, i.source, i.published, i.name) for i in chunk_items
+                work = [(i.text, i.source, i.published, i.name, known_db, post) for i in chunk_items
                         if i.error is None and i.text is not None]
                 res = pool.apply_async(_extract_chunk, (work,)) if work else None
                 pending.append((chunk_items, res))
@@ -387,5 +446,5 @@ def _extract_parallel(items: Iterable[BatchItem], jobs: int, chunksize: int, max
                 if item.error is not None or item.text is None:
                     yield item, None, item.error or str(InputError("no text", item.name))
                 else:
-                    rec, err = next(results)
+                    rec, err, item.known = next(results)
                     yield item, rec, err

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
 import networkx as nx
+import numpy as np
 
 from extract.errors import InputError
 from extract.records import ArticleRecord, Entity, to_jsonable
@@ -24,12 +25,23 @@ from .causal import ClaimIndex, Query
 from .facts import FigureFact
 from .model import GraphModel, Prepared, _off, article_node, claim_node, normalize_name, prepare
 from .store import Store, dumps_json
-from .stories import NUM_PERM, Fingerprint, StoryIndex, fingerprint, signature_from_bytes
+from .stories import BAND_ROWS, NUM_PERM, NUM_SHARED_MIN, Fingerprint, band_keys, fingerprint, match_rows
 from .views import ArticleInfo, CausalChain, ClaimView, ResultList, Story
 
-__all__ = ["KnowledgeGraph"]
+__all__ = ["KnowledgeGraph", "PreparedArticle", "prepare_article"]
 
 _PATHLIKE_EXT = re.compile(r"\.(txt|html?|md|text|json|jsonl)$", re.I)
+
+
+#: candidate articles for story matching, by story: those sharing an LSH band (near duplicates;
+#: the _POSTINGS newest per band, so a crowd of copies cannot make the lookup grow with the
+#: database), or at least NUM_SHARED_MIN distinctive numbers (all of them: the translation rule)
+_POSTINGS = 8
+_CANDIDATES = ("SELECT a.story_id, a.seq FROM articles a WHERE a.seq IN ("
+               + " UNION ".join(f"SELECT * FROM (SELECT seq FROM story_bands WHERE key=?{i + 1} "
+                                f"ORDER BY seq DESC LIMIT {_POSTINGS})" for i in range(NUM_PERM // BAND_ROWS))
+               + f" UNION SELECT seq FROM story_numbers WHERE num IN (SELECT value FROM json_each(?{NUM_PERM // BAND_ROWS + 1}))"
+               f" GROUP BY seq HAVING count(*) >= {NUM_SHARED_MIN}) ORDER BY a.story_id, a.seq DESC")
 
 
 class KnowledgeGraph:
@@ -43,8 +55,6 @@ class KnowledgeGraph:
         self._store = Store(path, create=create)
         self._model: Optional[GraphModel] = None
         self._model_dv: Optional[int] = None
-        self._stories = StoryIndex()
-        self._stories_seq = 0
         self._alias_lists: dict[str, tuple[str, list, set]] = {}  # entity id -> (stored aliases JSON, parse, set)
 
     @classmethod
@@ -156,110 +166,121 @@ class KnowledgeGraph:
 
     def ingest_record(self, record: Union[ArticleRecord, dict]) -> tuple[str, bool]:
         """Add an already extracted ArticleRecord (one transaction). Returns ``(doc_id, added)``."""
-        rec = _plain(record)
-        doc_id = rec.get("doc_id")
-        if not doc_id:
-            raise InputError("the record has no doc_id")
+        return self.ingest_prepared(prepare_article(record))
+
+    def ingest_prepared(self, art: "PreparedArticle") -> tuple[str, bool]:
+        """Add an article made ready by ``prepare_article`` (one transaction). Returns ``(doc_id, added)``.
+
+        ``prepare_article`` needs no database: ``narrex ingest --jobs N`` runs it in the workers,
+        so the single writer only runs SQL.
+        """
+        doc_id = art.doc_id
         if self._store.has_article(doc_id):  # cheap early exit; re-checked under the write lock below
             return doc_id, False
-        prep = prepare(rec)
-        fp = fingerprint(rec.get("clean_text") or "")
-        # encoded before the write lock is taken: the transaction holds the lock only for SQL
-        rec_json, numbers_json = dumps_json(rec), dumps_json(sorted(fp.numbers))
         merged = False
         with self._store.transaction() as c:
-            if self._store.has_article(prep.doc_id):
-                return prep.doc_id, False
-            self._load_new_fingerprints()
-            story, merged = self._assign_story(c, fp)
-            story = story or prep.doc_id  # a new story is named after its first article
+            if self._store.has_article(doc_id):
+                return doc_id, False
+            story, merged = self._assign_story(c, art.fp, art.bands, art.numbers_json)
+            story = story or doc_id  # a new story is named after its first article
             seq = c.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
             now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-            self._write(c, prep, story, seq, fp, now, rec_json, numbers_json)
-        # our own commit does not change data_version: keep the loaded graph in step by hand
-        self._stories.add(prep.doc_id, fp)
-        self._stories_seq = max(self._stories_seq, seq)
+            self._write(c, art, story, seq, now)
+        # our own commit does not change data_version: keep a loaded graph in step by hand (ingest
+        # never loads it: the graph is built on the first query that needs it)
         if self._model is not None:
             if merged or self._store.data_version() != self._model_dv:
                 self._model = None  # rebuild on next use (story merge, or another process wrote)
             else:
-                self._model.add_article(prep, story, {"seq": seq, "ingested_at": now})
-        return prep.doc_id, True
+                rec = art.record if art.record is not None else json.loads(art.rec_json)
+                self._model.add_article(prepare(rec), story, {"seq": seq, "ingested_at": now})
+        return doc_id, True
 
-    def _load_new_fingerprints(self) -> None:
-        rows = self._store.rows("SELECT doc_id, seq, n_shingles, minhash, numbers FROM articles WHERE seq > ? "
-                                "ORDER BY seq", (self._stories_seq,))
-        for r in rows:
-            sig = signature_from_bytes(r["minhash"])
-            if len(sig) != NUM_PERM:  # stored by a version with another signature size: recompute
-                fp = fingerprint(self.article_record(r["doc_id"]).get("clean_text") or "")
-            else:
-                fp = Fingerprint(sig, r["n_shingles"], frozenset(json.loads(r["numbers"])))
-            self._stories.add(r["doc_id"], fp)
-            self._stories_seq = r["seq"]
+    _BATCH = 64  # candidates of one story verified per query
 
-    def _assign_story(self, c, fp: Fingerprint) -> tuple[str, bool]:
+    def _matching_stories(self, c, fp: Fingerprint, bands: list[int], numbers_json: str) -> set[str]:
+        """Story ids of the stored articles that tell the same story as ``fp``.
+
+        Only candidate rows are read, a bounded batch at a time: memory does not depend on how
+        many articles the database holds. Each candidate is judged by ``same_story``'s rule; a
+        story is settled by its first matching member (its other candidates are not read).
+        """
+        stories: set[str] = set()
+        cur = c.execute(_CANDIDATES, (*bands, numbers_json if len(fp.numbers) >= NUM_SHARED_MIN else "[]"))
+        group: list[int] = []
+        story = None
+        while True:
+            rows = cur.fetchmany(1024)
+            for sid, seq in rows:
+                if sid in stories:
+                    continue
+                if sid != story:
+                    if group and self._any_match(c, fp, group):
+                        stories.add(story)
+                    group, story = [], sid
+                group.append(seq)
+                if len(group) >= self._BATCH:
+                    if self._any_match(c, fp, group):
+                        stories.add(sid)
+                    group = []
+            if not rows:
+                if group and self._any_match(c, fp, group):
+                    stories.add(story)
+                return stories
+
+    def _any_match(self, c, fp: Fingerprint, seqs: list[int]) -> bool:
+        """True when one of the articles ``seqs`` tells the same story as ``fp``."""
+        rows = c.execute("SELECT doc_id, minhash, numbers FROM articles WHERE seq IN (SELECT value FROM json_each(?))",
+                         (json.dumps(seqs),)).fetchall()
+        size = NUM_PERM * 4
+        blobs = []
+        for doc_id, minhash, _nums in rows:
+            if len(minhash) != size:  # stored by a version with another signature size: recompute
+                minhash = fingerprint(self.article_record(doc_id).get("clean_text") or "").signature_bytes()
+            blobs.append(minhash)
+        sigs = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(rows), NUM_PERM)
+        return bool(match_rows(fp, sigs, [(lambda t=r[2]: frozenset(json.loads(t))) for r in rows]))
+
+    def _assign_story(self, c, fp: Fingerprint, bands: list[int], numbers_json: str) -> tuple[str, bool]:
         """The story a new article joins (the oldest matching one); other matching stories merge into it."""
-        matches = self._stories.matches(fp)
+        matches = self._matching_stories(c, fp, bands, numbers_json)
         if not matches:
             return "", False
-        qs = ",".join("?" * len(matches))
-        rows = self._store.rows(f"SELECT story_id, MIN(seq) AS first FROM articles WHERE story_id IN "
-                                f"(SELECT story_id FROM articles WHERE doc_id IN ({qs})) GROUP BY story_id ORDER BY first",
-                                matches)
+        rows = self._store.rows("SELECT story_id, MIN(seq) AS first FROM articles WHERE story_id IN "
+                                "(SELECT value FROM json_each(?)) GROUP BY story_id ORDER BY first",
+                                (dumps_json(sorted(matches)),))
         if not rows:
             return "", False
         story = rows[0]["story_id"]
         others = [r["story_id"] for r in rows[1:]]
         if others:
-            c.execute(f"UPDATE articles SET story_id=? WHERE story_id IN ({','.join('?' * len(others))})",
-                      [story, *others])
+            c.execute("UPDATE articles SET story_id=? WHERE story_id IN (SELECT value FROM json_each(?))",
+                      (story, dumps_json(others)))
         return story, bool(others)
 
-    def _write(self, c, prep: Prepared, story: str, seq: int, fp: Fingerprint, now: str, rec_json: str,
-               numbers_json: str) -> None:
+    def _write(self, c, art: "PreparedArticle", story: str, seq: int, now: str) -> None:
         """Insert one article's rows: a handful of ``executemany`` calls, whatever the article's size."""
-        rec = prep.record
-        doc = prep.doc_id
         c.execute("INSERT INTO articles(doc_id, seq, source, title, published, script, story_id, n_shingles, minhash,"
                   " numbers, record, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                  (doc, seq, rec.get("source"), rec.get("title"), rec.get("published"), rec.get("script"),
-                   story, fp.n_shingles, fp.signature_bytes(), numbers_json, rec_json, now))
-        self._write_entities(c, prep.entities)
+                  (art.doc_id, seq, *art.meta, story, art.fp.n_shingles, art.fp.signature_bytes(), art.numbers_json,
+                   art.rec_json, now))
+        self._write_entities(c, art.entities, art.alias_rows)
         c.executemany("INSERT INTO mentions(doc_id, idx, entity_id, surface, start, end, type) VALUES (?,?,?,?,?,?,?)",
-                      [(doc, m["idx"], m["entity"], m["surface"], m["start"], m["end"], m["type"])
-                       for m in prep.mentions])
-        frows = []
-        for s, f in zip(prep.statements, prep.figures):
-            value, rng, change = f.get("value"), f.get("range"), f.get("change")
-            frows.append((doc, s.idx, s.surface, s.start, s.end, None if value is None else str(value), s.value,
-                          s.unit, s.kind, s.approx, None if rng is None else dumps_json(rng),
-                          None if change is None else dumps_json(change), f.get("sign"), s.subject, s.metric, s.date,
-                          int(s.checkable)))
+                      art.mention_rows)
         c.executemany("INSERT INTO figures(doc_id, idx, surface, start, end, value, signed_value, unit, kind, approx,"
                       " range, change, sign, subject, metric, date, checkable) VALUES "
-                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", frows)
-        crows, links = [], []
-        for cl in prep.claims:
-            cc = cl["claim"]
-            idx = cl["idx"]
-            cause, effect, cue, sent = (cc.get(k) or {} for k in ("cause", "effect", "cue", "sentence"))
-            crows.append((doc, idx, cause.get("text") or "", _off(cause.get("start")), _off(cause.get("end")),
-                          effect.get("text"), effect.get("start"), effect.get("end"),
-                          cue.get("text") or "", _off(cue.get("start")), _off(cue.get("end")), sent.get("start"),
-                          sent.get("end"), int(bool(cc.get("hedged"))), int(bool(cc.get("negated"))),
-                          cc.get("attributed_to")))
-            for role in ("cause", "effect"):
-                lk = cl["links"][role]
-                links += [(doc, idx, role, eid, None) for eid in lk["entities"]]
-                links += [(doc, idx, role, None, j) for j in lk["figures"]]
+                      "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", art.figure_rows)
         c.executemany("INSERT INTO claims(doc_id, idx, cause, cause_start, cause_end, effect, effect_start, effect_end,"
                       " cue, cue_start, cue_end, sentence_start, sentence_end, hedged, negated, attributed_to)"
-                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", crows)
+                      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", art.claim_rows)
         c.executemany("INSERT INTO claim_links(doc_id, claim_idx, role, entity_id, figure_idx) VALUES (?,?,?,?,?)",
-                      links)
+                      art.link_rows)
+        c.execute("INSERT OR IGNORE INTO story_bands(key, seq) SELECT value, ? FROM json_each(?)",
+                  (seq, dumps_json(art.bands)))
+        c.execute("INSERT OR IGNORE INTO story_numbers(num, seq) SELECT value, ? FROM json_each(?)",
+                  (seq, art.numbers_json))
 
-    def _write_entities(self, c, entities: dict[str, dict]) -> None:
+    def _write_entities(self, c, entities: dict[str, dict], alias_rows: list[tuple[str, str]]) -> None:
         """Insert new entities, merge names/types/aliases into known ones (rows left alone when nothing changes)."""
         if not entities:
             return
@@ -270,7 +291,7 @@ class KnowledgeGraph:
             for row in c.execute(f"SELECT id, name, type, aliases FROM entities WHERE id IN ({','.join('?' * len(part))})",
                                  part):
                 known[row[0]] = row
-        inserts, updates, alias_rows = [], [], []
+        inserts, updates = [], []
         for eid, e in entities.items():
             aliases = list(e.get("aliases") or [])
             name = e.get("name") or eid
@@ -288,6 +309,8 @@ class KnowledgeGraph:
                 else:
                     old = json.loads(old_json)
                     seen = set(old)
+                    if len(self._alias_lists) >= 4096:  # a cache, not an index: bounded
+                        self._alias_lists.clear()
                     self._alias_lists[eid] = (old_json, old, seen)
                 merged = old + [a for a in aliases if a not in seen]
                 new_name = old_name if old_name != eid else name
@@ -295,9 +318,6 @@ class KnowledgeGraph:
                     merged_json = dumps_json(merged)
                     updates.append((new_name, e.get("type"), merged_json, eid))
                     self._alias_lists[eid] = (merged_json, merged, set(merged))
-            for a in {eid, e.get("name") or "", *aliases}:
-                if a:
-                    alias_rows.append((normalize_name(a), eid))
         if inserts:
             c.executemany("INSERT INTO entities(id, name, type, aliases) VALUES (?,?,?,?)", inserts)
         if updates:
@@ -474,6 +494,82 @@ class KnowledgeGraph:
         """The story id of an article, or None if unknown."""
         row = self._store.conn.execute("SELECT story_id FROM articles WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
+
+
+@dataclasses.dataclass
+class PreparedArticle:
+    """One article as the store writes it: every row and encoding computed, no database needed.
+
+    Built by ``prepare_article`` (in a worker process under ``narrex ingest --jobs N``) and
+    written by ``KnowledgeGraph.ingest_prepared``. ``record`` (the JSON dict) is dropped before
+    the object is sent between processes: ``rec_json`` holds it.
+    """
+
+    doc_id: str
+    rec_json: str
+    meta: tuple                    # source, title, published, script
+    fp: Fingerprint
+    numbers_json: str
+    bands: list[int]
+    entities: dict[str, dict]
+    alias_rows: list[tuple[str, str]]
+    mention_rows: list[tuple]
+    figure_rows: list[tuple]
+    claim_rows: list[tuple]
+    link_rows: list[tuple]
+    record: Optional[dict] = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["record"] = None  # rec_json carries it: pickling the dict again would double the payload
+        return state
+
+
+def prepare_article(record: Union[ArticleRecord, dict]) -> PreparedArticle:
+    """Everything ``KnowledgeGraph.ingest_record`` stores for one record, computed without the database.
+
+    Raises ``InputError`` for a record without ``doc_id``.
+    """
+    rec = _plain(record)
+    doc = rec.get("doc_id")
+    if not doc:
+        raise InputError("the record has no doc_id")
+    prep = prepare(rec, sentences=False)  # sentence spans only serve the networkx view
+    fp = fingerprint(rec.get("clean_text") or "")
+    alias_rows = []
+    for eid, e in prep.entities.items():
+        for a in {eid, e.get("name") or "", *(e.get("aliases") or ())}:
+            if a:
+                alias_rows.append((normalize_name(a), eid))
+    frows = []
+    for s, f in zip(prep.statements, prep.figures):
+        value, rng, change = f.get("value"), f.get("range"), f.get("change")
+        frows.append((doc, s.idx, s.surface, s.start, s.end, None if value is None else str(value), s.value,
+                      s.unit, s.kind, s.approx, None if rng is None else dumps_json(rng),
+                      None if change is None else dumps_json(change), f.get("sign"), s.subject, s.metric, s.date,
+                      int(s.checkable)))
+    crows, links = [], []
+    for cl in prep.claims:
+        cc = cl["claim"]
+        idx = cl["idx"]
+        cause, effect, cue, sent = (cc.get(k) or {} for k in ("cause", "effect", "cue", "sentence"))
+        crows.append((doc, idx, cause.get("text") or "", _off(cause.get("start")), _off(cause.get("end")),
+                      effect.get("text"), effect.get("start"), effect.get("end"),
+                      cue.get("text") or "", _off(cue.get("start")), _off(cue.get("end")), sent.get("start"),
+                      sent.get("end"), int(bool(cc.get("hedged"))), int(bool(cc.get("negated"))),
+                      cc.get("attributed_to")))
+        for role in ("cause", "effect"):
+            lk = cl["links"][role]
+            links += [(doc, idx, role, eid, None) for eid in lk["entities"]]
+            links += [(doc, idx, role, None, j) for j in lk["figures"]]
+    return PreparedArticle(
+        doc_id=doc, rec_json=dumps_json(rec),
+        meta=(rec.get("source"), rec.get("title"), rec.get("published"), rec.get("script")),
+        fp=fp, numbers_json=dumps_json(sorted(fp.numbers)), bands=band_keys(fp.signature),
+        entities=prep.entities, alias_rows=alias_rows,
+        mention_rows=[(doc, m["idx"], m["entity"], m["surface"], m["start"], m["end"], m["type"])
+                      for m in prep.mentions],
+        figure_rows=frows, claim_rows=crows, link_rows=links, record=rec)
 
 
 _PRIMITIVE = (str, int, float, bool, type(None))

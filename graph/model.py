@@ -160,8 +160,11 @@ def _resolve_attribution(name: Optional[str]) -> Optional[tuple[str, str, Option
     return _to_simplified(name.strip()), name.strip(), None
 
 
-def prepare(record: dict) -> Prepared:
-    """Derive mentions, entities, statements and claim links from an ArticleRecord dict."""
+def prepare(record: dict, sentences: bool = True) -> Prepared:
+    """Derive mentions, entities, statements and claim links from an ArticleRecord dict.
+
+    ``sentences=False`` leaves the statements' sentence spans out (the store does not keep them).
+    """
     raw = record.get("raw_text") or ""
     doc_id = record["doc_id"]
     entities: dict[str, dict] = {}
@@ -181,7 +184,7 @@ def prepare(record: dict) -> Prepared:
 
     figures = list(record.get("figures") or [])
     statements = []
-    sentences = _Sentences(raw) if raw and figures else None
+    sentences = _Sentences(raw) if sentences and raw and figures else None
     for i, f in enumerate(figures):
         sign = f.get("sign")
         statements.append(Statement(

@@ -4,8 +4,9 @@
   instead of failing, ``synchronous=NORMAL`` (WAL keeps the file consistent
   after a crash or SIGKILL; only the last transactions can be lost on power loss),
   a checkpoint every 4000 WAL pages.
-* ``meta(key, value)`` holds ``schema_version``; ``MIGRATIONS[n]`` upgrades a
-  version ``n-1`` database to ``n``. A database newer than this code, or a file
+* ``meta(key, value)`` holds ``schema_version``; ``MIGRATIONS[n]`` (SQL statements,
+  or callables taking the connection) upgrades a version ``n-1`` database to ``n``.
+  A database newer than this code, or a file
   that is not SQLite, is refused with a ``NarrexError`` and never written to.
 * One article = one ``BEGIN IMMEDIATE`` transaction: a kill at any point leaves
   the database without the article or with all of it. ``articles.doc_id`` is the
@@ -28,10 +29,23 @@ from extract.errors import NarrexError
 
 __all__ = ["SCHEMA_VERSION", "Store", "MIGRATIONS"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
-MIGRATIONS: dict[int, list[str]] = {
+def _backfill_story_index(conn: sqlite3.Connection) -> None:
+    """Version 2: fill the story lookup tables from the articles a version 1 database holds."""
+    from .stories import NUM_PERM, band_keys, fingerprint, signature_from_bytes
+
+    for seq, minhash, numbers, record in conn.execute("SELECT seq, minhash, numbers, record FROM articles").fetchall():
+        sig = signature_from_bytes(minhash)
+        if len(sig) != NUM_PERM:  # stored with another signature size: recomputed when compared, too
+            sig = fingerprint(json.loads(record).get("clean_text") or "").signature
+        conn.execute("INSERT OR IGNORE INTO story_bands(key, seq) SELECT value, ? FROM json_each(?)",
+                     (seq, json.dumps(band_keys(sig))))
+        conn.execute("INSERT OR IGNORE INTO story_numbers(num, seq) SELECT value, ? FROM json_each(?)", (seq, numbers))
+
+
+MIGRATIONS: dict[int, list] = {
     1: [
         """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)""",
         """CREATE TABLE articles (
@@ -115,6 +129,20 @@ MIGRATIONS: dict[int, list[str]] = {
         )""",
         "CREATE INDEX claim_links_entity ON claim_links(entity_id)",
         "CREATE INDEX claim_links_claim ON claim_links(doc_id, claim_idx)",
+    ],
+    # story candidates are looked up on disk instead of comparing every stored signature in memory
+    2: [
+        """CREATE TABLE story_bands (                     -- LSH band keys of each article's MinHash signature
+            key INTEGER NOT NULL,
+            seq INTEGER NOT NULL,                         -- articles.seq
+            PRIMARY KEY (key, seq)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE story_numbers (                   -- each article's number fingerprint, one row per number
+            num TEXT NOT NULL,
+            seq INTEGER NOT NULL,                         -- articles.seq
+            PRIMARY KEY (num, seq)
+        ) WITHOUT ROWID""",
+        _backfill_story_index,
     ],
 }
 
@@ -202,7 +230,10 @@ class Store:
                 raise _refuse(self.path, f"the database has graph schema version {version}, newer than this narrex")
             for v in range(version + 1, SCHEMA_VERSION + 1):
                 for stmt in MIGRATIONS[v]:
-                    self.conn.execute(stmt)
+                    if callable(stmt):  # a data migration written in Python
+                        stmt(self.conn)
+                    else:
+                        self.conn.execute(stmt)
                 self.conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
                                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(v),))
 

@@ -31,7 +31,8 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-__all__ = ["NUM_PERM", "Fingerprint", "fingerprint", "jaccard_estimate", "same_story", "StoryIndex"]
+__all__ = ["NUM_PERM", "BAND_ROWS", "Fingerprint", "fingerprint", "jaccard_estimate", "same_story", "StoryIndex",
+           "band_keys", "match_rows"]
 
 NUM_PERM = 256
 SHINGLE = 3
@@ -43,6 +44,7 @@ NUM_CONTAIN_MIN = 0.5    # ... making up this share of the shorter list
 _STRIP = re.compile(r"[\W_]+", re.UNICODE)
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 _MASK32 = np.uint64(0xFFFFFFFF)
+BAND_ROWS = 2            # LSH band width: NUM_PERM / BAND_ROWS band keys per article (see ``band_keys``)
 
 
 def _perm_params() -> tuple[np.ndarray, np.ndarray]:
@@ -159,14 +161,14 @@ def same_story(a: Fingerprint, b: Fingerprint) -> bool:
 
 
 class StoryIndex:
-    """All known fingerprints, compared in one vectorized pass (linear in the number of articles).
+    """All known fingerprints in memory, compared in one vectorized pass (linear in the number of articles).
 
-    Comparing 256 small integers per stored article costs about a millisecond per
-    ten thousand articles. LSH banding would not find what this must find: two
-    translations of one article share only ~10 % of their minima (``TOPIC_J`` is 0.05),
-    and a banding scheme sensitive at that level makes nearly every pair a candidate.
-    The signatures live in one preallocated matrix that doubles when full, so adding an
-    article never copies the whole index.
+    The reference implementation of the matching rule, for small in-memory sets. The
+    knowledge graph does not use it: its memory would grow with the database. The graph
+    keeps the fingerprints in SQLite and reads only candidates: articles sharing a
+    ``band_keys`` band (the near-duplicate rule) or at least ``NUM_SHARED_MIN`` numbers
+    (the translation rule: banding alone would not find those, since two translations share
+    only ~10 % of their minima), each then judged by ``match_rows`` exactly as here.
     """
 
     def __init__(self) -> None:
@@ -207,3 +209,42 @@ class StoryIndex:
             if j[i] >= NEAR_DUP_J or _numbers_agree(fp.numbers, self._nums[i]):
                 out.append(doc)
         return out
+
+
+def band_keys(signature: np.ndarray) -> list[int]:
+    """LSH band keys of a signature: one signed 64-bit key per pair of consecutive minima.
+
+    Two articles share a key when both minima of that band are equal. The near-duplicate
+    rule needs at least ``NEAR_DUP_J * NUM_PERM`` (90) equal minima; when 90 of 256 are equal,
+    the chance that none of the 128 two-row bands is wholly equal is below 1e-11
+    (hypergeometric count), so looking up candidates by band key misses no near duplicate
+    in practice. The key packs the band's two minima exactly and mixes in the band index
+    (splitmix64): a 64-bit collision only adds a candidate, which is then verified.
+    """
+    s = np.asarray(signature, dtype=np.uint32).astype(np.uint64).reshape(-1, BAND_ROWS)
+    k = (s[:, 0] << np.uint64(32)) | s[:, 1]
+    with np.errstate(over="ignore"):
+        k = k ^ (np.arange(len(k), dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+        k = (k ^ (k >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        k = (k ^ (k >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        k = k ^ (k >> np.uint64(31))
+    return k.view(np.int64).tolist()
+
+
+def match_rows(fp: Fingerprint, signatures: np.ndarray, numbers: list) -> list[int]:
+    """Indexes of the rows of ``signatures`` (uint32[n, NUM_PERM]) that tell the same story as ``fp``.
+
+    ``numbers[i]`` is row i's number fingerprint (a set, or a callable returning it: parsed
+    only when the wording test leaves the decision to the numbers). The rule is
+    ``same_story``'s, vectorized as in ``StoryIndex.matches``.
+    """
+    if not len(signatures):
+        return []
+    equal = (signatures == fp.signature[None, :]).sum(axis=1)
+    j = equal / NUM_PERM  # exact: NUM_PERM is a power of two
+    out = []
+    for i in np.flatnonzero(j >= TOPIC_J):
+        nums = numbers[i]
+        if j[i] >= NEAR_DUP_J or _numbers_agree(fp.numbers, nums() if callable(nums) else nums):
+            out.append(int(i))
+    return out

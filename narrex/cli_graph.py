@@ -85,37 +85,32 @@ def ingest_cmd(
     from extract.batch import extract_many, iter_inputs
     from extract.errors import InputError
     from graph import KnowledgeGraph
+    from graph.kg import prepare_article
 
     kg = KnowledgeGraph.open(_db(db))
     added = skipped = 0
     failed: list[str] = []
     progress = _Progress(enabled=not quiet)
 
-    def fresh():
-        """Inputs not yet in the graph (cleaning is cheap; extraction is skipped for known articles)."""
-        nonlocal skipped
+    def inputs():
         for item in iter_inputs(list(paths)):
             if item.error is None and item.text is not None:
                 item.source = item.source or item.name
                 item.published = item.published or published
-                try:
-                    known = kg.has_text(item.text)
-                except InputError as e:
-                    item.error, item.text = str(e), None
-                    known = None
-                if known:
-                    skipped += 1
-                    progress.step(added, skipped, len(failed))
-                    continue
             yield item
 
+    # workers clean each article once, skip the ones the database holds (read-only lookups of
+    # the doc id), extract the rest and prepare its rows (prepare_article); this process only writes
+    known_db = kg.path if kg.path != ":memory:" else None
     try:
-        for item, rec, err in extract_many(fresh(), jobs=jobs):
-            if err is not None or rec is None:
+        for item, rec, err in extract_many(inputs(), jobs=jobs, known_db=known_db, post=prepare_article):
+            if item.known:
+                skipped += 1
+            elif err is not None or rec is None:
                 failed.append(err or f"{item.name}: no text")
             else:
                 try:
-                    _doc, was_added = kg.ingest_record(rec)
+                    _doc, was_added = kg.ingest_prepared(rec)
                 except InputError as e:
                     failed.append(f"{item.name}: {e}")
                     was_added = None
