@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import corpora
 
-from ._script import CharMap, _t2s_table
+from ._script import CharMap, _t2s_table, trie_pattern
 
 __all__ = ["Drop", "Analysis", "analyze", "fold"]
 
@@ -179,7 +179,7 @@ class _Bucket:
                 m |= by_needle.get(n[:j], 0)
             self.masks[n] = m
         if by_needle:
-            alts = "|".join(re.escape(n) for n in sorted(by_needle, key=lambda n: (-len(n), n)))  # longest first
+            alts = trie_pattern(by_needle)  # the longest needle at a position
             firsts = "".join(sorted({re.escape(n[0]) for n in by_needle}))
             self.scan: re.Pattern | None = re.compile(f"[{firsts}](?<=(?=({alts})).)", re.S)
         else:

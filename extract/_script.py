@@ -74,6 +74,36 @@ class CharMap:
 _HAVE_NUMPY = importlib.util.find_spec("numpy") is not None
 
 
+def trie_pattern(words) -> str:
+    """A regex matching any of ``words`` (non-empty), the longest one where several start at a position.
+
+    Keys sharing a prefix share its branch (a trie), so a position costs a few literal tests, not one per
+    word; at each node the longer continuations come before the end of a shorter word.
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict) -> str:
+        alts = []
+        for c in sorted(k for k in node if k):
+            child, lit = node[c], re.escape(c)
+            while len(child) == 1 and "" not in child:  # a chain: one literal run
+                (c2, child), = child.items()
+                lit += re.escape(c2)
+            alts.append(lit + emit(child))
+        if not alts:
+            return ""
+        if "" in node:
+            alts.append("")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(trie)
+
+
 class _Stage:
     """One dictionary group of an OpenCC chain, applied by forward maximum matching."""
 
@@ -90,35 +120,23 @@ class _Stage:
         self.chars = {k: v for k, v in chars.items() if chr(k) != v}
         self.charmap = CharMap(self.chars)
         self.phrases = phrases
-        lens: dict[str, set[int]] = {}
-        for k in phrases:
-            lens.setdefault(k[0], set()).add(len(k))
-        self._lens = {c: sorted(v, reverse=True) for c, v in lens.items()}  # key lengths by first char, longest first
-        first = sorted(lens)
-        self._cand = re.compile("[" + "".join(re.escape(c) for c in first) + "]") if first else None
+        # forward maximum matching in C: finditer scans left to right, at each position the trie takes
+        # the longest key there, and the scan resumes after it
+        self._rx = re.compile(trie_pattern(phrases)) if phrases else None
 
     def apply(self, text: str) -> tuple[str, list[int] | None]:
         """Convert ``text``; returns (converted, map) where map[j] is the input index of output j, or None if 1:1."""
-        if self._cand is None:
+        if self._rx is None:
             return self.charmap(text), None
         conv = self.charmap(text)  # 1:1, so positions in ``conv`` are positions in ``text``
         pieces: list[str] = []
         spans: list[tuple[int, int, int]] = []  # (input start, input end, output length) of length-changing matches
         pos = 0
-        phrases, lens = self.phrases, self._lens
-        for m in self._cand.finditer(text):
-            i = m.start()
-            if i < pos:
-                continue
-            room = len(text) - i
-            for n in lens[m.group()]:
-                if n > room:  # a short slice at the end of the text would match a shorter key
-                    continue
-                val = phrases.get(text[i:i + n])
-                if val is not None:
-                    break
-            else:
-                continue
+        phrases = self.phrases
+        for m in self._rx.finditer(text):
+            i, end = m.span()
+            n = end - i
+            val = phrases[m.group()]
             pieces.append(conv[pos:i])
             pieces.append(val)  # phrase values are final: not char-mapped again
             if len(val) != n:
