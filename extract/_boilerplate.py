@@ -244,6 +244,7 @@ def _share_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 _SHARE_SPLIT = re.compile(r"[\s|/·•,，、:;；]+")
+_SHARE_FIRST = re.compile(r"[\s|/·•,，、:;；]*([^\s|/·•,，、:;；]+)")  # the first token of _SHARE_SPLIT
 
 
 @lru_cache(maxsize=1)
@@ -254,8 +255,11 @@ def _share_vocab() -> frozenset[str]:
 
 def _is_share_bar(k: str) -> bool:
     """A share/follow bar: platform names only (two or more, or one after a label such as 分享：)."""
+    first = _SHARE_FIRST.match(k)
+    if first is None or first.group(1) not in _share_vocab():  # most lines fail on their first token
+        return False
     toks = [t for t in _SHARE_SPLIT.split(k) if t]
-    if not _share_vocab().issuperset(toks):  # in C: rejects a line with any other word at once
+    if not _share_vocab().issuperset(toks):
         return False
     platforms, labels = _share_words()
     n = sum(t in platforms for t in toks)

@@ -66,6 +66,8 @@ class CharMap:
         import numpy as np
 
         a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if a.max() < 0x10000:  # the usual case: no astral characters, one lookup
+            return self._np_table()[a].tobytes().decode("utf-32-le", "surrogatepass")
         out = np.where(a < 0x10000, self._np_table()[np.minimum(a, 0xFFFF)], a)
         return out.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 

@@ -14,6 +14,7 @@ number punctuation folded to ASCII (1:1).
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from ._boilerplate import analyze
@@ -111,12 +112,24 @@ def clean(raw: str) -> CleanDoc:
     text_lines: list[str] = []
     offsets: list[int] = []  # raw offset of every char of the body, "\n" between lines included
     drops = an.drops
-    pos = 0
+    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))  # raw offset of each line (in C)
+    # each kept line adds its chars' offsets and then the offset of the "\n" after it (the end of its
+    # last piece, which is visible: the pieces are stripped of _WS); the last "\n" is removed at the end
     for i, line in enumerate(lines):
-        start = pos
-        pos += len(line) + 1
         d = drops.get(i)
-        if d is None:  # the common case: a whole kept line
+        if d is None and not inv[i]:  # the common case: a whole kept line
+            b = len(line.rstrip(_WS))
+            if not b:
+                continue
+            a = len(line) - len(line.lstrip(_WS))
+            start = starts[i]
+            segments.append([(start + a, start + b)])
+            kept_lines.append(i)
+            text_lines.append(line[a:b])
+            offsets.extend(range(start + a, start + b + 1))
+            continue
+        start = starts[i]
+        if d is None:
             b = len(line.rstrip(_WS))
             if not b:
                 continue
@@ -134,8 +147,6 @@ def clean(raw: str) -> CleanDoc:
         # which holds every invisible character
         segments.append(segs)
         kept_lines.append(i)
-        if offsets:
-            offsets.append(offsets[-1] + 1)  # the "\n" joining the lines
         if inv[i]:
             chars: list[str] = []
             for a, b in segs:
@@ -152,7 +163,10 @@ def clean(raw: str) -> CleanDoc:
             text_lines.append("".join([raw[a:b] for a, b in segs]))
             for a, b in segs:
                 offsets.extend(range(a, b))
+        offsets.append(segs[-1][1])  # the "\n" after the line
 
+    if offsets:
+        offsets.pop()  # no "\n" after the last line
     body = "\n".join(text_lines)
     trad = has_traditional(body)
     script = detect_script(body, traditional=trad) if body.strip() else detect_script(raw)
