@@ -18,7 +18,7 @@ line that reads like prose; figures, list items, captions and bullets count as c
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Container
 from dataclasses import dataclass, field
@@ -152,6 +152,10 @@ def _cover_item(op, av) -> set[str] | None:
     return None
 
 
+def _char_class(chars: set[str]) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
 class _Bucket:
     """The rules that admit lines of one length range, with a scanner for their needles.
 
@@ -180,8 +184,17 @@ class _Bucket:
             self.masks[n] = m
         if by_needle:
             alts = trie_pattern(by_needle)  # the longest needle at a position
-            firsts = "".join(sorted({re.escape(n[0]) for n in by_needle}))
-            self.scan: re.Pattern | None = re.compile(f"[{firsts}](?<=(?=({alts})).)", re.S)
+            # a cheap gate before the trie: a needle's second character follows, or the first one is a
+            # whole needle (the scan stops at many first characters: common ones start needles too)
+            gate = []
+            seconds = {n[1] for n in by_needle if len(n) > 1}
+            singles = {n for n in by_needle if len(n) == 1}
+            if seconds:
+                gate.append(f"(?=[{_char_class(seconds)}])")
+            if singles:
+                gate.append(f"(?<=[{_char_class(singles)}])")
+            firsts = _char_class({n[0] for n in by_needle})
+            self.scan: re.Pattern | None = re.compile(f"[{firsts}](?:{'|'.join(gate)})(?<=(?=({alts})).)", re.S)
         else:
             self.scan = None
 
@@ -311,6 +324,7 @@ _CTA = re.compile(r"点击|点我|扫码|下载|注册|领取|订阅|报名|预�
 _DOUBLED = re.compile(r"^(?:(.{2,15}?)\1)+$")
 _NAV_SPLIT = re.compile(r"\s*[|｜•·]\s*")
 _UI_SPLIT = re.compile(r"[\s|/·•›»>\[\]【】]+")
+_UI_FIRST = re.compile(r"[\s|/·•›»>\[\]【】]*([^\s|/·•›»>\[\]【】]+)")  # the first token of _UI_SPLIT
 _CJK_TOKEN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _META_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b", re.I)
 _META_WORD = re.compile(r"发布于|发布时间|发表于|更新于|更新时间|修改于|来源\s*[:：]|作者\s*[:：]|原创|分钟阅读|阅读时间|\d+\s*分钟|min read|\d{1,2}:\d{2}", re.I)
@@ -439,6 +453,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
 
     # 2. structural shapes of single lines
     ui = _ui_words()
+    share = _share_vocab()  # a share bar's first token is in it (checked before the whole bar)
     for i in nb_single:
         if i in drops:
             continue
@@ -467,14 +482,18 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
             if not len(s) % 2 and _DOUBLED.match(s):  # a doubled line is pairs of equal halves: even length
                 drop(i, "ad", "doubled link text (banner image alt text + label)")
                 continue
-        if n <= 80 and _is_share_bar(k):
+        if n <= 80 and (m := _SHARE_FIRST.match(k)) and m.group(1) in share and _is_share_bar(k):
             drop(i, "social", "share/follow bar (platform names only)")
             continue
         if n <= 80:
             # tokens with a word character (emoji and symbols do not count) are all interface words:
             # none outside the list has one, and one in the list has
-            toks = set(_UI_SPLIT.split(k))
-            if not any(map(_WORD.search, toks - ui)) and any(map(_WORD.search, toks & ui)):
+            first = _UI_FIRST.match(k)  # most lines fail on their first token
+            if first is None or (first.group(1) not in ui and _WORD.search(first.group(1))):
+                toks = ()
+            else:
+                toks = set(_UI_SPLIT.split(k))
+            if toks and not any(map(_WORD.search, toks - ui)) and any(map(_WORD.search, toks & ui)):
                 drop(i, "chrome", "interface words only (buttons, toolbar, menu)")
                 continue
         if n <= 120 and not _SENT_END.search(k):
@@ -652,9 +671,7 @@ def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title
             drops[i] = Drop("chrome", "very short line above the first paragraph (menu item)")
         elif (title is None or i > title) and not cjk and len(k) <= 30 and not _HAS_DIGIT.search(k):
             drops[i] = Drop("chrome", "interface line (no Chinese) above the article body")
-    for i in kept:
-        if i <= last:
-            continue
+    for i in kept[bisect_right(kept, last):]:  # the kept lines after ``last`` (kept is ascending)
         k = keys[i]
         if _CAPTION.match(k) or _SENT_END.search(k) or _LIST_ITEM.match(k) or _EMOJI.match(k):
             continue

@@ -230,16 +230,23 @@ def _analyze_to_fixed_point(lines: list[str]):
         # the kept lines and their folded forms (fold is 1:1 and maps no character into or out of
         # _WS, so cutting and stripping the folded line gives the fold of the cut, stripped line)
         idx, sub, sub_folded, changed = [], [], [], set()
+        drops, folded = an.drops, an.folded
         for i, line in enumerate(lines):
-            d = an.drops.get(i)
-            if d is not None and d.spans is None:
+            d = drops.get(i)
+            if d is None:  # the common case: a kept whole line
+                t = line.strip(_WS)
+                if t:
+                    idx.append(i)
+                    sub.append(t)
+                    sub_folded.append(folded[i].strip(_WS))
                 continue
-            f = an.folded[i]
-            if d is not None:
-                pieces = _complement(len(line), d.spans)
-                line = "".join(line[a:b] for a, b in pieces)
-                f = "".join(f[a:b] for a, b in pieces)
-                changed.add(len(sub))
+            if d.spans is None:
+                continue
+            f = folded[i]
+            pieces = _complement(len(line), d.spans)
+            line = "".join(line[a:b] for a, b in pieces)
+            f = "".join(f[a:b] for a, b in pieces)
+            changed.add(len(sub))
             if line.strip(_WS):
                 idx.append(i)
                 sub.append(line.strip(_WS))
