@@ -23,10 +23,11 @@ from collections import Counter
 from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, repeat
 
 import corpora
 
-from ._script import CharMap, _t2s_table, trie_pattern
+from ._script import CharMap, _key_scanner, _t2s_table
 
 __all__ = ["Drop", "Analysis", "analyze", "fold"]
 
@@ -152,16 +153,11 @@ def _cover_item(op, av) -> set[str] | None:
     return None
 
 
-def _char_class(chars: set[str]) -> str:
-    return "".join(re.escape(c) for c in sorted(chars))
-
-
 class _Bucket:
     """The rules that admit lines of one length range, with a scanner for their needles.
 
-    ``scan.findall(line)`` lists, at every position where one starts, the longest needle there (a
-    one-character consuming match whose look-behind holds a look-ahead, so matches may overlap and
-    the regex engine skips to the needles' first characters in C). Every needle starting at the
+    ``scan.findall(line)`` lists, at every position where one starts, the longest needle there
+    (``_script._key_scanner``: the regex engine does the scanning in C). Every needle starting at the
     same position is a prefix of the longest one, so ``masks`` maps a needle to the rules of it and
     of its prefixes (bit ``p`` = ``rules[p]``). Rules without needles are always tried.
     """
@@ -183,18 +179,8 @@ class _Bucket:
                 m |= by_needle.get(n[:j], 0)
             self.masks[n] = m
         if by_needle:
-            alts = trie_pattern(by_needle)  # the longest needle at a position
-            # a cheap gate before the trie: a needle's second character follows, or the first one is a
-            # whole needle (the scan stops at many first characters: common ones start needles too)
-            gate = []
-            seconds = {n[1] for n in by_needle if len(n) > 1}
-            singles = {n for n in by_needle if len(n) == 1}
-            if seconds:
-                gate.append(f"(?=[{_char_class(seconds)}])")
-            if singles:
-                gate.append(f"(?<=[{_char_class(singles)}])")
-            firsts = _char_class({n[0] for n in by_needle})
-            self.scan: re.Pattern | None = re.compile(f"[{firsts}](?:{'|'.join(gate)})(?<=(?=({alts})).)", re.S)
+            # the longest needle at each position where one starts (see _key_scanner)
+            self.scan: re.Pattern | None = _key_scanner(by_needle)
         else:
             self.scan = None
 
@@ -405,8 +391,8 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
     drops = res.drops
     folded = fold_lines(lines) if folded is None else folded
     res.folded = folded
-    keys = [f.strip(_WS) for f in folded]
-    nb = [i for i, k in enumerate(keys) if k]
+    keys = list(map(str.strip, folded, repeat(_WS)))
+    nb = list(compress(range(len(keys)), keys))  # the non-blank lines
     nb_single = nb if line_rules is None else [i for i in nb if i in line_rules]
 
     def drop(i: int, kind: str, reason: str, spans=None) -> None:

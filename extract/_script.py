@@ -106,6 +106,24 @@ def trie_pattern(words) -> str:
     return emit(trie)
 
 
+def _key_scanner(keys) -> re.Pattern:
+    """A regex whose ``finditer`` yields, at every position where one of ``keys`` starts, the longest
+    key there as group 1 (one character consumed per match, so matches overlap).
+
+    The regex engine skips in C to the keys' first characters; a look-ahead for a key's second
+    character (or a one-character key) gates the trie, which holds every key's branch.
+    """
+    seconds = {k[1] for k in keys if len(k) > 1}
+    singles = {k for k in keys if len(k) == 1}
+    gate = ([f"(?=[{_char_class(seconds)}])"] if seconds else []) + ([f"(?<=[{_char_class(singles)}])"] if singles else [])
+    firsts = _char_class({k[0] for k in keys})
+    return re.compile(f"[{firsts}](?:{'|'.join(gate)})(?<=(?=({trie_pattern(keys)})).)", re.S)
+
+
+def _char_class(chars) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
 class _Stage:
     """One dictionary group of an OpenCC chain, applied by forward maximum matching."""
 
@@ -122,9 +140,7 @@ class _Stage:
         self.chars = {k: v for k, v in chars.items() if chr(k) != v}
         self.charmap = CharMap(self.chars)
         self.phrases = phrases
-        # forward maximum matching in C: finditer scans left to right, at each position the trie takes
-        # the longest key there, and the scan resumes after it
-        self._rx = re.compile(trie_pattern(phrases)) if phrases else None
+        self._rx = _key_scanner(phrases) if phrases else None
 
     def apply(self, text: str) -> tuple[str, list[int] | None]:
         """Convert ``text``; returns (converted, map) where map[j] is the input index of output j, or None if 1:1."""
@@ -135,10 +151,13 @@ class _Stage:
         spans: list[tuple[int, int, int]] = []  # (input start, input end, output length) of length-changing matches
         pos = 0
         phrases = self.phrases
-        for m in self._rx.finditer(text):
-            i, end = m.span()
-            n = end - i
-            val = phrases[m.group()]
+        for m in self._rx.finditer(text):  # the longest key at each position where one starts
+            i = m.start()
+            if i < pos:  # inside the previous match (forward maximum matching)
+                continue
+            key = m.group(1)
+            n = len(key)
+            val = phrases[key]
             pieces.append(conv[pos:i])
             pieces.append(val)  # phrase values are final: not char-mapped again
             if len(val) != n:

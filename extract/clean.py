@@ -98,8 +98,12 @@ def clean(raw: str) -> CleanDoc:
     lines = raw.split("\n")
     # the analysis sees lines without invisible characters (as a second cleaning would); invisible
     # characters are never printable, so the C-speed isprintable() spares the regex on most lines
-    inv = [not l.isprintable() and _INVISIBLE.search(l) is not None for l in lines]
-    vis = [_INVISIBLE.sub("", l) if f else l for l, f in zip(lines, inv)] if any(inv) else lines
+    if all(map(str.isprintable, lines)):  # the usual page: one C loop
+        inv = [False] * len(lines)
+        vis = lines
+    else:
+        inv = [not l.isprintable() and _INVISIBLE.search(l) is not None for l in lines]
+        vis = [_INVISIBLE.sub("", l) if f else l for l, f in zip(lines, inv)] if any(inv) else lines
     an = _analyze_to_fixed_point(vis)
     for i, d in an.drops.items():
         if d.spans is not None and inv[i]:
