@@ -335,8 +335,7 @@ def _taiwan_re() -> re.Pattern:
             w = line.split("#", 1)[0].strip()
             if w:
                 words.append(w)
-    words.sort(key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
+    return re.compile(trie_pattern(words))  # the longest marker at a position
 
 
 def is_taiwan(text: str, min_hits: int = 2) -> bool:
