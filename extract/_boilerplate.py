@@ -18,15 +18,16 @@ line that reads like prose; figures, list items, captions and bullets count as c
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, repeat
 
 import corpora
 
-from ._script import _HAVE_NUMPY, CharMap, _t2s_table
+from ._script import CharMap, _key_scanner, _t2s_table
 
 __all__ = ["Drop", "Analysis", "analyze", "fold"]
 
@@ -153,161 +154,67 @@ def _cover_item(op, av) -> set[str] | None:
 
 
 class _Bucket:
-    """The rules that admit lines up to one length, indexed so a line tries only plausible rules.
+    """The rules that admit lines of one length range, with a scanner for their needles.
 
-    Rules with needles are reached through the first characters of their needles; anchored rules
-    (``^...``) through one combined ``match`` at the line start; the rest are always tried.
+    ``scan.findall(line)`` lists, at every position where one starts, the longest needle there
+    (``_script._key_scanner``: the regex engine does the scanning in C). Every needle starting at the
+    same position is a prefix of the longest one, so ``masks`` maps a needle to the rules of it and
+    of its prefixes (bit ``p`` = ``rules[p]``). Rules without needles are always tried.
     """
 
     def __init__(self, rules: tuple[_Rule, ...]):
         self.rules = rules
-        self.by_char: dict[str, list[int]] = {}
-        anchored, always = [], []
+        self.always = 0  # bits of the rules without needles
+        by_needle: dict[str, int] = {}
         for pos, r in enumerate(rules):
-            if r.needles is not None:
-                for c in {n[0] for n in r.needles}:
-                    self.by_char.setdefault(c, []).append(pos)
-            elif r.regex.pattern.startswith("^"):
-                anchored.append(pos)
+            if r.needles is None:
+                self.always |= 1 << pos
             else:
-                always.append(pos)
-        self.chars = frozenset(self.by_char)
-        self.anchored = anchored
-        self.always = always
-        self.gate = re.compile("|".join(f"(?:{rules[p].regex.pattern})" for p in anchored)) if anchored else None
+                for n in r.needles:
+                    by_needle[n] = by_needle.get(n, 0) | (1 << pos)
+        self.masks: dict[str, int] = {}
+        for n in by_needle:
+            m = 0
+            for j in range(1, len(n) + 1):
+                m |= by_needle.get(n[:j], 0)
+            self.masks[n] = m
+        if by_needle:
+            # the longest needle at each position where one starts (see _key_scanner)
+            self.scan: re.Pattern | None = _key_scanner(by_needle)
+        else:
+            self.scan = None
 
-    def candidates(self, k: str) -> list[_Rule] | tuple[_Rule, ...]:
-        """Rules (in file order) worth running on the lowercased line ``k``."""
-        if len(self.rules) <= 6:  # long lines: a handful of rules, cheaper to try than to index
-            return self.rules
-        hits = self.chars.intersection(k)  # in C: the few needle initials present in the line
-        gate = self.gate is not None and self.gate.match(k) is not None
-        if not hits and not gate and not self.always:
-            return []
-        pos = set(self.always)
-        for c in hits:
-            pos.update(self.by_char[c])
-        if gate:
-            pos.update(self.anchored)
+    def candidates(self, k: str) -> list[_Rule]:
+        """The rules (in file order) that may match the lowercased line ``k``: those holding a needle in it."""
+        m = self.always
+        if self.scan is not None:
+            masks = self.masks
+            for n in self.scan.findall(k):
+                m |= masks[n]
         rules = self.rules
-        return [rules[p] for p in sorted(pos)]
-
-
-@lru_cache(maxsize=1)
-def _len_buckets() -> tuple[list[int], list[_Bucket]]:
-    rules = _rules()
-    limits = sorted({r.max_len for r in rules if r.max_len})
-    buckets = [_Bucket(tuple(r for r in rules if not r.max_len or r.max_len >= lim)) for lim in limits]
-    buckets.append(_Bucket(tuple(r for r in rules if not r.max_len)))
-    return limits, buckets
-
-
-def _bucket_for_len(n: int) -> _Bucket:
-    """The rules that apply to a line of ``n`` characters."""
-    limits, buckets = _len_buckets()
-    return buckets[bisect_left(limits, n)]
-
-
-class _PhraseIndex:
-    """The phrase rules a line can match, for all lines of a page at once.
-
-    A rule can match only a line that holds one of its needles and is short enough for it. A numpy
-    lookup of every adjacent pair of the page's characters finds where a needle may start (its
-    first two characters, or its only one) in a line its rules admit; those few places are checked
-    with ``startswith``. This replaces a per-line, per-rule Python loop over every line of the page.
-    """
-
-    _ANY_LEN = 1 << 30  # max_len 0: every length
-
-    def __init__(self, rules: tuple[_Rule, ...]):
-        import numpy as np
-
-        self.rules = rules
-        self.ok = all(r.needles is not None for r in rules)
-        self.by_needle: dict[str, list[int]] = {}  # needle -> positions of its rules
-        for pos, r in enumerate(rules):
-            for n in r.needles or ():
-                self.by_needle.setdefault(n, []).append(pos)
-        # needles by their first two characters (or their only one), and the longest line they matter on
-        self.by_head: dict[str, list[str]] = {}
-        reach: dict[str, int] = {}
-        for n, ps in self.by_needle.items():
-            self.by_head.setdefault(n[:2], []).append(n)
-            longest = max(rules[p].max_len or self._ANY_LEN for p in ps)
-            reach[n[:2]] = max(reach.get(n[:2], 0), longest)
-        heads = list(self.by_head)
-        firsts = sorted({h[0] for h in heads if len(h) == 2})
-        seconds = sorted({h[1] for h in heads if len(h) == 2})
-        self.ok = (self.ok and len(firsts) < 0xFFFF and len(seconds) < 0xFFFF
-                   and all(ord(c) < 0xFFFF for h in heads for c in h))
-        if not self.ok:
-            return
-        # pair (c1, c2) -> flat index t1[c1] + t2[c2] into pair_reach (0 when either is no needle head)
-        width = len(seconds) + 1
-        self.t1 = np.zeros(0x10000, dtype=np.int32)
-        self.t2 = np.zeros(0x10000, dtype=np.int32)
-        for j, c in enumerate(firsts, 1):
-            self.t1[ord(c)] = j * width
-        for j, c in enumerate(seconds, 1):
-            self.t2[ord(c)] = j
-        self.pair_reach = np.zeros((len(firsts) + 1) * width, dtype=np.int64)
-        self.char_reach = np.zeros(0x10000, dtype=np.int64)
-        for h, r in reach.items():
-            if len(h) == 1:
-                self.char_reach[ord(h)] = r
-            elif self.t1[ord(h[0])] and self.t2[ord(h[1])]:
-                self.pair_reach[self.t1[ord(h[0])] + self.t2[ord(h[1])]] = r
-
-    def candidates(self, keys: list[str], idx: list[int]) -> dict[int, list[_Rule]]:
-        """For each line of ``idx`` that some rule may match: the rules to try, in file order.
-
-        A rule is listed when the line's length admits it and the line holds one of its needles;
-        every other rule cannot match the line.
-        """
-        import numpy as np
-
-        text = "\n".join([keys[i] for i in idx])
-        a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        a = np.minimum(a, 0xFFFF)  # astral characters: U+FFFF is no needle character
-        reach = self.char_reach[a]  # longest line a needle starting here matters on (0: no needle)
-        if len(a) > 1:
-            pair = self.t1[a[:-1]]
-            pair += self.t2[a[1:]]
-            np.maximum(reach[:-1], self.pair_reach[pair], out=reach[:-1])
-        pos = np.flatnonzero(reach)
-        if not len(pos):
-            return {}
-        lens = np.fromiter((len(keys[i]) for i in idx), dtype=np.int64, count=len(idx))
-        line = np.searchsorted(np.cumsum(lens + 1), pos, side="right")  # line j ends at cumsum[j] - 1
-        keep = reach[pos] >= lens[line]
-        found: dict[int, set[int]] = {}
-        by_head, by_needle = self.by_head, self.by_needle
-        for p, j in zip(pos[keep].tolist(), line[keep].tolist()):
-            for n in by_head.get(text[p:p + 2], []) + by_head.get(text[p], []):
-                if text.startswith(n, p):
-                    found.setdefault(idx[j], set()).update(by_needle[n])
-        rules = self.rules
-        out: dict[int, list[_Rule]] = {}
-        for i, ps in found.items():
-            n = len(keys[i])
-            rs = [rules[p] for p in sorted(ps) if not rules[p].max_len or rules[p].max_len >= n]
-            if rs:
-                out[i] = rs
+        out = []
+        while m:
+            low = m & -m
+            out.append(rules[low.bit_length() - 1])
+            m ^= low
         return out
 
 
 @lru_cache(maxsize=1)
-def _phrase_index() -> _PhraseIndex | None:
-    if not _HAVE_NUMPY:
-        return None
-    index = _PhraseIndex(_rules())
-    return index if index.ok else None
+def _len_buckets() -> tuple[_Bucket, ...]:
+    """``_len_buckets()[min(n, len - 1)]``: the bucket of the rules that admit a line of ``n`` characters."""
+    rules = _rules()
+    limits = sorted({r.max_len for r in rules if r.max_len})
+    buckets = [_Bucket(tuple(r for r in rules if not r.max_len or r.max_len >= lim)) for lim in limits]
+    buckets.append(_Bucket(tuple(r for r in rules if not r.max_len)))
+    top = limits[-1] if limits else 0
+    return tuple(buckets[bisect_left(limits, n)] for n in range(top + 2))
 
 
-def _phrase_candidates(keys: list[str], idx: list[int]) -> dict[int, list[_Rule]] | None:
-    """``_PhraseIndex.candidates`` for this page, or None when numpy is missing (then try each line's bucket)."""
-    index = _phrase_index()
-    return None if index is None else index.candidates(keys, idx)
+def _bucket_for_len(n: int) -> _Bucket:
+    """The rules that apply to a line of ``n`` characters."""
+    by_len = _len_buckets()
+    return by_len[n if n < len(by_len) else -1]
 
 
 @lru_cache(maxsize=1)
@@ -336,12 +243,24 @@ def _share_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 _SHARE_SPLIT = re.compile(r"[\s|/·•,，、:;；]+")
+_SHARE_FIRST = re.compile(r"[\s|/·•,，、:;；]*([^\s|/·•,，、:;；]+)")  # the first token of _SHARE_SPLIT
+
+
+@lru_cache(maxsize=1)
+def _share_vocab() -> frozenset[str]:
+    platforms, labels = _share_words()
+    return platforms | labels
 
 
 def _is_share_bar(k: str) -> bool:
     """A share/follow bar: platform names only (two or more, or one after a label such as 分享：)."""
-    platforms, labels = _share_words()
+    first = _SHARE_FIRST.match(k)
+    if first is None or first.group(1) not in _share_vocab():  # most lines fail on their first token
+        return False
     toks = [t for t in _SHARE_SPLIT.split(k) if t]
+    if not _share_vocab().issuperset(toks):
+        return False
+    platforms, labels = _share_words()
     n = sum(t in platforms for t in toks)
     return bool(toks) and n >= 1 and all(t in platforms or t in labels for t in toks) and (n >= 2 or n < len(toks))
 
@@ -391,6 +310,7 @@ _CTA = re.compile(r"点击|点我|扫码|下载|注册|领取|订阅|报名|预�
 _DOUBLED = re.compile(r"^(?:(.{2,15}?)\1)+$")
 _NAV_SPLIT = re.compile(r"\s*[|｜•·]\s*")
 _UI_SPLIT = re.compile(r"[\s|/·•›»>\[\]【】]+")
+_UI_FIRST = re.compile(r"[\s|/·•›»>\[\]【】]*([^\s|/·•›»>\[\]【】]+)")  # the first token of _UI_SPLIT
 _CJK_TOKEN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _META_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b", re.I)
 _META_WORD = re.compile(r"发布于|发布时间|发表于|更新于|更新时间|修改于|来源\s*[:：]|作者\s*[:：]|原创|分钟阅读|阅读时间|\d+\s*分钟|min read|\d{1,2}:\d{2}", re.I)
@@ -471,8 +391,8 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
     drops = res.drops
     folded = fold_lines(lines) if folded is None else folded
     res.folded = folded
-    keys = [f.strip(_WS) for f in folded]
-    nb = [i for i, k in enumerate(keys) if k]
+    keys = list(map(str.strip, folded, repeat(_WS)))
+    nb = list(compress(range(len(keys)), keys))  # the non-blank lines
     nb_single = nb if line_rules is None else [i for i in nb if i in line_rules]
 
     def drop(i: int, kind: str, reason: str, spans=None) -> None:
@@ -485,13 +405,13 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
     comments: list[int] = []
     by_pattern: set[int] = set()
 
-    # 1. phrase patterns (only those whose max_len admits the line)
-    cands = _phrase_candidates(keys, nb_single)
-    for i in (nb_single if cands is None else sorted(cands)):
+    # 1. phrase patterns (only those whose max_len admits the line and whose needles it holds)
+    by_len = _len_buckets()
+    top = len(by_len) - 1
+    for i in nb_single:
         k = keys[i]
-        for r in (_bucket_for_len(len(k)).candidates(k) if cands is None else cands[i]):
-            if cands is None and r.needles is not None and not any(map(k.__contains__, r.needles)):
-                continue
+        n = len(k)
+        for r in by_len[n if n < top else top].candidates(k):
             if not r.regex.search(k):
                 continue
             if r.action == "span":
@@ -519,6 +439,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
 
     # 2. structural shapes of single lines
     ui = _ui_words()
+    share = _share_vocab()  # a share bar's first token is in it (checked before the whole bar)
     for i in nb_single:
         if i in drops:
             continue
@@ -527,7 +448,8 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
         if not _WORD.search(k):
             drop(i, "chrome", "symbol-only line")
             continue
-        if n <= 160 and _URL.search(k):
+        # every _URL match holds "." or "://" (literal prechecks spare the regex on most lines)
+        if n <= 160 and ("." in k or "://" in k) and _URL.search(k):
             rest = _URL.sub("", k).strip(_WS + ":：-|")
             if len(rest) <= 20 and not _SENT_PUNCT.search(rest):
                 if _SOCIAL.search(k):
@@ -541,19 +463,28 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
         if n <= 40 and _EMOJI.match(k) and _CTA.search(k):
             drop(i, "chrome", "emoji-led call-to-action line")
             continue
-        if n <= 40 and _DOUBLED.match(k.replace(" ", "")):
-            drop(i, "ad", "doubled link text (banner image alt text + label)")
-            continue
-        if n <= 80 and _is_share_bar(k):
+        if n <= 40:
+            s = k.replace(" ", "")
+            if not len(s) % 2 and _DOUBLED.match(s):  # a doubled line is pairs of equal halves: even length
+                drop(i, "ad", "doubled link text (banner image alt text + label)")
+                continue
+        if n <= 80 and (m := _SHARE_FIRST.match(k)) and m.group(1) in share and _is_share_bar(k):
             drop(i, "social", "share/follow bar (platform names only)")
             continue
         if n <= 80:
-            toks = [t for t in _UI_SPLIT.split(k) if _WORD.search(t)]  # emoji and symbols do not count
-            if toks and all(t in ui for t in toks):
+            # tokens with a word character (emoji and symbols do not count) are all interface words:
+            # none outside the list has one, and one in the list has
+            first = _UI_FIRST.match(k)  # most lines fail on their first token
+            if first is None or (first.group(1) not in ui and _WORD.search(first.group(1))):
+                toks = ()
+            else:
+                toks = set(_UI_SPLIT.split(k))
+            if toks and not any(map(_WORD.search, toks - ui)) and any(map(_WORD.search, toks & ui)):
                 drop(i, "chrome", "interface words only (buttons, toolbar, menu)")
                 continue
         if n <= 120 and not _SENT_END.search(k):
-            segs = [s for s in _NAV_SPLIT.split(k) if s]
+            # three items need two separators (without one, the line is a single item)
+            segs = [s for s in _NAV_SPLIT.split(k) if s] if ("|" in k or "•" in k or "·" in k or "｜" in k) else ()
             if (len(segs) >= 3 and all(len(s) <= 14 and not _HAS_DIGIT.search(s) for s in segs)
                     and not _in_table(keys, nb, i, len(segs))):
                 drop(i, "chrome", "navigation bar (short items separated by |)")
@@ -671,10 +602,9 @@ def _digit_runs(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> None:
         run.clear()
 
     for i in nb:
-        k = keys[i]
-        if _DIGIT_ONLY.match(k) or (i in drops and drops[i].reason == "symbol-only line"):
+        if _DIGIT_ONLY.match(keys[i]) or (i in drops and drops[i].reason == "symbol-only line"):
             run.append(i)
-        else:
+        elif run:  # (flushing an empty run does nothing)
             flush()
     flush()
 
@@ -707,13 +637,15 @@ def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title
     """Short lines outside the article: above the title, Latin interface lines between the title and
     the first paragraph, and short lines after the last paragraph (captions and sentences excepted)."""
     kept = [i for i in nb if i not in drops]
-    prose = [i for i in kept if _is_prose(keys[i])]
+    # _is_prose inlined (a call per line costs more than the test)
+    prose = [i for i in kept if "。" in keys[i] or (len(keys[i]) >= 40 and _SENT_PUNCT.search(keys[i]))]
     if not prose:
         return
     first = prose[0]
-    # the article ends at its last paragraph, figure line, list item, caption or bullet
+    # the article ends at its last paragraph, figure line, list item, caption or bullet (kept is
+    # ascending: the first such line from the end)
     prose_set = set(prose)
-    last = max(i for i in kept if i in prose_set or _contentish(keys[i]))
+    last = next(i for i in reversed(kept) if i in prose_set or _contentish(keys[i]))
     for i in kept:
         if i >= first:
             break
@@ -725,9 +657,7 @@ def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title
             drops[i] = Drop("chrome", "very short line above the first paragraph (menu item)")
         elif (title is None or i > title) and not cjk and len(k) <= 30 and not _HAS_DIGIT.search(k):
             drops[i] = Drop("chrome", "interface line (no Chinese) above the article body")
-    for i in kept:
-        if i <= last:
-            continue
+    for i in kept[bisect_right(kept, last):]:  # the kept lines after ``last`` (kept is ascending)
         k = keys[i]
         if _CAPTION.match(k) or _SENT_END.search(k) or _LIST_ITEM.match(k) or _EMOJI.match(k):
             continue
@@ -738,6 +668,8 @@ def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title
 def _repeats(keys, nb, drops, by_pattern, title) -> None:
     seq = [keys[i] for i in nb]
     count = Counter(seq)
+    if len(count) == len(seq):  # no line occurs twice: no pair of lines can repeat, no line occurs 3 times
+        return
     # blocks: consecutive pairs of non-blank lines that occur more than once
     pairs = Counter(zip(seq, seq[1:]))
     marked = set()
@@ -766,6 +698,8 @@ def _repeats(keys, nb, drops, by_pattern, title) -> None:
             kind = kinds.most_common(1)[0][0] if kinds else "chrome"
             drops[i] = Drop(kind, "block repeated in the page")
     # single lines repeated three or more times (slogans between posts, separators)
+    if max(count.values()) < 3:
+        return
     for p, s in enumerate(seq):
         i = nb[p]
         if i in drops or i == title:
@@ -784,6 +718,9 @@ def _run_of(marked: set[int], p: int) -> list[int]:
     return list(range(lo, hi + 1))
 
 
+_TITLE_SUFFIX = re.compile(r"\s*[-|_–—:]\s*\S.{0,24}$")  # after a repeated title: " - site name"
+
+
 def _title_and_labels(keys, nb, drops, title: int) -> int:
     kept = [i for i in nb if i not in drops]
     pos = kept.index(title)
@@ -794,11 +731,10 @@ def _title_and_labels(keys, nb, drops, title: int) -> int:
         if _title_like(keys[nxt]) and len(keys[nxt]) >= 10:
             drops[title] = Drop("chrome", "short category label above the title")
             title, pos, t = nxt, pos + 1, keys[nxt]
-    # later copies of the title; short labels between the title and its first repeat
-    sep = re.compile(re.escape(t) + r"\s*[-|_–—:]\s*\S.{0,24}$")
+    # later copies of the title ("<title> - <site>" too); short labels between the title and its first repeat
     first_repeat = None
     for j in kept[pos + 1:]:
-        if keys[j] == t or sep.match(keys[j]):
+        if keys[j].startswith(t) and (len(keys[j]) == len(t) or _TITLE_SUFFIX.match(keys[j], len(t))):
             drops[j] = Drop("duplicate_title", "repeat of the title")
             if first_repeat is None:
                 first_repeat = j
@@ -813,18 +749,19 @@ def _title_and_labels(keys, nb, drops, title: int) -> int:
 def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
     kept = [i for i in nb if i not in drops]
     # head and tail: before the first / after the last paragraph-length line
-    prose = [i for i in kept if len(keys[i]) >= 60]
-    if prose:
-        zone = [i for i in kept if i < prose[0] or i > prose[-1]]
+    first = next((i for i in kept if len(keys[i]) >= 60), None)
+    if first is not None:
+        last = next(i for i in reversed(kept) if len(keys[i]) >= 60)
+        zone_set = {i for i in kept if i < first or i > last}
     else:
-        zone = kept
+        zone_set = set(kept)
     rules = _byline_rules()
-    zone_set = set(zone)
     for i in kept:
         k = keys[i]
-        if not _BYLINE_HINT.search(k):  # every byline form has a separator, 记者 or a date
-            continue
-        if i not in zone_set and not _META_FIELD.match(k):
+        if i in zone_set:
+            if not _BYLINE_HINT.search(k):  # every byline form has a separator, 记者 or a date
+                continue
+        elif not _META_FIELD.match(k):  # outside the zone only labelled fields (their ":" is a hint too)
             continue
         fields = list(_META_FIELD.finditer(k)) if len(k) <= 120 else []
         if len(fields) >= 2 and "。" not in k:

@@ -66,12 +66,62 @@ class CharMap:
         import numpy as np
 
         a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if a.max() < 0x10000:  # the usual case: no astral characters, one lookup
+            return self._np_table()[a].tobytes().decode("utf-32-le", "surrogatepass")
         out = np.where(a < 0x10000, self._np_table()[np.minimum(a, 0xFFFF)], a)
         return out.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 # numpy is a declared dependency (imported lazily); the pure-Python path stays correct without it
 _HAVE_NUMPY = importlib.util.find_spec("numpy") is not None
+
+
+def trie_pattern(words) -> str:
+    """A regex matching any of ``words`` (non-empty), the longest one where several start at a position.
+
+    Keys sharing a prefix share its branch (a trie), so a position costs a few literal tests, not one per
+    word; at each node the longer continuations come before the end of a shorter word.
+    """
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: dict) -> str:
+        alts = []
+        for c in sorted(k for k in node if k):
+            child, lit = node[c], re.escape(c)
+            while len(child) == 1 and "" not in child:  # a chain: one literal run
+                (c2, child), = child.items()
+                lit += re.escape(c2)
+            alts.append(lit + emit(child))
+        if not alts:
+            return ""
+        if "" in node:
+            alts.append("")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(trie)
+
+
+def _key_scanner(keys) -> re.Pattern:
+    """A regex whose ``finditer`` yields, at every position where one of ``keys`` starts, the longest
+    key there as group 1 (one character consumed per match, so matches overlap).
+
+    The regex engine skips in C to the keys' first characters; a look-ahead for a key's second
+    character (or a one-character key) gates the trie, which holds every key's branch.
+    """
+    seconds = {k[1] for k in keys if len(k) > 1}
+    singles = {k for k in keys if len(k) == 1}
+    gate = ([f"(?=[{_char_class(seconds)}])"] if seconds else []) + ([f"(?<=[{_char_class(singles)}])"] if singles else [])
+    firsts = _char_class({k[0] for k in keys})
+    return re.compile(f"[{firsts}](?:{'|'.join(gate)})(?<=(?=({trie_pattern(keys)})).)", re.S)
+
+
+def _char_class(chars) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
 
 
 class _Stage:
@@ -90,35 +140,24 @@ class _Stage:
         self.chars = {k: v for k, v in chars.items() if chr(k) != v}
         self.charmap = CharMap(self.chars)
         self.phrases = phrases
-        lens: dict[str, set[int]] = {}
-        for k in phrases:
-            lens.setdefault(k[0], set()).add(len(k))
-        self._lens = {c: sorted(v, reverse=True) for c, v in lens.items()}  # key lengths by first char, longest first
-        first = sorted(lens)
-        self._cand = re.compile("[" + "".join(re.escape(c) for c in first) + "]") if first else None
+        self._rx = _key_scanner(phrases) if phrases else None
 
     def apply(self, text: str) -> tuple[str, list[int] | None]:
         """Convert ``text``; returns (converted, map) where map[j] is the input index of output j, or None if 1:1."""
-        if self._cand is None:
+        if self._rx is None:
             return self.charmap(text), None
         conv = self.charmap(text)  # 1:1, so positions in ``conv`` are positions in ``text``
         pieces: list[str] = []
         spans: list[tuple[int, int, int]] = []  # (input start, input end, output length) of length-changing matches
         pos = 0
-        phrases, lens = self.phrases, self._lens
-        for m in self._cand.finditer(text):
+        phrases = self.phrases
+        for m in self._rx.finditer(text):  # the longest key at each position where one starts
             i = m.start()
-            if i < pos:
+            if i < pos:  # inside the previous match (forward maximum matching)
                 continue
-            room = len(text) - i
-            for n in lens[m.group()]:
-                if n > room:  # a short slice at the end of the text would match a shorter key
-                    continue
-                val = phrases.get(text[i:i + n])
-                if val is not None:
-                    break
-            else:
-                continue
+            key = m.group(1)
+            n = len(key)
+            val = phrases[key]
             pieces.append(conv[pos:i])
             pieces.append(val)  # phrase values are final: not char-mapped again
             if len(val) != n:
@@ -296,8 +335,7 @@ def _taiwan_re() -> re.Pattern:
             w = line.split("#", 1)[0].strip()
             if w:
                 words.append(w)
-    words.sort(key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
+    return re.compile(trie_pattern(words))  # the longest marker at a position
 
 
 def is_taiwan(text: str, min_hits: int = 2) -> bool:

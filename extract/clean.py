@@ -14,6 +14,7 @@ number punctuation folded to ASCII (1:1).
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from ._boilerplate import analyze
@@ -97,8 +98,12 @@ def clean(raw: str) -> CleanDoc:
     lines = raw.split("\n")
     # the analysis sees lines without invisible characters (as a second cleaning would); invisible
     # characters are never printable, so the C-speed isprintable() spares the regex on most lines
-    inv = [not l.isprintable() and _INVISIBLE.search(l) is not None for l in lines]
-    vis = [_INVISIBLE.sub("", l) if f else l for l, f in zip(lines, inv)] if any(inv) else lines
+    if all(map(str.isprintable, lines)):  # the usual page: one C loop
+        inv = [False] * len(lines)
+        vis = lines
+    else:
+        inv = [not l.isprintable() and _INVISIBLE.search(l) is not None for l in lines]
+        vis = [_INVISIBLE.sub("", l) if f else l for l, f in zip(lines, inv)] if any(inv) else lines
     an = _analyze_to_fixed_point(vis)
     for i, d in an.drops.items():
         if d.spans is not None and inv[i]:
@@ -111,12 +116,24 @@ def clean(raw: str) -> CleanDoc:
     text_lines: list[str] = []
     offsets: list[int] = []  # raw offset of every char of the body, "\n" between lines included
     drops = an.drops
-    pos = 0
+    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))  # raw offset of each line (in C)
+    # each kept line adds its chars' offsets and then the offset of the "\n" after it (the end of its
+    # last piece, which is visible: the pieces are stripped of _WS); the last "\n" is removed at the end
     for i, line in enumerate(lines):
-        start = pos
-        pos += len(line) + 1
         d = drops.get(i)
-        if d is None:  # the common case: a whole kept line
+        if d is None and not inv[i]:  # the common case: a whole kept line
+            b = len(line.rstrip(_WS))
+            if not b:
+                continue
+            a = len(line) - len(line.lstrip(_WS))
+            start = starts[i]
+            segments.append([(start + a, start + b)])
+            kept_lines.append(i)
+            text_lines.append(line[a:b])
+            offsets.extend(range(start + a, start + b + 1))
+            continue
+        start = starts[i]
+        if d is None:
             b = len(line.rstrip(_WS))
             if not b:
                 continue
@@ -134,8 +151,6 @@ def clean(raw: str) -> CleanDoc:
         # which holds every invisible character
         segments.append(segs)
         kept_lines.append(i)
-        if offsets:
-            offsets.append(offsets[-1] + 1)  # the "\n" joining the lines
         if inv[i]:
             chars: list[str] = []
             for a, b in segs:
@@ -152,7 +167,10 @@ def clean(raw: str) -> CleanDoc:
             text_lines.append("".join([raw[a:b] for a, b in segs]))
             for a, b in segs:
                 offsets.extend(range(a, b))
+        offsets.append(segs[-1][1])  # the "\n" after the line
 
+    if offsets:
+        offsets.pop()  # no "\n" after the last line
     body = "\n".join(text_lines)
     trad = has_traditional(body)
     script = detect_script(body, traditional=trad) if body.strip() else detect_script(raw)
@@ -216,16 +234,23 @@ def _analyze_to_fixed_point(lines: list[str]):
         # the kept lines and their folded forms (fold is 1:1 and maps no character into or out of
         # _WS, so cutting and stripping the folded line gives the fold of the cut, stripped line)
         idx, sub, sub_folded, changed = [], [], [], set()
+        drops, folded = an.drops, an.folded
         for i, line in enumerate(lines):
-            d = an.drops.get(i)
-            if d is not None and d.spans is None:
+            d = drops.get(i)
+            if d is None:  # the common case: a kept whole line
+                t = line.strip(_WS)
+                if t:
+                    idx.append(i)
+                    sub.append(t)
+                    sub_folded.append(folded[i].strip(_WS))
                 continue
-            f = an.folded[i]
-            if d is not None:
-                pieces = _complement(len(line), d.spans)
-                line = "".join(line[a:b] for a, b in pieces)
-                f = "".join(f[a:b] for a, b in pieces)
-                changed.add(len(sub))
+            if d.spans is None:
+                continue
+            f = folded[i]
+            pieces = _complement(len(line), d.spans)
+            line = "".join(line[a:b] for a, b in pieces)
+            f = "".join(f[a:b] for a, b in pieces)
+            changed.add(len(sub))
             if line.strip(_WS):
                 idx.append(i)
                 sub.append(line.strip(_WS))

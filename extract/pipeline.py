@@ -7,7 +7,7 @@ into it; this module maps every offset back to the raw article so that
 from __future__ import annotations
 
 import hashlib
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from .clean import CleanDoc, clean
 from .records import ArticleRecord, Claim, DateMention, Figure, Mention, Span
@@ -21,31 +21,54 @@ def doc_id_for(clean_text: str) -> str:
     The same article saved in another encoding or with other chrome around it
     cleans to the same text and so gets the same id.
     """
-    norm = "\n".join(line.strip() for line in clean_text.split("\n") if line.strip())
+    norm = "\n".join(filter(None, map(str.strip, clean_text.split("\n"))))  # stripped non-blank lines
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
 
 
-def _span(doc: CleanDoc, s: Optional[Span]) -> Optional[Span]:
-    if s is None:
-        return None
-    a, b = doc.span_to_raw(s.start, s.end)
-    return Span(text=doc.raw[a:b], start=a, end=b)
+def _raw_mappers(doc: CleanDoc) -> tuple[Callable, Callable]:
+    """(span, records): ``CleanDoc.span_to_raw`` applied to Spans and to lists of records.
 
-
-def _remap(doc: CleanDoc, rec, surface_field: str = "surface"):
-    """A copy of ``rec`` with raw offsets and surface.
-
-    A shallow copy through ``__dict__`` (the records are plain dataclasses without slots or
-    ``__post_init__``): ``dataclasses.replace`` re-runs ``__init__`` with every field, per record.
+    The document's offsets are held in the closures: the usual non-empty span inside the text costs
+    one list lookup per end; any other span goes through ``doc.span_to_raw``.
     """
-    a, b = doc.span_to_raw(rec.start, rec.end)
-    new = object.__new__(type(rec))
-    d = new.__dict__
-    d.update(rec.__dict__)
-    d[surface_field] = doc.raw[a:b]
-    d["start"] = a
-    d["end"] = b
-    return new
+    offsets, raw, span_to_raw = doc.offsets, doc.raw, doc.span_to_raw
+    n = len(offsets)
+
+    def span(s: Optional[Span]) -> Optional[Span]:
+        """A Span over the raw text for the clean-text Span ``s``."""
+        if s is None:
+            return None
+        start, end = s.start, s.end
+        if 0 <= start < end <= n:
+            a, b = offsets[start], offsets[end - 1] + 1
+        else:
+            a, b = span_to_raw(start, end)
+        return Span(raw[a:b], a, b)
+
+    def records(recs: list) -> list:
+        """Copies of ``recs`` with raw offsets and surface.
+
+        A shallow copy through ``__dict__`` (the records are plain dataclasses without slots or
+        ``__post_init__``): ``dataclasses.replace`` re-runs ``__init__`` with every field, per record.
+        """
+        new_obj = object.__new__
+        out = []
+        for rec in recs:
+            start, end = rec.start, rec.end
+            if 0 <= start < end <= n:
+                a, b = offsets[start], offsets[end - 1] + 1
+            else:
+                a, b = span_to_raw(start, end)
+            new = new_obj(type(rec))
+            d = new.__dict__
+            d.update(rec.__dict__)
+            d["surface"] = raw[a:b]
+            d["start"] = a
+            d["end"] = b
+            out.append(new)
+        return out
+
+    return span, records
 
 
 def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional[str] = None) -> ArticleRecord:
@@ -71,12 +94,13 @@ def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional
             if ent is not None:
                 index[m.entity] = ent
 
+    span, records = _raw_mappers(doc)
     raw_claims = []
     for c in claims:
-        rc = object.__new__(type(c))  # shallow copy, see _remap
+        rc = object.__new__(type(c))  # shallow copy, see _raw_mappers
         rc.__dict__.update(c.__dict__)
-        rc.cause, rc.effect = _span(doc, c.cause), _span(doc, c.effect)
-        rc.cue, rc.sentence = _span(doc, c.cue), _span(doc, c.sentence)
+        rc.cause, rc.effect = span(c.cause), span(c.effect)
+        rc.cue, rc.sentence = span(c.cue), span(c.sentence)
         raw_claims.append(rc)
     return ArticleRecord(
         doc_id=doc_id_for(text),
@@ -87,9 +111,9 @@ def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional
         raw_text=doc.raw,
         clean_text=text,
         dropped=list(doc.dropped),
-        entities=[_remap(doc, m) for m in mentions],
-        figures=[_remap(doc, f) for f in figures],
-        dates=[_remap(doc, d) for d in dates],
+        entities=records(mentions),
+        figures=records(figures),
+        dates=records(dates),
         claims=raw_claims,
         byline=dict(doc.byline or {}),
         entity_index=index,

@@ -1,0 +1,94 @@
+"""The fast paths of cleaning and offset mapping agree with their plain definitions.
+
+The boilerplate needle scan and OpenCC phrase matching run one regex (``_key_scanner``) instead of a
+Python loop; the pipeline maps offsets through closures instead of ``CleanDoc.span_to_raw``. Each is
+checked here against a brute-force reference on random input built from the real keys.
+"""
+from __future__ import annotations
+
+import random
+
+from extract._boilerplate import _bucket_for_len, _rules, fold
+from extract._script import _converter, _key_scanner
+from extract.clean import CleanDoc, clean
+from extract.pipeline import _raw_mappers
+from extract.records import Mention, Span
+
+
+def _longest_at_each_position(text: str, keys: set[str]) -> list[tuple[int, str]]:
+    out = []
+    for i in range(len(text)):
+        found = [k for k in keys if text.startswith(k, i)]
+        if found:
+            out.append((i, max(found, key=len)))
+    return out
+
+
+def test_key_scanner_finds_the_longest_key_at_every_position():
+    rng = random.Random(7)
+    keys = {"注册", "注册送", "用户名", "x", "ab", "abc", "b", "立即注册", "©"}
+    rx = _key_scanner(keys)
+    pieces = sorted(keys) + sorted(set("".join(keys))) + ["的", " ", "z"]  # keys, their characters, others
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        got = [(m.start(), m.group(1)) for m in rx.finditer(text)]
+        assert got == _longest_at_each_position(text, keys), text
+
+
+def test_bucket_candidates_are_the_admitted_rules_holding_a_needle():
+    rng = random.Random(11)
+    rules = _rules()
+    needles = sorted({n for r in rules for n in (r.needles or ())})
+    for _ in range(3000):
+        k = "".join(rng.choice(needles + ["的", "a", " ", "1", "。"]) for _ in range(rng.randint(1, 14)))
+        k = fold(k)
+        n = len(k)
+        want = [r for r in rules if (not r.max_len or r.max_len >= n)
+                and (r.needles is None or any(x in k for x in r.needles))]
+        assert _bucket_for_len(n).candidates(k) == want, k
+
+
+def _fmm_reference(stage, text: str) -> str:
+    """Forward maximum matching over the stage's phrases, characters mapped elsewhere."""
+    out, i = [], 0
+    longest = max(map(len, stage.phrases))
+    while i < len(text):
+        for n in range(min(longest, len(text) - i), 0, -1):
+            val = stage.phrases.get(text[i:i + n])
+            if val is not None:
+                out.append(val)
+                i += n
+                break
+        else:
+            out.append(stage.chars.get(ord(text[i]), text[i]))
+            i += 1
+    return "".join(out)
+
+
+def test_phrase_stages_do_forward_maximum_matching():
+    rng = random.Random(5)
+    for config in ("t2s", "tw2sp"):
+        for stage in _converter(config).stages:
+            if not stage.phrases:
+                continue
+            keys = sorted(stage.phrases)
+            for _ in range(200):
+                text = "".join(rng.choice(keys) if rng.random() < 0.6 else rng.choice(keys)[:1] + "的"
+                               for _ in range(rng.randint(0, 12)))
+                assert stage.apply(text)[0] == _fmm_reference(stage, text), text
+
+
+def test_raw_mappers_agree_with_span_to_raw_on_every_span():
+    doc = clean("标题行在这里很长很长\n\n  正文第一段，比特币上涨 5%。 \n\u200b正文第二段\n")
+    n = len(doc.text)
+    span, records = _raw_mappers(doc)
+    cases = [(s, e) for s in range(-1, n + 2) for e in range(-1, n + 2)]
+    for s, e in cases:
+        a, b = CleanDoc.span_to_raw(doc, s, e)
+        got = span(Span(text="", start=s, end=e))
+        assert (got.start, got.end, got.text) == (a, b, doc.raw[a:b])
+        m = Mention(surface="", start=s, end=e, entity="X", type="ASSET")
+        (r,) = records([m])
+        assert (r.start, r.end, r.surface, r.entity) == (a, b, doc.raw[a:b], "X")
+        assert (m.start, m.end) == (s, e)  # the stage's record is left as it was
+    assert span(None) is None
