@@ -150,7 +150,8 @@ class _Doc:
         self.date_starts = [d.start for d in self.dates]
         self.story_day = context_date(self.dates)
         assets = [s[2] for s in subs if s[3] == "asset"]
-        self.main_asset = max(set(assets), key=assets.count) if assets else None
+        # ties go to the asset named first (a set would make the choice depend on the hash seed)
+        self.main_asset = max(dict.fromkeys(assets), key=assets.count) if assets else None
         self.has_group = any(s[3] == "group" for s in subs)
 
     def local(self, i: int) -> tuple[list[int], list, list, list]:

@@ -10,7 +10,7 @@ import hashlib
 from typing import Callable, Iterable, Iterator, Optional
 
 from .clean import CleanDoc, clean
-from .records import ArticleRecord, Claim, DateMention, Figure, Mention, Span
+from .records import ArticleRecord, Claim, DateMention, Entity, Figure, Mention, Span
 
 __all__ = ["extract_article", "extract_doc", "doc_id_for", "iter_extract"]
 
@@ -71,6 +71,35 @@ def _raw_mappers(doc: CleanDoc) -> tuple[Callable, Callable]:
     return span, records
 
 
+def _entity_index(mentions: list[Mention]) -> dict[str, Entity]:
+    """id -> Entity for the entities this article mentions.
+
+    Gazetteer entities come with all their aliases; an entity discovered outside the
+    gazetteer gets its id and this article's own surfaces only -- the process-wide
+    registry behind ``lookup`` also holds names from articles extracted earlier, which
+    would make the record depend on what the process (or a ``--jobs`` worker) saw before.
+    """
+    from . import entities as _entities
+    from ._gazetteer import gazetteer
+
+    known = gazetteer()
+    surfaces: dict[str, list[str]] = {}
+    for m in mentions:
+        seen = surfaces.setdefault(m.entity, [])
+        if m.surface not in seen:
+            seen.append(m.surface)
+    index: dict[str, Entity] = {}
+    for eid, own in surfaces.items():
+        ent = _entities.lookup(eid)
+        if ent is None:
+            continue
+        if known.get(eid) is None:
+            aliases = list(dict.fromkeys([ent.id, *own]))
+            ent = Entity(id=ent.id, name=ent.name, type=ent.type, aliases=aliases)
+        index[eid] = ent
+    return index
+
+
 def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional[str] = None) -> ArticleRecord:
     """Run the extraction stages on an already cleaned document."""
     from . import claims as _claims
@@ -87,12 +116,7 @@ def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional
     author = (doc.byline or {}).get("author")
     claims: list[Claim] = _claims.find_claims(text, mentions, figures, author=author)
 
-    index = {}
-    for m in mentions:
-        if m.entity not in index:
-            ent = _entities.lookup(m.entity)
-            if ent is not None:
-                index[m.entity] = ent
+    index = _entity_index(mentions)
 
     span, records = _raw_mappers(doc)
     raw_claims = []
