@@ -44,14 +44,11 @@ def find_mentions(text: str) -> list[Mention]:
     from .nlp import get_nlp
 
     doc = get_nlp()(text)
-    gz = gazetteer()
-    out = []
-    for s, e, cid, typ in doc.user_data.get("narrex_mentions", []):
-        surface = text[s:e]
-        if cid not in gz.entries:
-            _remember(cid, typ, surface)
-        out.append(Mention(surface=surface, start=s, end=e, entity=cid, type=typ))
-    return out
+    known = gazetteer().entries
+    ments = doc.user_data.get("narrex_mentions", [])
+    for s, e, cid, typ in [m for m in ments if m[2] not in known]:
+        _remember(cid, typ, text[s:e])  # discovered entities, for lookup()
+    return [Mention(text[s:e], s, e, cid, typ) for s, e, cid, typ in ments]
 
 
 def lookup(name: str) -> Entity | None:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import compress
+from itertools import accumulate, compress
+from operator import lt
 
 import spacy
 from spacy.language import Language
@@ -389,26 +390,30 @@ class GazetteerMatcher:
                     if len(matches) > n_lower:
                         matches.sort(key=lambda m: m[0])  # stable: LOWER before ORTH at one start
         keys = self._keys
-        spans = []
-        i, n = 0, len(matches)
-        while i < n:
-            # a cluster of transitively overlapping matches; clusters are resolved independently
-            s, hi, k = matches[i]
-            j = i + 1
-            while j < n and matches[j][0] < hi:
-                if matches[j][1] > hi:
-                    hi = matches[j][1]
-                j += 1
-            if j == i + 1:
-                spans.append((s, hi, *keys[k]))
-            else:
-                taken: set[int] = set()
-                for a, b, kk in sorted(matches[i:j], key=lambda m: (m[0] - m[1], m[0])):  # longest first, then leftmost
-                    if taken.isdisjoint(range(a, b)):
-                        taken.update(range(a, b))
-                        spans.append((a, b, *keys[kk]))
-            i = j
-        spans.sort()
+        n = len(matches)
+        if n > 1:
+            # a match overlaps an earlier one iff it starts before the furthest end so far; such runs
+            # (clusters) are resolved on their own, every other match stands (one C-level pass to find them)
+            reach = list(accumulate([m[1] for m in matches], max))
+            over = list(compress(range(1, n), map(lt, [m[0] for m in matches[1:]], reach)))
+            if over:
+                matches = list(matches)
+                clusters = []
+                for j in over:  # consecutive overlapping matches extend the current cluster
+                    if clusters and clusters[-1][1] == j:
+                        clusters[-1][1] = j + 1
+                    else:
+                        clusters.append([j - 1, j + 1])
+                for a, b in reversed(clusters):
+                    kept: list[tuple[int, int, int]] = []
+                    taken: set[int] = set()
+                    for m in sorted(matches[a:b], key=lambda m: (m[0] - m[1], m[0])):  # longest first, then leftmost
+                        if taken.isdisjoint(range(m[0], m[1])):
+                            taken.update(range(m[0], m[1]))
+                            kept.append(m)
+                    kept.sort(key=lambda m: m[0])
+                    matches[a:b] = kept
+        spans = [(s, e, *keys[k]) for s, e, k in matches]  # sorted by start, disjoint
         if self.set_ents:
             # "unmodified": no pass over existing annotation (the ents setter reads doc.ents back first)
             doc.set_ents([Span(doc, a, b, label=label, span_id=cid) for a, b, label, cid in spans], default="unmodified")
