@@ -101,26 +101,34 @@ def _trie(words) -> dict:
 _F_CJK, _F_SINGLE, _F_LETTER, _F_DIGIT, _F_SYMBOL = 1, 2, 4, 8, 16
 _F_RUN = _F_LETTER | _F_DIGIT
 _PAIR_MUL, _PAIR_MASK = 40503, (1 << 20) - 1
+_P_WORD, _P_PREFIX = 1, 2  # a character pair is a word / the start of a longer word
 
 
 def _candidate_tables(words: list[str], others: set[str]):
-    """(flags per code point, flag per hashed character pair) for :meth:`GazetteerTokenizer._pieces_np`.
+    """(flags per code point, flags per hashed character pair, hashed first triples) for ``_pieces_np``.
 
     A piece can start only at a one-character word, a symbol token, the start of
     an ASCII letter or digit run, or the first character of a longer Chinese word
-    followed by a character that makes a known pair (hash collisions only add
-    candidates, which the exact lookup then rejects).
+    followed by a character that makes a known pair -- and a known triple when the
+    pair is only the start of longer words (市场 before 市场情绪): hash collisions
+    only add candidates, which the exact lookup then rejects.
     """
     import numpy as np
 
     flags = np.zeros(0x110000, dtype=np.uint8)
-    pairs = np.zeros(_PAIR_MASK + 1, dtype=bool)
+    pairs = np.zeros(_PAIR_MASK + 1, dtype=np.uint8)
+    triples = np.zeros(_PAIR_MASK + 1, dtype=bool)
     for w in words:
         if len(w) == 1:
             flags[ord(w)] |= _F_SINGLE
+            continue
+        flags[ord(w[0])] |= _F_CJK
+        h2 = (ord(w[0]) * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[1])  # as the uint32 arithmetic in _pieces_np
+        if len(w) == 2:
+            pairs[h2 & _PAIR_MASK] |= _P_WORD
         else:
-            flags[ord(w[0])] |= _F_CJK
-            pairs[((ord(w[0]) * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[1])) & _PAIR_MASK] = True  # as uint32 arithmetic
+            pairs[h2 & _PAIR_MASK] |= _P_PREFIX
+            triples[((h2 * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[2])) & _PAIR_MASK] = True
     for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
         flags[ord(c)] |= _F_LETTER
     for c in "0123456789":
@@ -128,7 +136,7 @@ def _candidate_tables(words: list[str], others: set[str]):
     for c in _SYMBOLS:
         if c in others:
             flags[ord(c)] |= _F_SYMBOL
-    return flags, pairs
+    return flags, pairs, triples
 
 
 def _token_pattern(words: list[str], others: set[str]) -> str:
@@ -233,7 +241,7 @@ class GazetteerTokenizer:
     def _pieces_np(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
         import numpy as np
 
-        flags, pairs = self._tables
+        flags, pairs, triples = self._tables
         a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         n = len(a)
         f = flags[a]
@@ -244,17 +252,28 @@ class GazetteerTokenizer:
         edge[n] = True
         np.not_equal(run[1:], run[:-1], out=edge[1:n])
         bounds = np.flatnonzero(edge)
-        heads = bounds[:-1][run[bounds[:-1]] != 0]
-        end = np.zeros(n, dtype=np.int64)  # end of the ASCII piece that may start here (0: a Chinese candidate)
-        end[heads] = bounds[1:][run[bounds[:-1]] != 0]
+        is_run = run[bounds[:-1]] != 0
+        heads, tails = bounds[:-1][is_run], bounds[1:][is_run]
+        end = np.zeros(n, dtype=np.int64)  # end of the ASCII piece that starts here (0: a Chinese candidate)
+        if len(heads):
+            # keep the runs whose lowercase is an alias piece (C-level maps, no loop iteration per run)
+            runs = map(text.__getitem__, map(slice, heads.tolist(), tails.tolist()))
+            keep = np.fromiter(map(self.others.__contains__, map(str.lower, runs)), dtype=bool, count=len(heads))
+            end[heads[keep]] = tails[keep]
         sym = np.flatnonzero(f & _F_SYMBOL)
         end[sym] = sym + 1
         cand = end != 0
         cand |= (f & _F_SINGLE) != 0
-        # a Chinese word of two or more characters: its first character and its first pair must fit
-        cand[:-1] |= ((f[:-1] & _F_CJK) != 0) & pairs[((a[:-1] * _PAIR_MUL) ^ a[1:]) & _PAIR_MASK]
+        if n > 1:
+            # a Chinese word of two or more characters: its first character and first pair must fit, and
+            # when the pair is only the start of longer words, its first three characters too
+            h2 = (a[:-1] * _PAIR_MUL) ^ a[1:]
+            pv = pairs[h2 & _PAIR_MASK]
+            ok = (pv & _P_WORD) != 0
+            ok[:-1] |= ((pv[:-1] & _P_PREFIX) != 0) & triples[((h2[:-1] * _PAIR_MUL) ^ a[2:]) & _PAIR_MASK]
+            cand[:-1] |= ((f[:-1] & _F_CJK) != 0) & ok
         at = np.flatnonzero(cand)
-        others, pair_lens, wordset, singles = self.others, self._pair_lens, self._wordset, self._singles
+        pair_lens, wordset, singles = self._pair_lens, self._wordset, self._singles
         words: list[str] = []
         spaces: list[bool] = []
         offsets: list[tuple[int, int]] = []
@@ -262,10 +281,8 @@ class GazetteerTokenizer:
         for s, e in zip(at.tolist(), end[at].tolist()):
             if s < pos:
                 continue  # inside the last piece (the scan resumes after it)
-            if e:
+            if e:  # an ASCII run checked above, or a symbol
                 tok = text[s:e]
-                if tok.lower() not in others:
-                    continue
             else:  # the longest Chinese word here: lengths known for its first pair, longest first
                 tok = None
                 for k in pair_lens.get(text[s:s + 2], ()):
@@ -349,9 +366,9 @@ class GazetteerMatcher:
         self.set_ents = set_ents
         self._keys: list[tuple[str, str]] = []  # pattern key -> (label, id)
         key_of: dict[tuple[str, str], int] = {}
-        # first token value -> [(token values, length, key)] in registration order; one table per attribute
-        self._lower: dict[int, list] = {}
-        self._orth: dict[int, list] = {}
+        # first token value -> patterns starting with it, in registration order; one table per attribute
+        self._lower: dict[int, tuple[list, list]] = {}
+        self._orth: dict[int, tuple[list, list]] = {}
         for cs, table in ((False, self._lower), (True, self._orth)):
             for pat in _patterns(case_sensitive=cs):
                 lc = (pat["label"], pat["id"])
@@ -362,18 +379,25 @@ class GazetteerMatcher:
                 seq = [t.orth if cs else t.lower for t in doc]
                 if not seq:
                     continue
-                entry = (seq, len(seq), key_of[lc])
-                bucket = table.setdefault(seq[0], [])
-                if entry not in bucket:
-                    bucket.append(entry)
+                # bucket: (keys of the one-token patterns, [(token values, length, key)] of the longer ones)
+                singles, longer = table.setdefault(seq[0], ([], []))
+                k = key_of[lc]
+                if len(seq) == 1:
+                    if k not in singles:
+                        singles.append(k)
+                elif (seq, len(seq), k) not in longer:
+                    longer.append((seq, len(seq), k))
 
     @staticmethod
-    def _find(values: list[int], table: dict[int, list], out: list) -> None:
+    def _find(values: list[int], table: dict[int, tuple[list, list]], out: list) -> None:
         """Append (start, end, key) for every pattern of ``table`` matching ``values`` (token attribute values)."""
         buckets = list(map(table.get, values))  # the patterns starting with each token (None for most)
         for i in compress(range(len(values)), buckets):
-            for seq, n, k in buckets[i]:
-                if n == 1 or values[i:i + n] == seq:
+            singles, longer = buckets[i]
+            for k in singles:
+                out.append((i, i + 1, k))
+            for seq, n, k in longer:
+                if values[i:i + n] == seq:
                     out.append((i, i + n, k))
 
     def __call__(self, doc: Doc) -> Doc:
