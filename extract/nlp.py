@@ -189,14 +189,15 @@ class GazetteerTokenizer:
         rx = re.compile(pattern)
         self._split = rx.split  # the plain path: gap, piece, gap, piece, ..., gap in one C call
         self._tables = _candidate_tables(words, others) if _HAVE_NUMPY else None
-        # the numpy path looks Chinese words up directly: word lengths by first pair (longest first), one-char words
+        # the numpy path looks Chinese words up directly: lengths of the 3+ character words by their first
+        # three characters (longest first), then the word sets
         self._wordset = set(words)
         self._singles = {w for w in words if len(w) == 1}
         lens: dict[str, set[int]] = {}
         for w in words:
-            if len(w) > 1:
-                lens.setdefault(w[:2], set()).add(len(w))
-        self._pair_lens = {p: tuple(sorted(ls, reverse=True)) for p, ls in lens.items()}
+            if len(w) > 2:
+                lens.setdefault(w[:3], set()).add(len(w))
+        self._tri_lens = {p: tuple(sorted(ls, reverse=True)) for p, ls in lens.items()}
 
     def __call__(self, text: str) -> Doc:
         if self._tables is not None and len(text) >= 64:
@@ -273,39 +274,41 @@ class GazetteerTokenizer:
             ok[:-1] |= ((pv[:-1] & _P_PREFIX) != 0) & triples[((h2[:-1] * _PAIR_MUL) ^ a[2:]) & _PAIR_MASK]
             cand[:-1] |= ((f[:-1] & _F_CJK) != 0) & ok
         at = np.flatnonzero(cand)
-        pair_lens, wordset, singles = self._pair_lens, self._wordset, self._singles
+        tri_lens, wordset, singles = self._tri_lens, self._wordset, self._singles
         words: list[str] = []
         spaces: list[bool] = []
         offsets: list[tuple[int, int]] = []
+        add_word, add_space, add_offsets = words.append, spaces.append, offsets.append
         pos = 0  # end of the last piece
         for s, e in zip(at.tolist(), end[at].tolist()):
             if s < pos:
                 continue  # inside the last piece (the scan resumes after it)
             if e:  # an ASCII run checked above, or a symbol
                 tok = text[s:e]
-            else:  # the longest Chinese word here: lengths known for its first pair, longest first
-                tok = None
-                for k in pair_lens.get(text[s:s + 2], ()):
-                    w = text[s:s + k]
-                    if w in wordset:
-                        tok = w
+            else:  # the longest Chinese word here: words of 3+ characters by their first three, then 2, then 1
+                t3 = text[s:s + 3]
+                for k in tri_lens.get(t3, ()):
+                    tok = text[s:s + k] if k > 3 else t3
+                    if tok in wordset:
                         break
-                if tok is None:
-                    tok = text[s]
-                    if tok not in singles:
-                        continue
+                else:
+                    tok = t3[:2]
+                    if tok not in wordset:
+                        tok = t3[:1]
+                        if tok not in singles:
+                            continue
                 e = s + len(tok)
             if s > pos:
                 if s - pos == 1 and text[pos] == " " and words:  # one space between two pieces
                     spaces[-1] = True
                 else:
-                    words.append(GAP)
-                    spaces.append(False)
-                    offsets.append((pos, s))
+                    add_word(GAP)
+                    add_space(False)
+                    add_offsets((pos, s))
             pos = e
-            words.append(tok)
-            spaces.append(False)
-            offsets.append((s, e))
+            add_word(tok)
+            add_space(False)
+            add_offsets((s, e))
         if pos < len(text):
             words.append(GAP)
             spaces.append(False)
