@@ -100,7 +100,7 @@ def _trie(words) -> dict:
 
 _F_CJK, _F_SINGLE, _F_LETTER, _F_DIGIT, _F_SYMBOL = 1, 2, 4, 8, 16
 _F_RUN = _F_LETTER | _F_DIGIT
-_PAIR_MUL, _PAIR_MASK = 40503, (1 << 20) - 1
+_PAIR_MUL, _PAIR_MASK = 40503, (1 << 14) - 1  # small tables: a hashed lookup per character must stay in cache
 _P_WORD, _P_PREFIX = 1, 2  # a character pair is a word / the start of a longer word
 
 
