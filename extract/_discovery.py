@@ -15,9 +15,12 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter, le
 from typing import Iterable
 
 from ._gazetteer import gazetteer, read_lines, read_tsv, to_simplified
+from ._script import _HAVE_NUMPY
 
 __all__ = ["mentions_for_doc", "find_extra", "tenor_entity", "Mention4"]
 
@@ -54,6 +57,8 @@ def _lex() -> dict:
     for row in read_tsv("entities", "context_switch.tsv"):
         row = row + [""] * (5 - len(row))
         ctx[row[0].lower()] = (row[1], row[2], [c for c in row[3].split("|") if c], [c for c in row[4].split("|") if c])
+    generic = set(read_lines("entities", "generic_modifiers.txt"))
+    multi_generic = sorted((g for g in generic if len(g) > 1), key=len, reverse=True)
     return {
         "titles": titles,
         "title_re": re.compile(
@@ -66,7 +71,9 @@ def _lex() -> dict:
         "continuations": continuations,
         "cjk_suffix_re": re.compile("|".join(sorted(map(re.escape, cjk_suffix), key=len, reverse=True))),
         "latin_suffix": latin_suffix,
-        "generic": set(read_lines("entities", "generic_modifiers.txt")),
+        "generic": generic,
+        # one search instead of a loop over the list: does a string contain any multi-character generic modifier?
+        "generic_re": re.compile("|".join(map(re.escape, multi_generic))) if multi_generic else None,
         "stop": {w.lower() for w in read_lines("entities", "latin_stopwords.txt")},
         "unit_assets": set(read_lines("entities", "unit_assets.txt")),
         "tenor_cues": tenor_cues,
@@ -80,6 +87,7 @@ def _lex() -> dict:
             re.I,
         ),
         "ctx": ctx,
+        "ctx_lens": {len(k) for k in ctx},
     }
 
 
@@ -109,12 +117,38 @@ def _clause(text: str, s: int, e: int) -> str:
     return text[a:b]
 
 
+def _tenor_matches(text: str, rx: re.Pattern) -> list[re.Match]:
+    """What ``rx.finditer(text)`` yields, tried only just before each 年期 (the pattern has no fast prefix).
+
+    A match is a number (at most two characters), optional whitespace, then 年期;
+    so it starts at most two characters before the whitespace run that precedes
+    a 年期, and no later than the character before it. Trying those few starts,
+    left to right and never before the end of the previous match, finds the same
+    matches as scanning every character.
+    """
+    out = []
+    last = 0  # end of the previous match
+    q = text.find("年期")
+    while q >= 0:
+        lo = q
+        while lo > last and text[lo - 1].isspace():  # re's \s is str.isspace
+            lo -= 1
+        for p in range(max(last, lo - 2), q):
+            m = rx.match(text, p)
+            if m is not None:
+                out.append(m)
+                last = m.end()
+                break
+        q = text.find("年期", max(q + 1, last))
+    return out
+
+
 def _tenor_mentions(text: str) -> list[Mention4]:
     if "年期" not in text:  # every tenor bond names 年期; the pattern itself has no fast prefix
         return []
     lex = _lex()
     out = []
-    for m in lex["tenor_re"].finditer(text):
+    for m in _tenor_matches(text, lex["tenor_re"]):
         if not (m.group("k") or m.group("y") or m.group("c")):
             continue  # "10 年期" alone is a tenor, not a bond
         n = m.group("n")
@@ -137,9 +171,21 @@ class _Taken:
     """Character occupancy of a text: which offsets already belong to a mention (O(span) checks, not O(mentions))."""
 
     def __init__(self, n: int, spans: Iterable[tuple[int, int]] = ()):
-        self.occ = bytearray(n + 1)
-        for a, b in spans:
-            self.add(a, b)
+        spans = list(spans) if not isinstance(spans, list) else spans
+        if len(spans) > 16 and _HAVE_NUMPY:
+            bounds = [0, *chain.from_iterable(map(_START_END, spans)), n + 1]
+            if all(map(le, bounds, bounds[1:])):  # sorted and disjoint: alternate free and taken runs
+                import numpy as np
+
+                runs = np.diff(np.asarray(bounds, dtype=np.int64))
+                self.occ = bytearray(np.repeat(_alternate(len(runs))[:len(runs)], runs).tobytes())
+                return
+        occ = self.occ = bytearray(n + 1)
+        ones = _ONES
+        for sp in spans:  # inlined add(): one slice assignment per span
+            a, b = sp[0], sp[1]
+            if b > a:
+                occ[a:b] = ones[:b - a] if b - a <= len(ones) else b"\x01" * (b - a)
 
     def add(self, a: int, b: int) -> None:
         self.occ[a:b] = b"\x01" * max(0, b - a)
@@ -148,7 +194,21 @@ class _Taken:
         self.add(*span)
 
     def hits(self, a: int, b: int) -> bool:
-        return any(self.occ[a:b])
+        return a < b and self.occ.find(1, a, b) >= 0
+
+
+_ONES = b"\x01" * 64
+_START_END = itemgetter(0, 1)
+_ALTERNATE = None  # 0, 1, 0, 1, ... (uint8), grown on demand
+
+
+def _alternate(n: int):
+    global _ALTERNATE
+    if _ALTERNATE is None or len(_ALTERNATE) < n:
+        import numpy as np
+
+        _ALTERNATE = np.resize(np.array([0, 1], dtype=np.uint8), max(n, 2 * (0 if _ALTERNATE is None else len(_ALTERNATE)), 4096))
+    return _ALTERNATE
 
 
 def _overlaps(s: int, e: int, spans) -> bool:
@@ -161,10 +221,17 @@ def _latin_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
     lex = _lex()
     stop = lex["stop"]
     out = []
+    if isinstance(taken, _Taken):
+        occ = taken.occ
+        hits = taken.hits
+    else:
+        occ = bytearray(len(text) + 1)
+        hits = (lambda a, b: _overlaps(a, b, taken))
     for m in _LATIN_NAME.finditer(text):
-        s, e, name = m.start(), m.end(), m.group()
-        if _overlaps(s, e, taken):
-            continue
+        s, e = m.span()
+        if occ[s] or hits(s, e):
+            continue  # most Latin words are gazetteer tokens (ETF, BTC)
+        name = m.group()
         words = name.split(" ")
         while words and words[0].lower() in stop:
             s += len(words[0]) + 1
@@ -208,38 +275,54 @@ def _title_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
 _BOUNDARY_FLAGS = {"a", "ad", "an", "d", "m", "mq", "q", "r", "p", "c", "u", "uj", "ul", "uz", "ud", "f", "t", "s", "v", "vd", "vn", "y", "e", "o", "z", "zg", "b"}
 
 
-def _name_before(window: str, lex: dict) -> str | None:
-    """The proper name that ends ``window`` (2-6 chars), or None when the words before the suffix are generic.
+_CJK_WORD = re.compile(rf"[{CJK}]+")
 
-    Tokens are walked back from the end until a function word, a generic modifier
-    (对冲, 养老, 多策略 …) or a common word of a non-noun class; single characters
-    are kept because jieba splits unknown names (高瓴) into them.
-    """
-    import jieba  # only on the few short windows that end in an org suffix
+
+@lru_cache(maxsize=1)
+def _jieba():
+    """(jieba.lcut, jieba's dictionary POS tags), loaded on first use (only a few windows end in an org suffix)."""
+    import jieba
 
     jieba.setLogLevel(logging.WARNING)  # no "Building prefix dict ..." chatter on the user's stderr
     import jieba.posseg as pseg
 
-    tags = pseg.dt.word_tag_tab  # jieba's dictionary POS tags; unknown words have none
+    return jieba.lcut, pseg.dt.word_tag_tab  # unknown words have no tag
+
+
+@lru_cache(maxsize=4096)
+def _name_before(window: str, lex: dict | None = None) -> str | None:
+    """The proper name that ends ``window`` (2-6 chars), or None when the words before the suffix are generic.
+
+    Tokens are walked back from the end until a function word, a generic modifier
+    (对冲, 养老, 多策略 …) or a common word of a non-noun class; single characters
+    are kept because jieba splits unknown names (高瓴) into them. Memoized: the
+    same window recurs across articles, and jieba is the slow part of discovery.
+    """
+    lex = _lex()
+    lcut, tags = _jieba()
+    generic, generic_re = lex["generic"], lex["generic_re"]
     # no HMM: unknown names come out as single characters, which the walk below keeps (HMM costs ~50x more)
-    toks = jieba.lcut(window, HMM=False)
+    toks = lcut(window, HMM=False)
     name = ""
     for w in reversed(toks):
         flag = tags.get(w, "x")
-        if not re.fullmatch(rf"[{CJK}]+", w) or w in lex["generic"]:
+        if not _CJK_WORD.fullmatch(w) or w in generic:
             break
-        if any(g in w + name for g in lex["generic"] if len(g) > 1):
+        if generic_re is not None and generic_re.search(w + name):
             return None  # 多+策略: a generic modifier split by the segmenter
         if len(w) > 1 and flag in _BOUNDARY_FLAGS:
             break
-        if len(w) == 1 and flag in {"uj", "ul", "p", "c", "r", "m", "q", "d", "f", "v", "u"}:
+        if len(w) == 1 and flag in _SINGLE_STOP_FLAGS:
             break
         if len(name) + len(w) > 6:
             return None
         name = w + name
-    if len(name) < 2 or name in lex["generic"]:
+    if len(name) < 2 or name in generic:
         return None
     return name
+
+
+_SINGLE_STOP_FLAGS = {"uj", "ul", "p", "c", "r", "m", "q", "d", "f", "v", "u"}
 
 
 def _org_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
@@ -248,7 +331,7 @@ def _org_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
     for m in lex["cjk_suffix_re"].finditer(text):
         s = m.start()
         if _overlaps(s, m.end(), taken):
-            continue
+            continue  # the suffix is part of a gazetteer name
         if text.startswith(lex["continuations"].get(m.group(), ()) or ("\0",), m.end()):
             continue  # 资本开支, 银行股: the suffix starts a common word
         window = text[max(0, s - 12):s]
@@ -263,7 +346,7 @@ def _org_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
                 continue
             start = s - len(latin.group(0))
         else:
-            name = _name_before(window, lex)
+            name = _name_before(window)
             if not name:
                 continue
             start = s - len(name)
@@ -274,8 +357,11 @@ def _org_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
     return out
 
 
-def find_extra(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
-    """Entities the gazetteer does not know, outside the ``taken`` spans: handles, Latin names, titled people, orgs."""
+def find_extra(text: str, taken: list[tuple]) -> list[Mention4]:
+    """Entities the gazetteer does not know, outside the ``taken`` spans: handles, Latin names, titled people, orgs.
+
+    ``taken`` holds (start, end) pairs, or tuples that begin with start and end (such as Mention4).
+    """
     out: list[Mention4] = []
     spans = _Taken(len(text), taken)
     for m in _HANDLE.finditer(text) if "@" in text else ():
@@ -292,42 +378,62 @@ def find_extra(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
 
 def _postprocess_gazetteer(text: str, ents: list[Mention4]) -> list[Mention4]:
     lex = _lex()
-    out = []
-    for s, e, cid, typ in ents:
-        if cid in lex["unit_assets"] and _SCALE_BEFORE.search(text[max(0, s - 2):s]):
-            continue  # "5 亿美元": a unit
-        sw = lex["ctx"].get(text[s:e].lower())
-        if sw:
-            clause = _clause(text, s, e)
-            alt_id, alt_type, cues, blocks = sw
-            if any(c in clause for c in cues) and not any(b in clause for b in blocks):
-                cid, typ = alt_id, alt_type
-        out.append((s, e, cid, typ))
+    unit, ctx = lex["unit_assets"], lex["ctx"]
+    # a context switch needs its surface in the text: test the few keys once instead of every mention
+    low = text.lower()
+    if any(k in low for k in ctx):
+        lens = lex["ctx_lens"]
+        todo = [i for i, m in enumerate(ents) if m[2] in unit or m[1] - m[0] in lens]
+    else:
+        ctx = None
+        todo = [i for i, m in enumerate(ents) if m[2] in unit]  # only unit assets can change
+        if not todo:
+            return ents
+    out = list(ents)
+    drop = []
+    for i in todo:
+        s, e, cid, typ = ents[i]
+        if cid in unit and _SCALE_BEFORE.search(text[max(0, s - 2):s]):
+            drop.append(i)  # "5 亿美元": a unit
+            continue
+        if ctx is not None:
+            sw = ctx.get(text[s:e].lower())
+            if sw:
+                clause = _clause(text, s, e)
+                alt_id, alt_type, cues, blocks = sw
+                if any(c in clause for c in cues) and not any(b in clause for b in blocks):
+                    out[i] = (s, e, alt_id, alt_type)
+    for i in reversed(drop):
+        del out[i]
     return out
 
 
 def _link_in_document(ments: list[Mention4]) -> list[Mention4]:
     gz = gazetteer()
-    ids = {m[2] for m in ments}
+    ids = set(map(itemgetter(2), ments))
     # a generic term goes to its one specific child mentioned in the same document
     relink = {}
     for generic, specific in gz.narrows.items():
-        present = [k for k in specific if k in ids]
-        if generic in ids and len(present) == 1:
-            relink[generic] = present[0]
+        if generic in ids:
+            present = [k for k in specific if k in ids]
+            if len(present) == 1:
+                relink[generic] = present[0]
     # a bare surname goes to the person named in full in the same document
     surnames: dict[str, tuple[str, str]] = {}
-    for s, e, cid, typ in ments:
-        if typ == "PERSON" and " " in cid:
+    for s, e, cid, typ in [m for m in ments if m[3] == "PERSON"]:
+        if " " in cid:
             surnames.setdefault(cid.split(" ")[-1], (cid, typ))
-    out = []
-    for s, e, cid, typ in ments:
+    if not relink and (not surnames or ids.isdisjoint(surnames)):
+        return ments  # nothing to relink (the common case)
+    out = list(ments)
+    for i in [i for i, m in enumerate(ments) if m[2] in relink or m[2] in surnames]:
+        s, e, cid, typ = ments[i]
         if cid in relink:
             cid = relink[cid]
             typ = gz.entries[cid].type
         elif cid in surnames and cid not in gz.entries:
             cid, typ = surnames[cid]
-        out.append((s, e, cid, typ))
+        out[i] = (s, e, cid, typ)
     return out
 
 
@@ -339,14 +445,16 @@ def mentions_for_doc(doc) -> list[Mention4]:
     offs = doc.user_data.get("narrex.offsets")
     matches = doc.user_data.get("narrex.gazetteer")
     if offs is None or matches is None:
-        gaz = [(ent.start_char, ent.end_char, ent.ent_id_, ent.label_) for ent in doc.ents]
+        gaz = sorted((ent.start_char, ent.end_char, ent.ent_id_, ent.label_) for ent in doc.ents)
     else:
-        gaz = [(offs[a][0], offs[b - 1][1], cid, label) for a, b, label, cid in matches]
+        gaz = [(offs[a][0], offs[b - 1][1], cid, label) for a, b, label, cid in matches]  # sorted, disjoint
     gaz = _postprocess_gazetteer(text, gaz)
     tenor = _tenor_mentions(text)
     if tenor:  # a tenor bond wins over the gazetteer words inside it
-        tk = _Taken(len(text), [(t[0], t[1]) for t in tenor])
-        gaz = [g for g in gaz if not tk.hits(g[0], g[1])]
-    base = sorted(gaz + tenor)
-    extra = find_extra(text, [(m[0], m[1]) for m in base])
-    return _link_in_document(sorted(base + extra))
+        occ = _Taken(len(text), tenor).occ
+        gaz = [g for g in gaz if g[0] >= g[1] or occ.find(1, g[0], g[1]) < 0]
+        base = sorted(gaz + tenor)
+    else:
+        base = gaz
+    extra = find_extra(text, base)  # reads (start, end) of each mention
+    return _link_in_document(sorted(base + extra) if extra else base)

@@ -38,6 +38,7 @@ def to_traditional(s: str) -> str:
     return _cc("s2t").convert(s) if s else s
 
 
+@lru_cache(maxsize=65536)  # the same ids and names are looked up for every article
 def norm(s: str) -> str:
     """Lookup key of a name: NFKC, Simplified, casefolded, spaces collapsed (and dropped between CJK and Latin)."""
     s = unicodedata.normalize("NFKC", s or "").strip()

@@ -10,6 +10,8 @@ are remembered for ``lookup`` in this process.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ._gazetteer import gazetteer, norm, to_simplified, to_traditional
 from .records import Entity, Mention
 
@@ -44,14 +46,23 @@ def find_mentions(text: str) -> list[Mention]:
     from .nlp import get_nlp
 
     doc = get_nlp()(text)
-    gz = gazetteer()
-    out = []
-    for s, e, cid, typ in doc.user_data.get("narrex_mentions", []):
-        surface = text[s:e]
-        if cid not in gz.entries:
-            _remember(cid, typ, surface)
-        out.append(Mention(surface=surface, start=s, end=e, entity=cid, type=typ))
-    return out
+    known = gazetteer().entries
+    ments = doc.user_data.get("narrex_mentions", [])
+    for s, e, cid, typ in [m for m in ments if m[2] not in known]:
+        _remember(cid, typ, text[s:e])  # discovered entities, for lookup()
+    return [Mention(text[s:e], s, e, cid, typ) for s, e, cid, typ in ments]
+
+
+@lru_cache(maxsize=None)  # one per gazetteer id (a few hundred); every article looks its entities up
+def _gazetteer_entity(cid: str) -> tuple[str, str, tuple[str, ...]]:
+    """(id, type, aliases in every script) of a gazetteer entry."""
+    e = gazetteer().entries[cid]
+    aliases: list[str] = []
+    for a in e.aliases:
+        for f in (a, to_simplified(a), to_traditional(a)):
+            if f not in aliases:
+                aliases.append(f)
+    return e.id, e.type, tuple(aliases)
 
 
 def lookup(name: str) -> Entity | None:
@@ -65,12 +76,8 @@ def lookup(name: str) -> Entity | None:
     name = str(name)
     e = gazetteer().get(name)
     if e is not None:
-        aliases: list[str] = []
-        for a in e.aliases:
-            for f in (a, to_simplified(a), to_traditional(a)):
-                if f not in aliases:
-                    aliases.append(f)
-        return Entity(id=e.id, name=e.id, type=e.type, aliases=aliases)
+        cid, typ, aliases = _gazetteer_entity(e.id)
+        return Entity(id=cid, name=cid, type=typ, aliases=list(aliases))  # a fresh list: callers may extend it
     found = _discovered.get(norm(name))
     if found is not None:
         return Entity(id=found.id, name=found.name, type=found.type, aliases=list(found.aliases))

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate, compress
+from operator import lt
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 
-from ._gazetteer import gazetteer, trie_pattern
+from ._gazetteer import gazetteer
+from ._script import _HAVE_NUMPY
 
 __all__ = ["get_nlp", "GazetteerTokenizer", "CJK", "GAP"]
 
@@ -74,6 +77,91 @@ def _alias_pieces() -> tuple[list[str], set[str]]:
     return sorted(words, key=lambda w: (-len(w), w)), other
 
 
+def _trie_body(node: dict, emit) -> str:
+    """Regex for the rest of a character trie below ``node`` (longest continuation first; ``emit`` writes one char)."""
+    alts = [emit(ch) + _trie_body(sub, emit) for ch, sub in sorted(node.items()) if ch != ""]
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    if "" in node:  # a word may end here: the longer continuation is optional (greedy, so longest wins)
+        return ("(?:" + body + ")?") if len(alts) == 1 else body + "?"
+    return body
+
+
+def _trie(words) -> dict:
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+    return root
+
+
+_F_CJK, _F_SINGLE, _F_LETTER, _F_DIGIT, _F_SYMBOL = 1, 2, 4, 8, 16
+_F_RUN = _F_LETTER | _F_DIGIT
+_PAIR_MUL, _PAIR_MASK = 40503, (1 << 14) - 1  # small tables: a hashed lookup per character must stay in cache
+_P_WORD, _P_PREFIX = 1, 2  # a character pair is a word / the start of a longer word
+
+
+def _candidate_tables(words: list[str], others: set[str]):
+    """(flags per code point, flags per hashed character pair, hashed first triples) for ``_pieces_np``.
+
+    A piece can start only at a one-character word, a symbol token, the start of
+    an ASCII letter or digit run, or the first character of a longer Chinese word
+    followed by a character that makes a known pair -- and a known triple when the
+    pair is only the start of longer words (市场 before 市场情绪): hash collisions
+    only add candidates, which the exact lookup then rejects.
+    """
+    import numpy as np
+
+    flags = np.zeros(0x110000, dtype=np.uint8)
+    pairs = np.zeros(_PAIR_MASK + 1, dtype=np.uint8)
+    triples = np.zeros(_PAIR_MASK + 1, dtype=bool)
+    for w in words:
+        if len(w) == 1:
+            flags[ord(w)] |= _F_SINGLE
+            continue
+        flags[ord(w[0])] |= _F_CJK
+        h2 = (ord(w[0]) * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[1])  # as the uint32 arithmetic in _pieces_np
+        if len(w) == 2:
+            pairs[h2 & _PAIR_MASK] |= _P_WORD
+        else:
+            pairs[h2 & _PAIR_MASK] |= _P_PREFIX
+            triples[((h2 * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[2])) & _PAIR_MASK] = True
+    for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        flags[ord(c)] |= _F_LETTER
+    for c in "0123456789":
+        flags[ord(c)] |= _F_DIGIT
+    for c in _SYMBOLS:
+        if c in others:
+            flags[ord(c)] |= _F_SYMBOL
+    return flags, pairs, triples
+
+
+def _token_pattern(words: list[str], others: set[str]) -> str:
+    """One regex whose matches are the tokenizer's pieces, as a flat alternation keyed by the first character.
+
+    - Chinese words: the longest word at a position (a character trie);
+    - Latin words and digit runs: a maximal ASCII letter (digit) run whose lowercase is an alias piece,
+      in any case ([Ee][Tt][Ff], not re.I: that would also match the Kelvin sign and the long s);
+    - symbols that occur in aliases: one character each.
+    The classes share no character, so one left-to-right scan finds the same pieces as one scan per
+    class. Every alternative starts with a plain literal, so ``re`` keeps its fast skip to the
+    characters that can start a piece (a nested group or a class first would lose it).
+    """
+    alts = [re.escape(ch) + _trie_body(sub, re.escape) for ch, sub in sorted(_trie(words).items())]
+    for cls, chars in (("A-Za-z", str.isalpha), ("0-9", str.isdigit)):
+        runs = sorted(p for p in others if p.isascii() and chars(p))
+        emit = (lambda c: f"[{c.upper()}{c}]" if c.isalpha() else c)
+        for ch, sub in sorted(_trie(runs).items()):
+            # the lookbehind (after the first char, to keep the fast skip) and lookahead make the run maximal
+            rest = rf"(?<![{cls}].)" + _trie_body(sub, emit) + rf"(?![{cls}])"
+            alts += [re.escape(c) + rest for c in sorted({ch, ch.upper()})]
+    alts += [re.escape(c) for c in sorted(c for c in _SYMBOLS if c in others)]  # only symbols that occur in aliases
+    return "(" + "|".join(alts) + ")"
+
+
 class GazetteerTokenizer:
     """Skeleton tokenizer: only gazetteer pieces become tokens; the text between them is one placeholder token.
 
@@ -87,46 +175,145 @@ class GazetteerTokenizer:
     whitespace, so "比特币 ETF" and "比特币ETF" both match. ``doc.text`` is therefore
     a skeleton; ``doc.user_data["narrex.text"]`` holds the input and
     ``doc.user_data["narrex.offsets"]`` the (start, end) of every token in it.
+
+    The pieces are what ``re.finditer`` of :func:`_token_pattern` finds. Trying
+    that regex at every character that may start a piece is most of the cost, so
+    with numpy the candidate positions are narrowed first (a lookup table per
+    character and one per character pair) and the regex is tried only there.
     """
 
     def __init__(self, vocab, words: list[str], others: set[str]):
         self.vocab = vocab
         self.others = others
-        # two passes: one regex for the Chinese words, one for Latin/digits/symbols (joined, re loses its fast path)
-        self._word_re = re.compile(trie_pattern(words)) if words else None
-        symbols = "".join(sorted(c for c in _SYMBOLS if c in others))  # only symbols that occur in aliases
-        self._other_re = re.compile(rf"[A-Za-z]+|[0-9]+" + (f"|[{re.escape(symbols)}]" if symbols else ""))
+        pattern = _token_pattern(words, others)
+        rx = re.compile(pattern)
+        self._split = rx.split  # the plain path: gap, piece, gap, piece, ..., gap in one C call
+        self._tables = _candidate_tables(words, others) if _HAVE_NUMPY else None
+        # the numpy path looks Chinese words up directly: lengths of the 3+ character words by their first
+        # three characters (longest first), then the word sets
+        self._wordset = set(words)
+        self._singles = {w for w in words if len(w) == 1}
+        lens: dict[str, set[int]] = {}
+        for w in words:
+            if len(w) > 2:
+                lens.setdefault(w[:3], set()).add(len(w))
+        self._tri_lens = {p: tuple(sorted(ls, reverse=True)) for p, ls in lens.items()}
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        offsets: list[tuple[int, int]] = []
-        others = self.others
-        pos = 0  # end of the last token or gap emitted
-        hits = [(m.start(), m.end(), m.group()) for m in self._other_re.finditer(text) if m.group().lower() in others]
-        if self._word_re is not None:
-            hits.extend((m.start(), m.end(), m.group()) for m in self._word_re.finditer(text))
-            hits.sort()
-        for s, e, tok in hits:  # anything between two hits is a gap
-            if s > pos:
-                if s - pos == 1 and text[pos] == " " and words and words[-1] != GAP:
-                    spaces[-1] = True
-                else:
-                    words.append(GAP)
-                    spaces.append(False)
-                    offsets.append((pos, s))
-            words.append(tok)
-            spaces.append(False)
-            offsets.append((s, e))
-            pos = e
-        if pos < len(text):
-            words.append(GAP)
-            spaces.append(False)
-            offsets.append((pos, len(text)))
+        if self._tables is not None and len(text) >= 64:
+            words, spaces, offsets = self._pieces_np(text)
+        else:
+            words, spaces, offsets = self._pieces_split(text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["narrex.text"] = text
         doc.user_data["narrex.offsets"] = offsets
         return doc
+
+    def _pieces_split(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
+        parts = self._split(text)
+        words: list[str] = []
+        spaces: list[bool] = []
+        offsets: list[tuple[int, int]] = []
+        pos = 0  # offset of parts[i]
+        last = len(parts) - 1
+        for i in range(0, last, 2):
+            gap = parts[i]
+            if gap:
+                g = pos + len(gap)
+                if gap == " " and i:  # one space between two pieces: trailing whitespace
+                    spaces[-1] = True
+                else:
+                    words.append(GAP)
+                    spaces.append(False)
+                    offsets.append((pos, g))
+                pos = g
+            tok = parts[i + 1]
+            e = pos + len(tok)
+            words.append(tok)
+            spaces.append(False)
+            offsets.append((pos, e))
+            pos = e
+        if parts[last]:
+            words.append(GAP)
+            spaces.append(False)
+            offsets.append((pos, len(text)))
+        return words, spaces, offsets
+
+    def _pieces_np(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
+        import numpy as np
+
+        flags, pairs, triples = self._tables
+        a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        n = len(a)
+        f = flags[a]
+        # ASCII letter and digit runs: boundaries where the class changes; a run is a piece when its lowercase is one
+        run = f & _F_RUN
+        edge = np.empty(n + 1, dtype=bool)
+        edge[0] = True
+        edge[n] = True
+        np.not_equal(run[1:], run[:-1], out=edge[1:n])
+        bounds = np.flatnonzero(edge)
+        is_run = run[bounds[:-1]] != 0
+        heads, tails = bounds[:-1][is_run], bounds[1:][is_run]
+        end = np.zeros(n, dtype=np.int64)  # end of the ASCII piece that starts here (0: a Chinese candidate)
+        if len(heads):
+            # keep the runs whose lowercase is an alias piece (C-level maps, no loop iteration per run)
+            runs = map(text.__getitem__, map(slice, heads.tolist(), tails.tolist()))
+            keep = np.fromiter(map(self.others.__contains__, map(str.lower, runs)), dtype=bool, count=len(heads))
+            end[heads[keep]] = tails[keep]
+        sym = np.flatnonzero(f & _F_SYMBOL)
+        end[sym] = sym + 1
+        cand = end != 0
+        cand |= (f & _F_SINGLE) != 0
+        if n > 1:
+            # a Chinese word of two or more characters: its first character and first pair must fit, and
+            # when the pair is only the start of longer words, its first three characters too
+            h2 = (a[:-1] * _PAIR_MUL) ^ a[1:]
+            pv = pairs[h2 & _PAIR_MASK]
+            ok = (pv & _P_WORD) != 0
+            ok[:-1] |= ((pv[:-1] & _P_PREFIX) != 0) & triples[((h2[:-1] * _PAIR_MUL) ^ a[2:]) & _PAIR_MASK]
+            cand[:-1] |= ((f[:-1] & _F_CJK) != 0) & ok
+        at = np.flatnonzero(cand)
+        tri_lens, wordset, singles = self._tri_lens, self._wordset, self._singles
+        words: list[str] = []
+        spaces: list[bool] = []
+        offsets: list[tuple[int, int]] = []
+        add_word, add_space, add_offsets = words.append, spaces.append, offsets.append
+        pos = 0  # end of the last piece
+        for s, e in zip(at.tolist(), end[at].tolist()):
+            if s < pos:
+                continue  # inside the last piece (the scan resumes after it)
+            if e:  # an ASCII run checked above, or a symbol
+                tok = text[s:e]
+            else:  # the longest Chinese word here: words of 3+ characters by their first three, then 2, then 1
+                t3 = text[s:s + 3]
+                for k in tri_lens.get(t3, ()):
+                    tok = text[s:s + k] if k > 3 else t3
+                    if tok in wordset:
+                        break
+                else:
+                    tok = t3[:2]
+                    if tok not in wordset:
+                        tok = t3[:1]
+                        if tok not in singles:
+                            continue
+                e = s + len(tok)
+            if s > pos:
+                if s - pos == 1 and text[pos] == " " and words:  # one space between two pieces
+                    spaces[-1] = True
+                else:
+                    add_word(GAP)
+                    add_space(False)
+                    add_offsets((pos, s))
+            pos = e
+            add_word(tok)
+            add_space(False)
+            add_offsets((s, e))
+        if pos < len(text):
+            words.append(GAP)
+            spaces.append(False)
+            offsets.append((pos, len(text)))
+        return words, spaces, offsets
 
     def pipe(self, texts, batch_size: int = 1000):
         for t in texts:
@@ -159,7 +346,16 @@ def create_gazetteer_tokenizer():
 
 @Language.factory("narrex_gazetteer", default_config={"set_ents": True})
 class GazetteerMatcher:
-    """Rule component: the gazetteer as two PhraseMatchers (LOWER for aliases, ORTH for case-sensitive tickers).
+    """Rule component: the gazetteer as token-sequence patterns (LOWER for aliases, ORTH for case-sensitive tickers).
+
+    Every alias is tokenized like the text (``nlp.make_doc``) and matched as a
+    sequence of ``LOWER`` values (``ORTH`` for case-sensitive tickers such as
+    ``MOVE``), as spaCy's PhraseMatcher does, but from a dict keyed by the first
+    token: a Doc of narrex's skeleton tokenizer is a few hundred tokens, and one
+    dict lookup per token is cheaper than the PhraseMatcher's per-call overhead
+    and match objects. All matches at all lengths are found; the longest (in
+    tokens) win, then the leftmost, and for one span the first registered
+    pattern (LOWER before ORTH).
 
     Puts the longest non-overlapping matches in ``doc.user_data["narrex.gazetteer"]``
     as (start token, end token, type, canonical id) and, when ``set_ents`` (the
@@ -170,37 +366,81 @@ class GazetteerMatcher:
     """
 
     def __init__(self, nlp: Language, name: str, set_ents: bool = True):
-        from spacy.matcher import PhraseMatcher
-
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.orth = PhraseMatcher(nlp.vocab, attr="ORTH")
-        groups: dict[tuple[bool, str], list] = {}
-        for pat in _patterns(case_sensitive=False):
-            groups.setdefault((False, pat["label"] + "\t" + pat["id"]), []).append(pat["pattern"])
-        for pat in _patterns(case_sensitive=True):
-            groups.setdefault((True, pat["label"] + "\t" + pat["id"]), []).append(pat["pattern"])
-        for (cs, key), forms in groups.items():
-            docs = [nlp.make_doc(f) for f in forms]
-            (self.orth if cs else self.lower).add(key, docs)
-        self.strings = nlp.vocab.strings
         self.set_ents = set_ents
-        self._keys: dict[int, tuple[str, str]] = {}  # match key -> (label, id), split once
+        self._keys: list[tuple[str, str]] = []  # pattern key -> (label, id)
+        key_of: dict[tuple[str, str], int] = {}
+        # first token value -> patterns starting with it, in registration order; one table per attribute
+        self._lower: dict[int, tuple[list, list]] = {}
+        self._orth: dict[int, tuple[list, list]] = {}
+        for cs, table in ((False, self._lower), (True, self._orth)):
+            for pat in _patterns(case_sensitive=cs):
+                lc = (pat["label"], pat["id"])
+                if lc not in key_of:
+                    key_of[lc] = len(self._keys)
+                    self._keys.append(lc)
+                doc = nlp.make_doc(pat["pattern"])
+                seq = [t.orth if cs else t.lower for t in doc]
+                if not seq:
+                    continue
+                # bucket: (keys of the one-token patterns, [(token values, length, key)] of the longer ones)
+                singles, longer = table.setdefault(seq[0], ([], []))
+                k = key_of[lc]
+                if len(seq) == 1:
+                    if k not in singles:
+                        singles.append(k)
+                elif (seq, len(seq), k) not in longer:
+                    longer.append((seq, len(seq), k))
+
+    @staticmethod
+    def _find(values: list[int], table: dict[int, tuple[list, list]], out: list) -> None:
+        """Append (start, end, key) for every pattern of ``table`` matching ``values`` (token attribute values)."""
+        buckets = list(map(table.get, values))  # the patterns starting with each token (None for most)
+        for i in compress(range(len(values)), buckets):
+            singles, longer = buckets[i]
+            for k in singles:
+                out.append((i, i + 1, k))
+            for seq, n, k in longer:
+                if values[i:i + n] == seq:
+                    out.append((i, i + n, k))
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self.lower(doc) + self.orth(doc)
-        matches.sort(key=lambda m: (m[1] - m[2], m[1]))  # longest first, then leftmost
-        taken = bytearray(len(doc))
-        spans = []
+        from spacy.attrs import LOWER, ORTH
+
+        matches: list[tuple[int, int, int]] = []
+        if len(doc):
+            self._find(doc.to_array(LOWER).tolist(), self._lower, matches)
+            if self._orth:
+                orth = doc.to_array(ORTH).tolist()
+                if not self._orth.keys().isdisjoint(orth):  # case-sensitive tickers are rare in a text
+                    n_lower = len(matches)
+                    self._find(orth, self._orth, matches)
+                    if len(matches) > n_lower:
+                        matches.sort(key=lambda m: m[0])  # stable: LOWER before ORTH at one start
         keys = self._keys
-        for key, start, end in matches:
-            if any(taken[start:end]):
-                continue
-            taken[start:end] = b"\x01" * (end - start)
-            lc = keys.get(key)
-            if lc is None:
-                lc = keys[key] = tuple(self.strings[key].split("\t", 1))
-            spans.append((start, end, *lc))
-        spans.sort()
+        n = len(matches)
+        if n > 1:
+            # a match overlaps an earlier one iff it starts before the furthest end so far; such runs
+            # (clusters) are resolved on their own, every other match stands (one C-level pass to find them)
+            reach = list(accumulate([m[1] for m in matches], max))
+            over = list(compress(range(1, n), map(lt, [m[0] for m in matches[1:]], reach)))
+            if over:
+                matches = list(matches)
+                clusters = []
+                for j in over:  # consecutive overlapping matches extend the current cluster
+                    if clusters and clusters[-1][1] == j:
+                        clusters[-1][1] = j + 1
+                    else:
+                        clusters.append([j - 1, j + 1])
+                for a, b in reversed(clusters):
+                    kept: list[tuple[int, int, int]] = []
+                    taken: set[int] = set()
+                    for m in sorted(matches[a:b], key=lambda m: (m[0] - m[1], m[0])):  # longest first, then leftmost
+                        if taken.isdisjoint(range(m[0], m[1])):
+                            taken.update(range(m[0], m[1]))
+                            kept.append(m)
+                    kept.sort(key=lambda m: m[0])
+                    matches[a:b] = kept
+        spans = [(s, e, *keys[k]) for s, e, k in matches]  # sorted by start, disjoint
         if self.set_ents:
             # "unmodified": no pass over existing annotation (the ents setter reads doc.ents back first)
             doc.set_ents([Span(doc, a, b, label=label, span_id=cid) for a, b, label, cid in spans], default="unmodified")

@@ -1,0 +1,94 @@
+"""The fast paths of the entity pipeline agree with their plain definitions.
+
+- the tokenizer's numpy candidate scan gives the same tokens as one regex split of the text;
+- the first-token pattern matcher gives the same matches as spaCy's PhraseMatcher (LOWER + ORTH,
+  longest first, then leftmost);
+- tenor bonds found around each 年期 are the matches ``finditer`` finds.
+"""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from extract._discovery import _lex, _tenor_matches
+from extract._gazetteer import gazetteer, to_traditional
+from extract.nlp import GAP, _patterns, get_nlp
+
+_TEXTS = [
+    "据彭博报道，贝莱德旗下 IBIT 周四净流出 3.7 亿美元，芝商所比特币期货未平仓合约下降。",
+    "美国现货比特币 ETF 与美国现货 ETF、比特币ETF、比特币  ETF 以及 SPDR S&P 500 ETF 和 spdr s&p 500 etf。",
+    "Société Générale 与 Soci的t，g。n？rale；日銀、BoJ、BOJ 和 boj，MOVE 指数与 move。",
+    "10 年期美债收益率升至 4.5%，日本30年期国债收益率、40年期JGB收益率，二十年期，10年期20年期。",
+    "纳斯达克指数下跌，纳斯达克上市规则放宽；Nasdaq 收跌。ARK 21Shares Bitcoin ETF 与 21 Shares。",
+    "",
+    " ",
+    "…比特币…",
+    "K\u212aİ ETF İETF ETFs ETF",
+]
+
+
+def _corpus_texts() -> list[str]:
+    from bench.corpus import source_articles
+
+    texts = [t for _, t in source_articles()][:6]
+    rng = random.Random(3)
+    out = list(_TEXTS)
+    for t in texts:
+        out += [t, to_traditional(t), t.upper(), t.lower(), t.replace(" ", "")]
+        for _ in range(20):
+            a = rng.randrange(len(t))
+            out.append(t[a:a + rng.choice((3, 40, 300))])
+    gz = gazetteer()
+    forms = [f for e in gz.entries.values() for f, _ in gz.surface_forms(e)]
+    for _ in range(200):
+        out.append(rng.choice(["", " ", "的", "\n"]).join(rng.choice(forms) for _ in range(rng.randint(1, 5))))
+    return out
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return _corpus_texts()
+
+
+def test_numpy_scan_gives_the_same_tokens_as_the_regex_split(texts):
+    tok = get_nlp().tokenizer
+    if tok._tables is None:
+        pytest.skip("numpy missing: only the split path runs")
+    for t in texts:
+        assert tok._pieces_np(t) == tok._pieces_split(t), t[:80]
+
+
+def test_pattern_matcher_agrees_with_spacy_phrasematcher(texts):
+    from spacy.matcher import PhraseMatcher
+
+    nlp = get_nlp()
+    lower, orth = PhraseMatcher(nlp.vocab, attr="LOWER"), PhraseMatcher(nlp.vocab, attr="ORTH")
+    for cs, pm in ((False, lower), (True, orth)):
+        groups: dict[str, list] = {}
+        for p in _patterns(case_sensitive=cs):
+            groups.setdefault(p["label"] + "\t" + p["id"], []).append(nlp.make_doc(p["pattern"]))
+        for key, docs in groups.items():
+            pm.add(key, docs)
+    ours = nlp.get_pipe("narrex_gazetteer")
+    for t in texts:
+        doc = nlp.make_doc(t)
+        ms = sorted(lower(doc) + orth(doc), key=lambda m: (m[1] - m[2], m[1]))
+        taken, want = set(), []
+        for key, a, b in ms:
+            if taken.isdisjoint(range(a, b)):
+                taken.update(range(a, b))
+                want.append((a, b, *nlp.vocab.strings[key].split("\t", 1)))
+        assert ours(doc).user_data["narrex.gazetteer"] == sorted(want), t[:80]
+
+
+def test_gap_token_never_comes_from_text():
+    doc = get_nlp().make_doc("a…b 比特币…ETF")
+    assert [t.text for t in doc].count(GAP) == len([t for t in doc if t.text == GAP])
+    assert doc.user_data["narrex.offsets"][-1][1] == len("a…b 比特币…ETF")
+
+
+@pytest.mark.parametrize("text", _TEXTS + ["年期", "1年期", "１２年期国债", "123年期", " 5 \n 年期债 年期 10年期收益率", "七年期七年期美债"])
+def test_tenor_matches_are_finditer_matches(text):
+    rx = _lex()["tenor_re"]
+    assert [m.span() for m in _tenor_matches(text, rx)] == [m.span() for m in rx.finditer(text)]
