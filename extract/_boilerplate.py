@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import compress, filterfalse, repeat
 
 import corpora
 
@@ -393,7 +393,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
     res.folded = folded
     keys = list(map(str.strip, folded, repeat(_WS)))
     nb = list(compress(range(len(keys)), keys))  # the non-blank lines
-    nb_single = nb if line_rules is None else [i for i in nb if i in line_rules]
+    nb_single = nb if line_rules is None else list(filter(line_rules.__contains__, nb))  # (in C)
 
     def drop(i: int, kind: str, reason: str, spans=None) -> None:
         if i not in drops:
@@ -612,7 +612,7 @@ def _digit_runs(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> None:
 def _find_title(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> int | None:
     """The title: the first headline-like Chinese line of 12+ (else 8+) characters before the first
     paragraph, else the first kept line when it is headline-like."""
-    kept = [i for i in nb if i not in drops]
+    kept = list(filterfalse(drops.__contains__, nb))  # (in C)
     if not kept:
         return None
     head = []
@@ -636,7 +636,7 @@ def _contentish(k: str) -> bool:
 def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title: int | None) -> None:
     """Short lines outside the article: above the title, Latin interface lines between the title and
     the first paragraph, and short lines after the last paragraph (captions and sentences excepted)."""
-    kept = [i for i in nb if i not in drops]
+    kept = list(filterfalse(drops.__contains__, nb))  # (in C)
     # _is_prose inlined (a call per line costs more than the test)
     prose = [i for i in kept if "。" in keys[i] or (len(keys[i]) >= 40 and _SENT_PUNCT.search(keys[i]))]
     if not prose:
@@ -722,7 +722,7 @@ _TITLE_SUFFIX = re.compile(r"\s*[-|_–—:]\s*\S.{0,24}$")  # after a repeated 
 
 
 def _title_and_labels(keys, nb, drops, title: int) -> int:
-    kept = [i for i in nb if i not in drops]
+    kept = list(filterfalse(drops.__contains__, nb))  # (in C)
     pos = kept.index(title)
     t = keys[title]
     # a short tag/category label above the real title ("比特币 ETF" over a headline)
@@ -747,7 +747,7 @@ def _title_and_labels(keys, nb, drops, title: int) -> int:
 
 
 def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
-    kept = [i for i in nb if i not in drops]
+    kept = list(filterfalse(drops.__contains__, nb))  # (in C)
     # head and tail: before the first / after the last paragraph-length line
     first = next((i for i in kept if len(keys[i]) >= 60), None)
     if first is not None:

@@ -14,7 +14,7 @@ number punctuation folded to ASCII (1:1).
 from __future__ import annotations
 
 import re
-from itertools import accumulate
+from itertools import accumulate, compress, filterfalse, repeat
 from dataclasses import dataclass, field
 
 from ._boilerplate import analyze
@@ -235,26 +235,15 @@ def _analyze_to_fixed_point(lines: list[str]):
         # _WS, so cutting and stripping the folded line gives the fold of the cut, stripped line)
         idx, sub, sub_folded, changed = [], [], [], set()
         drops, folded = an.drops, an.folded
-        for i, line in enumerate(lines):
-            d = drops.get(i)
-            if d is None:  # the common case: a kept whole line
-                t = line.strip(_WS)
-                if t:
-                    idx.append(i)
-                    sub.append(t)
-                    sub_folded.append(folded[i].strip(_WS))
-                continue
-            if d.spans is None:
-                continue
-            f = folded[i]
-            pieces = _complement(len(line), d.spans)
-            line = "".join(line[a:b] for a, b in pieces)
-            f = "".join(f[a:b] for a, b in pieces)
-            changed.add(len(sub))
-            if line.strip(_WS):
-                idx.append(i)
-                sub.append(line.strip(_WS))
-                sub_folded.append(f.strip(_WS))
+        if all(d.spans is None for d in drops.values()):
+            # only whole lines dropped (the usual case): the kept non-blank lines, stripped, in C
+            keep = list(filterfalse(drops.__contains__, range(len(lines))))
+            stripped = list(map(str.strip, map(lines.__getitem__, keep), repeat(_WS)))
+            idx = list(compress(keep, stripped))
+            sub = list(filter(None, stripped))
+            sub_folded = list(map(str.strip, map(folded.__getitem__, idx), repeat(_WS)))
+        else:
+            _kept_pieces(lines, drops, folded, idx, sub, sub_folded, changed)
         more = analyze(sub, line_rules=changed, folded=sub_folded)
         new = {idx[j]: d for j, d in more.drops.items() if d.spans is None}
         if not new:
@@ -266,6 +255,31 @@ def _analyze_to_fixed_point(lines: list[str]):
         if an.title_line in new:
             an.title_line = idx[more.title_line] if more.title_line is not None else None
     return an
+
+
+def _kept_pieces(lines: list[str], drops: dict, folded: list[str], idx: list[int], sub: list[str],
+                 sub_folded: list[str], changed: set[int]) -> None:
+    """Append the kept lines and pieces of lines (stripped, with their folded forms) for a re-analysis."""
+    for i, line in enumerate(lines):
+        d = drops.get(i)
+        if d is None:  # the common case: a kept whole line
+            t = line.strip(_WS)
+            if t:
+                idx.append(i)
+                sub.append(t)
+                sub_folded.append(folded[i].strip(_WS))
+            continue
+        if d.spans is None:
+            continue
+        f = folded[i]
+        pieces = _complement(len(line), d.spans)
+        line = "".join(line[a:b] for a, b in pieces)
+        f = "".join(f[a:b] for a, b in pieces)
+        changed.add(len(sub))
+        if line.strip(_WS):
+            idx.append(i)
+            sub.append(line.strip(_WS))
+            sub_folded.append(f.strip(_WS))
 
 
 def _simplify(s: str) -> str:

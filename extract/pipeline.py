@@ -26,49 +26,44 @@ def doc_id_for(clean_text: str) -> str:
 
 
 def _raw_mappers(doc: CleanDoc) -> tuple[Callable, Callable]:
-    """(span, records): ``CleanDoc.span_to_raw`` applied to Spans and to lists of records.
+    """(spans, records): ``CleanDoc.span_to_raw`` applied in place to Spans and to lists of records.
 
-    The document's offsets are held in the closures: the usual non-empty span inside the text costs
-    one list lookup per end; any other span goes through ``doc.span_to_raw``.
+    The stages build their records afresh on every call (nothing caches or shares them:
+    tests/test_pipeline_records.py checks it), so the records and Spans are updated in place
+    rather than copied. The document's offsets are held in the closures: the usual non-empty span
+    inside the text costs one list lookup per end; any other span goes through ``doc.span_to_raw``.
     """
     offsets, raw, span_to_raw = doc.offsets, doc.raw, doc.span_to_raw
     n = len(offsets)
 
-    def span(s: Optional[Span]) -> Optional[Span]:
-        """A Span over the raw text for the clean-text Span ``s``."""
-        if s is None:
-            return None
-        start, end = s.start, s.end
-        if 0 <= start < end <= n:
-            a, b = offsets[start], offsets[end - 1] + 1
-        else:
-            a, b = span_to_raw(start, end)
-        return Span(raw[a:b], a, b)
+    def spans(*ss: Optional[Span]) -> None:
+        """Map the clean-text Spans ``ss`` (None skipped) to the raw text, in place."""
+        for s in ss:
+            if s is None:
+                continue
+            start, end = s.start, s.end
+            if 0 <= start < end <= n:
+                a, b = offsets[start], offsets[end - 1] + 1
+            else:
+                a, b = span_to_raw(start, end)
+            s.text = raw[a:b]
+            s.start = a
+            s.end = b
 
     def records(recs: list) -> list:
-        """Copies of ``recs`` with raw offsets and surface.
-
-        A shallow copy through ``__dict__`` (the records are plain dataclasses without slots or
-        ``__post_init__``): ``dataclasses.replace`` re-runs ``__init__`` with every field, per record.
-        """
-        new_obj = object.__new__
-        out = []
+        """``recs`` with raw offsets and surface (updated in place)."""
         for rec in recs:
             start, end = rec.start, rec.end
             if 0 <= start < end <= n:
                 a, b = offsets[start], offsets[end - 1] + 1
             else:
                 a, b = span_to_raw(start, end)
-            new = new_obj(type(rec))
-            d = new.__dict__
-            d.update(rec.__dict__)
-            d["surface"] = raw[a:b]
-            d["start"] = a
-            d["end"] = b
-            out.append(new)
-        return out
+            rec.surface = raw[a:b]
+            rec.start = a
+            rec.end = b
+        return recs
 
-    return span, records
+    return spans, records
 
 
 def _entity_index(mentions: list[Mention]) -> dict[str, Entity]:
@@ -118,14 +113,9 @@ def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional
 
     index = _entity_index(mentions)
 
-    span, records = _raw_mappers(doc)
-    raw_claims = []
+    spans, records = _raw_mappers(doc)
     for c in claims:
-        rc = object.__new__(type(c))  # shallow copy, see _raw_mappers
-        rc.__dict__.update(c.__dict__)
-        rc.cause, rc.effect = span(c.cause), span(c.effect)
-        rc.cue, rc.sentence = span(c.cue), span(c.sentence)
-        raw_claims.append(rc)
+        spans(c.cause, c.effect, c.cue, c.sentence)
     return ArticleRecord(
         doc_id=doc_id_for(text),
         source=source,
@@ -138,7 +128,7 @@ def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional
         entities=records(mentions),
         figures=records(figures),
         dates=records(dates),
-        claims=raw_claims,
+        claims=claims,
         byline=dict(doc.byline or {}),
         entity_index=index,
     )
