@@ -162,6 +162,16 @@ def _token_pattern(words: list[str], others: set[str]) -> str:
     return "(" + "|".join(alts) + ")"
 
 
+class _Everything:
+    """A set holding every string (every gap stays a token)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_EVERYTHING = _Everything()
+
+
 class GazetteerTokenizer:
     """Skeleton tokenizer: only gazetteer pieces become tokens; the text between them is one placeholder token.
 
@@ -198,6 +208,26 @@ class GazetteerTokenizer:
             if len(w) > 2:
                 lens.setdefault(w[:3], set()).add(len(w))
         self._tri_lens = {p: tuple(sorted(ls, reverse=True)) for p, ls in lens.items()}
+        self._gap_after = _EVERYTHING  # while the patterns are cut: every gap is a token
+        self._gap_after = self._continuing_pieces()
+
+    def _continuing_pieces(self):
+        """Lowercased pieces that some pattern continues after: only a gap after one of these needs a token.
+
+        A GAP token matters only to the matcher, where it keeps two pieces apart (or matches
+        the gap inside "Société Générale"). A multi-piece pattern that runs over a gap has the
+        piece before it at a non-final place, so a gap after any other piece can be left out
+        of the Doc (about half its tokens) without changing a match. The last gap of a text
+        always stays (the offsets then end at the end of the text).
+        """
+        cont: set[str] = set()
+        for cs in (False, True):
+            for pat in _patterns(case_sensitive=cs):
+                seq = self._pieces_split(pat["pattern"])[0]
+                if seq and seq[0] == GAP:
+                    return _EVERYTHING  # a pattern starting with a gap: every gap must stay
+                cont.update(w.lower() for w in seq[:-1])
+        return cont
 
     def __call__(self, text: str) -> Doc:
         if self._tables is not None and len(text) >= 64:
@@ -216,18 +246,21 @@ class GazetteerTokenizer:
         offsets: list[tuple[int, int]] = []
         pos = 0  # offset of parts[i]
         last = len(parts) - 1
+        gap_after = self._gap_after
+        keep = gap_after is _EVERYTHING  # the gap before the first piece continues nothing
         for i in range(0, last, 2):
             gap = parts[i]
             if gap:
                 g = pos + len(gap)
                 if gap == " " and i:  # one space between two pieces: trailing whitespace
                     spaces[-1] = True
-                else:
+                elif keep:  # a gap after a piece that some pattern continues: it breaks the match
                     words.append(GAP)
                     spaces.append(False)
                     offsets.append((pos, g))
                 pos = g
             tok = parts[i + 1]
+            keep = tok.lower() in gap_after
             e = pos + len(tok)
             words.append(tok)
             spaces.append(False)
@@ -274,7 +307,8 @@ class GazetteerTokenizer:
             ok[:-1] |= ((pv[:-1] & _P_PREFIX) != 0) & triples[((h2[:-1] * _PAIR_MUL) ^ a[2:]) & _PAIR_MASK]
             cand[:-1] |= ((f[:-1] & _F_CJK) != 0) & ok
         at = np.flatnonzero(cand)
-        tri_lens, wordset, singles = self._tri_lens, self._wordset, self._singles
+        tri_lens, wordset, singles, gap_after = self._tri_lens, self._wordset, self._singles, self._gap_after
+        keep = gap_after is _EVERYTHING  # the gap before the first piece continues nothing
         words: list[str] = []
         spaces: list[bool] = []
         offsets: list[tuple[int, int]] = []
@@ -285,6 +319,7 @@ class GazetteerTokenizer:
                 continue  # inside the last piece (the scan resumes after it)
             if e:  # an ASCII run checked above, or a symbol
                 tok = text[s:e]
+                low = tok.lower()
             else:  # the longest Chinese word here: words of 3+ characters by their first three, then 2, then 1
                 t3 = text[s:s + 3]
                 for k in tri_lens.get(t3, ()):
@@ -298,13 +333,15 @@ class GazetteerTokenizer:
                         if tok not in singles:
                             continue
                 e = s + len(tok)
+                low = tok  # Chinese: its own lowercase
             if s > pos:
                 if s - pos == 1 and text[pos] == " " and words:  # one space between two pieces
                     spaces[-1] = True
-                else:
+                elif keep:  # a gap after a piece that some pattern continues: it breaks the match
                     add_word(GAP)
                     add_space(False)
                     add_offsets((pos, s))
+            keep = low in gap_after
             pos = e
             add_word(tok)
             add_space(False)

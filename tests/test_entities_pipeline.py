@@ -92,3 +92,29 @@ def test_gap_token_never_comes_from_text():
 def test_tenor_matches_are_finditer_matches(text):
     rx = _lex()["tenor_re"]
     assert [m.span() for m in _tenor_matches(text, rx)] == [m.span() for m in rx.finditer(text)]
+
+
+def test_leaving_out_gaps_that_break_no_pattern_changes_no_match(texts):
+    """The Doc keeps a gap token only after a piece some pattern continues; the matches (as text spans)
+    are those of a Doc with every gap a token."""
+    from extract.nlp import _EVERYTHING
+
+    nlp = get_nlp()
+    tok, gz = nlp.tokenizer, nlp.get_pipe("narrex_gazetteer")
+    cont = tok._gap_after
+    assert cont is not _EVERYTHING and "比特币" in cont  # 比特币 ETF continues after 比特币
+
+    def spans(t):
+        doc = gz(tok(t))
+        offs = doc.user_data["narrex.offsets"]
+        return [(offs[a][0], offs[b - 1][1], label, cid) for a, b, label, cid in doc.user_data["narrex.gazetteer"]]
+
+    extra = ["比特币…ETF", "比特币（ETF）", "Soci…t…G…n…rale", "S&P…500", "ETF比特币。ETF"]
+    for t in texts + extra:
+        tok._gap_after = cont
+        fewer = spans(t)
+        tok._gap_after = _EVERYTHING
+        try:
+            assert spans(t) == fewer, t[:80]
+        finally:
+            tok._gap_after = cont
