@@ -21,6 +21,7 @@ author by default). Each claim lists the entities and figures inside its spans.
 """
 from __future__ import annotations
 
+import importlib.util
 import itertools
 from bisect import bisect_left, bisect_right
 import re
@@ -173,6 +174,51 @@ def _lex() -> dict:
     }
 
 
+_PLUS_ONE = (1).__add__
+_HAVE_NUMPY = importlib.util.find_spec("numpy") is not None  # a declared dependency; the regex path stays correct without it
+
+
+@lru_cache(maxsize=1)
+def _np_tables():
+    """Per BMP character: 3 sentence ender, 1 other clause boundary, 2 an ASCII , or : (a boundary unless
+    between digits); and whether it is a decimal digit (re's \\d for str patterns is str.isdecimal)."""
+    import numpy as np
+
+    kind = np.zeros(0x10000, dtype=np.uint8)
+    for ch in "；;，：—":
+        kind[ord(ch)] = 1
+    for ch in ",:":
+        kind[ord(ch)] = 2
+    for ch in _SENT_PUNCT:
+        kind[ord(ch)] = 3
+    digit = np.array([chr(c).isdecimal() for c in range(0x10000)], dtype=bool)
+    return kind, digit
+
+
+def _boundaries(text: str) -> tuple[list[int], list[int]]:
+    """Positions of the clause boundaries (``_BOUNDARY`` matches) and of the sentence enders among them.
+
+    Long texts are classified by a numpy table lookup per character (a regex scan of the whole
+    text costs more); the regex does it for short ones and texts with astral characters.
+    """
+    if _HAVE_NUMPY and len(text) >= 256:
+        import numpy as np
+
+        a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if a.max() < 0x10000:
+            kind_table, digit_table = _np_tables()
+            kind = kind_table[a]
+            two = kind == 2
+            if two.any():  # , or : between two digits (118,000 / 16:00) ends no clause
+                d = digit_table[a]
+                two[0] = two[-1] = False
+                two[1:-1] &= d[:-2] & d[2:]
+                kind[two] = 0
+            return np.flatnonzero(kind).tolist(), np.flatnonzero(kind == 3).tolist()
+    cb = [m.start() for m in _BOUNDARY.finditer(text)]
+    return cb, [i for i in cb if text[i] in _SENT_PUNCT]
+
+
 class _Segments:
     """Sentence and clause boundaries of a text, for O(log n) lookups."""
 
@@ -182,11 +228,10 @@ class _Segments:
         self.cue_ends: list[int] = []
         n = len(text)
         # boundary positions (the punctuation char); sentence enders always end a clause too
-        self.cb: list[int] = [m.start() for m in _BOUNDARY.finditer(text)]
-        self.sb: list[int] = [i for i in self.cb if text[i] in _SENT_PUNCT]
+        self.cb, self.sb = _boundaries(text)
         # (start, end) of the k-th clause / sentence: a lookup is one bisect over the boundaries
-        self.clause_spans = list(zip([0] + [i + 1 for i in self.cb], self.cb + [n]))
-        self._sentences = list(zip([0] + [i + 1 for i in self.sb], self.sb + [n]))
+        self.clause_spans = list(zip([0, *map(_PLUS_ONE, self.cb)], self.cb + [n]))
+        self._sentences = list(zip([0, *map(_PLUS_ONE, self.sb)], self.sb + [n]))
         self._prev: dict[int, tuple[int, int] | None] = {}
         self._cond_re = lex["cond_re"]
         # where a conditional word (如果, 若 …) starts: a clause with none in its first characters opens no conditional
@@ -249,14 +294,18 @@ class _Segments:
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     """Span (a, b) without leading connectives/brackets and trailing adverbs and particles."""
-    seg = text[a:b]
-    if seg and (seg[0] in _LEAD_FIRST or seg[0].isspace()):  # str.isspace() is re's \s
-        m = _LEAD.match(seg)
+    if a >= b:
+        return a, b
+    ch = text[a]  # the first and last characters decide most spans without a slice
+    if ch in _LEAD_FIRST or ch.isspace():  # str.isspace() is re's \s
+        m = _LEAD.match(text[a:b])
         if m:
             a += m.end()
-            seg = text[a:b]
-    if seg and (seg[-1] in _TRAIL_LAST or seg[-1].isspace()):
-        m = _trail(seg)
+            if a >= b:
+                return a, b
+    ch = text[b - 1]
+    if ch in _TRAIL_LAST or ch.isspace():
+        m = _trail(text[a:b])
         if m:
             b = a + m.start()  # all adverbs and particles: nothing left
     return a, b
