@@ -109,6 +109,33 @@ def _finditer(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
         yield from rx.finditer(seg.text, s0, s1 + 1)
 
 
+def _clause_matches(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
+    """``_finditer(rx, literals, seg)`` for _SHI and _CASE, tried only where a match can start.
+
+    Such a match opens a clause (its own boundary set, _FRAME_CLAUSE_PUNCT: start of text or after one
+    of those characters), lies inside it but for a trailing comma, and holds one of ``literals``; so
+    every match is the match at the clause start before some literal, and matches never overlap.
+    """
+    text = seg.text
+    starts = {}
+    for lit in literals:
+        i = text.find(lit)
+        while i >= 0:
+            s0, s1 = seg.sentence(i)  # sentence enders are in the set too: the clause starts at s0 or later
+            st = s0
+            for ch in _FRAME_CLAUSE_PUNCT:
+                k = text.rfind(ch, st, i) + 1
+                if k > st:
+                    st = k
+            starts[st] = s1 + 1  # the sentence bounds the search, as in _finditer
+            i = text.find(lit, i + 1)
+    for st in sorted(starts):
+        m = rx.match(text, st, starts[st])
+        if m is not None:
+            yield m
+
+
+_FRAME_CLAUSE_PUNCT = "，,；;"  # with the sentence enders: the (?<=[…]) set of _SHI and _CASE
 _ZHISUOYI = re.compile(r"之所以(?P<e>[^。！？!?\n]{2,60}?)[，,]\s*(?:正是|主要是|就是|是)?(?:因为|由于|在于)(?P<c>[^，,。！？!?\n；;]{2,80})")
 _YINWEI_ER = re.compile(r"(?:因为|由于)(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})")
 _PAREN_REASON = re.compile(r"(?P<e>[^，,。！？!?\n；;（(]{2,60})[（(](?:因为|由于|因)(?P<c>[^）)]{2,80})[）)]")
@@ -442,10 +469,16 @@ def _conditional(seg: _Segments, cs: int, lex: dict) -> bool:
     """True when the clause at ``cs`` or the one before it (same sentence) opens with 如果/若/一旦/当 …"""
     r = seg.cond.get(cs)
     if r is None:
-        r = seg.opens_cond(cs)
-        if not r:
-            prev = seg.prev_clause(cs)
-            r = bool(prev and seg.opens_cond(prev[0]))
+        # both clauses lie in [sentence start, cs + 5] as far as cond_re can see: most hold no conditional word
+        at = seg._cond_at
+        k = bisect_left(at, seg._sentences[bisect_left(seg.sb, cs)][0])
+        if k == len(at) or at[k] > cs + 5:
+            r = False
+        else:
+            r = seg.opens_cond(cs)
+            if not r:
+                prev = seg.prev_clause(cs)
+                r = bool(prev and seg.opens_cond(prev[0]))
         seg.cond[cs] = r
     return r
 
@@ -773,7 +806,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             if e:
                 out.append(_Raw(c, e, cue, cond=cond))
                 blocked.append((m.start(), m.end()))
-    for m in _finditer(_CASE, _ANCHORS["case"], seg):
+    for m in _clause_matches(_CASE, _ANCHORS["case"], seg):
         c = _trim(text, *m.span("c"))
         if _is_pronoun(text, *c) or _ANAPHOR.match(text[c[0]:c[1]]):
             c = _cause_before(seg, m.start(), m.start()) or c  # 在这种情况下: the situation described before
@@ -790,7 +823,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             cue_end = m.end() - (1 if text[m.end() - 1] in "，," else 0)
             out.append(_Raw(c, e, (m.end("c"), cue_end), cond=_conditional(seg, cs, lex)))
             blocked.append((m.start(), m.end()))
-    for m in _finditer(_SHI, _ANCHORS["shi"], seg):
+    for m in _clause_matches(_SHI, _ANCHORS["shi"], seg):
         cs, ce = seg.clause(m.start("c"))
         c = _trim(text, *m.span("c"))
         nxt = _next_main_clause(seg, m.end() - 1)
