@@ -383,7 +383,7 @@ def _cause_before(seg: _Segments, cs: int, p: int, anaphora: bool = True) -> tup
     """Cause text before a cue at ``p`` in the clause starting at ``cs``: the clause head, or the previous clause."""
     text = seg.text
     a, b = _trim(text, cs, p)
-    if _ok(a, b) and not _refers_back(text, a, b, anaphora):
+    if b - a >= _MIN_SPAN and not _refers_back(text, a, b, anaphora):
         return a, b
     prev = seg.prev_clause(cs)
     if prev is None:
@@ -488,6 +488,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
     bstarts = [b[0] for b in blocked]
     out: list[_Raw] = []
     cues = lex["cues"]
+    cb, clause_spans, cond_memo = seg.cb, seg.clause_spans, seg.cond
     for p, q, word in found:
         cue = cues.get(word)
         if cue is None:
@@ -495,7 +496,6 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
         k = bisect_right(bstarts, p) - 1
         if k >= 0 and blocked[k][0] <= p and q <= blocked[k][1]:
             continue  # the verb of a passive frame (由 A 驱动), already read by _from_frames
-        cs, ce = seg.clause(p)
         if cue.nonoun and p > 0 and text[p - 1] == "的":
             continue
         if cue.text == "所以" and p > 0 and text[p - 1] == "之":
@@ -505,6 +505,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
             continue  # 即使, 使用, 命令, 令人, 转让, 让我: not causal
         if cue.family == "fwd" and p > 0 and (text[p - 1] == "所" or (text[p - 1] == "为" and text[p - 2:p - 1] not in ("成", "作", "认", "因", "行"))):
             continue  # 以看跌期权为主导, 所驱动 (read by the passive frames); 成为决定 … is fine
+        cs, ce = clause_spans[bisect_left(cb, p)]  # seg.clause(p), inlined
         n_before = len(out)
         fam = cue.family
         if fam == "fwd":
@@ -623,7 +624,9 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
             if r:
                 out.append(r)
         if len(out) > n_before:
-            cond = _conditional(seg, cs, lex)
+            cond = cond_memo.get(cs)
+            if cond is None:
+                cond = _conditional(seg, cs, lex)
             for r in out[n_before:]:
                 r.cond = cond
     return out
@@ -954,6 +957,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     # pos and endpos is the same as searching the slice, without copying it
     hedge, neg_clause, neg_sent = lex["hedge_re"].search, lex["neg_clause_re"].search, lex["neg_sent_re"].search
     before_cue_any = lex["before_cue_any"].search
+    sentences, sb_, clause_spans, cb = seg._sentences, seg.sb, seg.clause_spans, seg.cb
     kept: list[tuple[int, int, int, int]] = []  # cause and effect spans of the claims kept so far
     out: list[Claim] = []
     for r in sorted(raws, key=lambda r: (r.cue[0], r.cause[0])):
@@ -968,9 +972,9 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         if c0 < e1 and e0 < c1:
             continue  # a claim whose spans overlap each other is a mis-parse
         kept.append((c0, c1, e0, e1))
-        s0, s1 = seg.sentence(p)
+        s0, s1 = sentences[bisect_left(sb_, p)]  # seg.sentence(p) and seg.clause(p), inlined
         lo, hi = min(c0, e0, p), max(c1, e1, q)
-        cs, _ = seg.clause(p)
+        cs = clause_spans[bisect_left(cb, p)][0]
         sa, sb = min(s0, lo), max(s1, hi)
         negated, attributed_to = r.neg, author
         if before_cue_any(text, s0, p) is not None:  # (the clause part [max(cs, lo), p) lies inside [s0, p))
@@ -978,19 +982,20 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
             attributed_to = _attribution(text, s0, s1, p, ms, starts, lex, author)
         # the first mention / figure starting in the cause and in the effect (most spans hold none: no call then)
         mc, me, fc, fe = bisect_left(starts, c0), bisect_left(starts, e0), bisect_left(fstarts, c0), bisect_left(fstarts, e0)
+        # positional (the field order of Claim): keyword arguments cost a dataclass __init__ twice as much
         out.append(
             Claim(
-                cause=Span(text[c0:c1], c0, c1),
-                effect=Span(text[e0:e1], e0, e1),
-                cue=Span(text[p:q], p, q),
-                hedged=r.cond or hedge(text, s0, hi) is not None,
-                negated=negated,
-                attributed_to=attributed_to,
-                sentence=Span(text[sa:sb], sa, sb),
-                cause_entities=_entity_ids(ms, starts, mc, c1) if mc < n_ms and starts[mc] < c1 else [],
-                effect_entities=_entity_ids(ms, starts, me, e1) if me < n_ms and starts[me] < e1 else [],
-                cause_figures=[forder[i] for i in _inside(figs, fstarts, fc, c1)] if fc < n_figs and fstarts[fc] < c1 else [],
-                effect_figures=[forder[i] for i in _inside(figs, fstarts, fe, e1)] if fe < n_figs and fstarts[fe] < e1 else [],
+                Span(text[c0:c1], c0, c1),  # cause
+                Span(text[e0:e1], e0, e1),  # effect
+                Span(text[p:q], p, q),  # cue
+                r.cond or hedge(text, s0, hi) is not None,  # hedged
+                negated,
+                attributed_to,
+                Span(text[sa:sb], sa, sb),  # sentence
+                _entity_ids(ms, starts, mc, c1) if mc < n_ms and starts[mc] < c1 else [],  # cause_entities
+                _entity_ids(ms, starts, me, e1) if me < n_ms and starts[me] < e1 else [],  # effect_entities
+                [forder[i] for i in _inside(figs, fstarts, fc, c1)] if fc < n_figs and fstarts[fc] < c1 else [],  # cause_figures
+                [forder[i] for i in _inside(figs, fstarts, fe, e1)] if fe < n_figs and fstarts[fe] < e1 else [],  # effect_figures
             )
         )
     return out

@@ -103,3 +103,15 @@ def test_conditional_precheck_matches_the_plain_rule():
             prev = seg.prev_clause(cs)
             plain = seg.opens_cond(cs) or bool(prev and seg.opens_cond(prev[0]))
             assert C._conditional(seg, cs, lex) == plain, (s, cs)
+
+
+def test_claim_fields_in_the_order_find_claims_passes_them():
+    # find_claims builds Claim positionally (cheaper than keywords): a reordered dataclass must fail here
+    import dataclasses
+
+    from extract.records import Claim
+
+    assert [f.name for f in dataclasses.fields(Claim)] == [
+        "cause", "effect", "cue", "hedged", "negated", "attributed_to", "sentence",
+        "cause_entities", "effect_entities", "cause_figures", "effect_figures",
+    ]
