@@ -256,9 +256,10 @@ class _Segments:
         n = len(text)
         # boundary positions (the punctuation char); sentence enders always end a clause too
         self.cb, self.sb = _boundaries(text)
-        # (start, end) of the k-th clause / sentence: a lookup is one bisect over the boundaries
-        self.clause_spans = list(zip([0, *map(_PLUS_ONE, self.cb)], self.cb + [n]))
-        self._sentences = list(zip([0, *map(_PLUS_ONE, self.sb)], self.sb + [n]))
+        # start and end of the k-th clause / sentence: a lookup is one bisect over the boundaries
+        # (two int lists: a (start, end) tuple per clause would cost more to build than the lookups)
+        self.cstart, self.cend = [0, *map(_PLUS_ONE, self.cb)], self.cb + [n]
+        self.sstart, self.send = [0, *map(_PLUS_ONE, self.sb)], self.sb + [n]
         self._prev: dict[int, tuple[int, int] | None] = {}
         self._cond_re = lex["cond_re"]
         # where a conditional word (如果, 若 …) starts: a clause with none in its first characters opens no conditional
@@ -267,11 +268,13 @@ class _Segments:
 
     def clause(self, i: int) -> tuple[int, int]:
         """(start, end) of the clause holding position ``i`` (a boundary char ends the clause before it)."""
-        return self.clause_spans[bisect_left(self.cb, i)]
+        k = bisect_left(self.cb, i)
+        return self.cstart[k], self.cend[k]
 
     def sentence(self, i: int) -> tuple[int, int]:
         """(start, end) of the sentence holding position ``i``."""
-        return self._sentences[bisect_left(self.sb, i)]
+        k = bisect_left(self.sb, i)
+        return self.sstart[k], self.send[k]
 
     def last_cue_end(self, a: int, b: int) -> int | None:
         """End of the last cue inside [a, b), or None."""
@@ -302,10 +305,14 @@ class _Segments:
     def _prev_clause(self, start: int) -> tuple[int, int] | None:
         if start <= 0:
             return None
-        s0 = self._sentences[bisect_left(self.sb, start)][0]
+        s0 = self.sstart[bisect_left(self.sb, start)]
         if start - 1 < s0:
             return None
-        a, b = self.clause_spans[bisect_left(self.cb, start - 2)] if start >= 2 else (0, 0)
+        if start >= 2:
+            k = bisect_left(self.cb, start - 2)
+            a, b = self.cstart[k], self.cend[k]
+        else:
+            a = b = 0
         if b <= a or a < s0:
             return None
         return a, b
@@ -471,7 +478,7 @@ def _conditional(seg: _Segments, cs: int, lex: dict) -> bool:
     if r is None:
         # both clauses lie in [sentence start, cs + 5] as far as cond_re can see: most hold no conditional word
         at = seg._cond_at
-        k = bisect_left(at, seg._sentences[bisect_left(seg.sb, cs)][0])
+        k = bisect_left(at, seg.sstart[bisect_left(seg.sb, cs)])
         if k == len(at) or at[k] > cs + 5:
             r = False
         else:
@@ -488,7 +495,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
     bstarts = [b[0] for b in blocked]
     out: list[_Raw] = []
     cues = lex["cues"]
-    cb, clause_spans, cond_memo = seg.cb, seg.clause_spans, seg.cond
+    cb, cstart, cend, cond_memo = seg.cb, seg.cstart, seg.cend, seg.cond
     for p, q, word in found:
         cue = cues.get(word)
         if cue is None:
@@ -505,7 +512,8 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
             continue  # 即使, 使用, 命令, 令人, 转让, 让我: not causal
         if cue.family == "fwd" and p > 0 and (text[p - 1] == "所" or (text[p - 1] == "为" and text[p - 2:p - 1] not in ("成", "作", "认", "因", "行"))):
             continue  # 以看跌期权为主导, 所驱动 (read by the passive frames); 成为决定 … is fine
-        cs, ce = clause_spans[bisect_left(cb, p)]  # seg.clause(p), inlined
+        k = bisect_left(cb, p)  # seg.clause(p), inlined
+        cs, ce = cstart[k], cend[k]
         n_before = len(out)
         fam = cue.family
         if fam == "fwd":
@@ -720,17 +728,18 @@ _MARKER_BAD_AFTER = {"由": "于此", "受": "到益众理", "被": "动迫", "�
 
 def _marker_clauses(seg: _Segments, marker: str, common: str) -> list[tuple[int, int]]:
     """(start, end) of the clauses holding ``marker`` and every character of ``common``, in order."""
-    text, cb, spans = seg.text, seg.cb, seg.clause_spans
+    text, cb, cstart, cend = seg.text, seg.cb, seg.cstart, seg.cend
     out = []
     i = text.find(marker)
     while i >= 0:
-        span = spans[bisect_left(cb, i)]  # seg.clause(i), inlined: this runs for every 在 of the text
-        i = text.find(marker, span[1] + 1)
+        k = bisect_left(cb, i)  # seg.clause(i), inlined: this runs for every 在 of the text
+        a, b = cstart[k], cend[k]
+        i = text.find(marker, b + 1)
         for ch in common:
-            if text.find(ch, span[0], span[1]) < 0:
+            if text.find(ch, a, b) < 0:
                 break
         else:
-            out.append(span)
+            out.append((a, b))
     return out
 
 
@@ -957,7 +966,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     # pos and endpos is the same as searching the slice, without copying it
     hedge, neg_clause, neg_sent = lex["hedge_re"].search, lex["neg_clause_re"].search, lex["neg_sent_re"].search
     before_cue_any = lex["before_cue_any"].search
-    sentences, sb_, clause_spans, cb = seg._sentences, seg.sb, seg.clause_spans, seg.cb
+    sstart, send, sb_, cstart, cb = seg.sstart, seg.send, seg.sb, seg.cstart, seg.cb
     kept: list[tuple[int, int, int, int]] = []  # cause and effect spans of the claims kept so far
     out: list[Claim] = []
     for r in sorted(raws, key=lambda r: (r.cue[0], r.cause[0])):
@@ -972,9 +981,10 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         if c0 < e1 and e0 < c1:
             continue  # a claim whose spans overlap each other is a mis-parse
         kept.append((c0, c1, e0, e1))
-        s0, s1 = sentences[bisect_left(sb_, p)]  # seg.sentence(p) and seg.clause(p), inlined
+        k = bisect_left(sb_, p)  # seg.sentence(p) and seg.clause(p), inlined
+        s0, s1 = sstart[k], send[k]
         lo, hi = min(c0, e0, p), max(c1, e1, q)
-        cs = clause_spans[bisect_left(cb, p)][0]
+        cs = cstart[bisect_left(cb, p)]
         sa, sb = min(s0, lo), max(s1, hi)
         negated, attributed_to = r.neg, author
         if before_cue_any(text, s0, p) is not None:  # (the clause part [max(cs, lo), p) lies inside [s0, p))

@@ -99,7 +99,7 @@ def test_conditional_precheck_matches_the_plain_rule():
     lex = C._lex()
     for s, _, _ in _strings(list("价格下跌市场，,。；而但") + ["如果", "若", "一旦", "所以"], 3000, 40, seed=6):
         seg = C._Segments(s, lex)
-        for cs, _ in seg.clause_spans:
+        for cs in seg.cstart:
             prev = seg.prev_clause(cs)
             plain = seg.opens_cond(cs) or bool(prev and seg.opens_cond(prev[0]))
             assert C._conditional(seg, cs, lex) == plain, (s, cs)
