@@ -115,3 +115,12 @@ def test_claim_fields_in_the_order_find_claims_passes_them():
         "cause", "effect", "cue", "hedged", "negated", "attributed_to", "sentence",
         "cause_entities", "effect_entities", "cause_figures", "effect_figures",
     ]
+
+
+def test_yin_er_whole_text_scan_matches_the_per_sentence_scan():
+    lex = C._lex()
+    pool = list("因为此素原起而，,。！？!?\n；; 市场下跌价格") + ["因市场", "而下跌"]
+    for s, _, _ in _strings(pool, 20000, 40, seed=7):
+        seg = C._Segments(s, lex)
+        got = [(m.span(), m.groupdict()) for m in C._YIN_ER.finditer(s)]
+        assert got == [(m.span(), m.groupdict()) for m in C._finditer(C._YIN_ER, ("因",), seg)], s
