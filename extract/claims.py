@@ -142,7 +142,7 @@ _PAREN_REASON = re.compile(r"(?P<e>[^，,。！？!?\n；;（(]{2,60})[（(](?:�
 _YIN_ER = re.compile(r"因(?<![原基诱成病主起]因)(?![为此而素果子])(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Cue:
     text: str
     family: str
@@ -150,6 +150,37 @@ class _Cue:
     nonoun: bool
     noqty: bool
     rev: bool = False
+
+
+def _char_class(chars) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+def _gated_scanner(words: list[str]) -> re.Pattern:
+    """A regex matching, at each position where one of ``words`` starts, the longest one there as group 1.
+
+    A trie's top level tries its first characters one after another (~90 for the cues), at every
+    position holding one of them (这, 是, 不 … are common); a character class for the second
+    character (or a one-character word) gates it, so most positions cost two set tests. Only one
+    character is consumed: matches overlap (_find_cues drops those inside an earlier cue).
+    """
+    seconds = {w[1] for w in words if len(w) > 1}
+    singles = {w for w in words if len(w) == 1}
+    gate = "|".join(([f"(?=[{_char_class(seconds)}])"] if seconds else []) + ([f"(?<=[{_char_class(singles)}])"] if singles else []))
+    return re.compile(f"[{_char_class({w[0] for w in words})}](?:{gate})(?<=(?=({trie_pattern(words)})).)", re.S)
+
+
+def _find_cues(text: str, lex: dict) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the cues in ``text``: the matches of ``lex["cue_re"].finditer(text)``."""
+    out = []
+    end = 0
+    for m in lex["cue_scan"].finditer(text):
+        p = m.start()
+        if p >= end:  # finditer resumes after a match: a cue starting inside the previous one is not one
+            w = m.group(1)
+            end = p + len(w)
+            out.append((p, end, w))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -161,9 +192,7 @@ def _lex() -> dict:
         cues[row[0]] = _Cue(row[0], row[1], "neg" in flags, "nonoun" in flags, "noqty" in flags, "rev" in flags)
     words = sorted(cues, key=len, reverse=True)
     # characters that turn a one-character cue into another word (使用, 即使, 命令, 令人 …)
-    cue_re = re.compile(
-        trie_pattern(words)  # one trie: lookarounds would cost re its fast path; 使/令/让 are checked in _from_cues
-    )
+    cue_re = re.compile(trie_pattern(words))  # 使/令/让 are checked in _from_cues
     passive = []
     for marker, verbs in read_tsv("claims", "passive.tsv"):
         vs = [v for v in verbs.split("|") if v]
@@ -175,7 +204,8 @@ def _lex() -> dict:
     prefixes = sorted((c for c, k in attrib if k == "prefix"), key=len, reverse=True)
     return {
         "cues": cues,
-        "cue_re": cue_re,
+        "cue_re": cue_re,  # the plain form of cue_scan (tests compare them)
+        "cue_scan": _gated_scanner(words),
         "passive": passive,
         "hedge_re": re.compile(trie_pattern(read_lines("claims", "hedges.txt"))),
         "neg_clause_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "clause")),
@@ -366,7 +396,7 @@ def _refers_back(text: str, a: int, b: int, anaphora: bool) -> bool:
     return anaphora and text.startswith(_REFERS_FIRST, a, b) and bool(_PRONOUN_HEAD.match(text[a:b]) or _ANAPHOR_EVENT.match(text[a:b]))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Raw:
     cause: tuple[int, int]
     effect: tuple[int, int]
@@ -689,7 +719,7 @@ def _relation_claim(seg: _Segments, cs: int, p: int, q: int, neg: bool) -> _Raw 
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _FrameMatch:
     """A passive frame found verb-first: MARKER cause VERB (same interface as the re.Match parts used)."""
 
@@ -939,7 +969,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         return []
     lex = _lex()
     seg = _Segments(text, lex)
-    found = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(text)]
+    found = _find_cues(text, lex)
     seg.cue_starts = [a for a, _, _ in found]
     seg.cue_ends = [b for _, b, _ in found]
     blocked: list[tuple[int, int]] = []

@@ -124,3 +124,12 @@ def test_yin_er_whole_text_scan_matches_the_per_sentence_scan():
         seg = C._Segments(s, lex)
         got = [(m.span(), m.groupdict()) for m in C._YIN_ER.finditer(s)]
         assert got == [(m.span(), m.groupdict()) for m in C._finditer(C._YIN_ER, ("因",), seg)], s
+
+
+def test_gated_cue_scan_finds_what_the_plain_trie_finds():
+    lex = C._lex()
+    words = list(lex["cues"])
+    pool = words + [w[0] for w in words] + list("使令让用命人这是不中，。\n 市场下跌")
+    for s, _, _ in _strings(pool, 20000, 30, seed=8):
+        want = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(s)]
+        assert C._find_cues(s, lex) == want, s
