@@ -21,6 +21,7 @@ author by default). Each claim lists the entities and figures inside its spans.
 """
 from __future__ import annotations
 
+import importlib.util
 import itertools
 from bisect import bisect_left, bisect_right
 import re
@@ -85,7 +86,6 @@ _ANCHORS = {
     "zhisuoyi": ("之所以",),
     "yinwei_er": ("因为", "由于"),
     "paren": ("（因", "(因", "（由于", "(由于"),  # （因为 holds （因
-    "yin_er": ("因",),
 }
 
 
@@ -108,6 +108,33 @@ def _finditer(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
         yield from rx.finditer(seg.text, s0, s1 + 1)
 
 
+def _clause_matches(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
+    """``_finditer(rx, literals, seg)`` for _SHI and _CASE, tried only where a match can start.
+
+    Such a match opens a clause (its own boundary set, _FRAME_CLAUSE_PUNCT: start of text or after one
+    of those characters), lies inside it but for a trailing comma, and holds one of ``literals``; so
+    every match is the match at the clause start before some literal, and matches never overlap.
+    """
+    text = seg.text
+    starts = {}
+    for lit in literals:
+        i = text.find(lit)
+        while i >= 0:
+            s0, s1 = seg.sentence(i)  # sentence enders are in the set too: the clause starts at s0 or later
+            st = s0
+            for ch in _FRAME_CLAUSE_PUNCT:
+                k = text.rfind(ch, st, i) + 1
+                if k > st:
+                    st = k
+            starts[st] = s1 + 1  # the sentence bounds the search, as in _finditer
+            i = text.find(lit, i + 1)
+    for st in sorted(starts):
+        m = rx.match(text, st, starts[st])
+        if m is not None:
+            yield m
+
+
+_FRAME_CLAUSE_PUNCT = "，,；;"  # with the sentence enders: the (?<=[…]) set of _SHI and _CASE
 _ZHISUOYI = re.compile(r"之所以(?P<e>[^。！？!?\n]{2,60}?)[，,]\s*(?:正是|主要是|就是|是)?(?:因为|由于|在于)(?P<c>[^，,。！？!?\n；;]{2,80})")
 _YINWEI_ER = re.compile(r"(?:因为|由于)(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})")
 _PAREN_REASON = re.compile(r"(?P<e>[^，,。！？!?\n；;（(]{2,60})[（(](?:因为|由于|因)(?P<c>[^）)]{2,80})[）)]")
@@ -115,7 +142,7 @@ _PAREN_REASON = re.compile(r"(?P<e>[^，,。！？!?\n；;（(]{2,60})[（(](?:�
 _YIN_ER = re.compile(r"因(?<![原基诱成病主起]因)(?![为此而素果子])(?P<c>[^，,。！？!?\n；;]{2,40}?)而(?P<e>[^，,。！？!?\n；;]{1,40})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Cue:
     text: str
     family: str
@@ -123,6 +150,37 @@ class _Cue:
     nonoun: bool
     noqty: bool
     rev: bool = False
+
+
+def _char_class(chars) -> str:
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+def _gated_scanner(words: list[str]) -> re.Pattern:
+    """A regex matching, at each position where one of ``words`` starts, the longest one there as group 1.
+
+    A trie's top level tries its first characters one after another (~90 for the cues), at every
+    position holding one of them (这, 是, 不 … are common); a character class for the second
+    character (or a one-character word) gates it, so most positions cost two set tests. Only one
+    character is consumed: matches overlap (_find_cues drops those inside an earlier cue).
+    """
+    seconds = {w[1] for w in words if len(w) > 1}
+    singles = {w for w in words if len(w) == 1}
+    gate = "|".join(([f"(?=[{_char_class(seconds)}])"] if seconds else []) + ([f"(?<=[{_char_class(singles)}])"] if singles else []))
+    return re.compile(f"[{_char_class({w[0] for w in words})}](?:{gate})(?<=(?=({trie_pattern(words)})).)", re.S)
+
+
+def _find_cues(text: str, lex: dict) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the cues in ``text``: the matches of ``lex["cue_re"].finditer(text)``."""
+    out = []
+    end = 0
+    for m in lex["cue_scan"].finditer(text):
+        p = m.start()
+        if p >= end:  # finditer resumes after a match: a cue starting inside the previous one is not one
+            w = m.group(1)
+            end = p + len(w)
+            out.append((p, end, w))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -134,9 +192,7 @@ def _lex() -> dict:
         cues[row[0]] = _Cue(row[0], row[1], "neg" in flags, "nonoun" in flags, "noqty" in flags, "rev" in flags)
     words = sorted(cues, key=len, reverse=True)
     # characters that turn a one-character cue into another word (使用, 即使, 命令, 令人 …)
-    cue_re = re.compile(
-        trie_pattern(words)  # one trie: lookarounds would cost re its fast path; 使/令/让 are checked in _from_cues
-    )
+    cue_re = re.compile(trie_pattern(words))  # 使/令/让 are checked in _from_cues
     passive = []
     for marker, verbs in read_tsv("claims", "passive.tsv"):
         vs = [v for v in verbs.split("|") if v]
@@ -148,7 +204,8 @@ def _lex() -> dict:
     prefixes = sorted((c for c, k in attrib if k == "prefix"), key=len, reverse=True)
     return {
         "cues": cues,
-        "cue_re": cue_re,
+        "cue_re": cue_re,  # the plain form of cue_scan (tests compare them)
+        "cue_scan": _gated_scanner(words),
         "passive": passive,
         "hedge_re": re.compile(trie_pattern(read_lines("claims", "hedges.txt"))),
         "neg_clause_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "clause")),
@@ -173,6 +230,51 @@ def _lex() -> dict:
     }
 
 
+_PLUS_ONE = (1).__add__
+_HAVE_NUMPY = importlib.util.find_spec("numpy") is not None  # a declared dependency; the regex path stays correct without it
+
+
+@lru_cache(maxsize=1)
+def _np_tables():
+    """Per BMP character: 3 sentence ender, 1 other clause boundary, 2 an ASCII , or : (a boundary unless
+    between digits); and whether it is a decimal digit (re's \\d for str patterns is str.isdecimal)."""
+    import numpy as np
+
+    kind = np.zeros(0x10000, dtype=np.uint8)
+    for ch in "；;，：—":
+        kind[ord(ch)] = 1
+    for ch in ",:":
+        kind[ord(ch)] = 2
+    for ch in _SENT_PUNCT:
+        kind[ord(ch)] = 3
+    digit = np.array([chr(c).isdecimal() for c in range(0x10000)], dtype=bool)
+    return kind, digit
+
+
+def _boundaries(text: str) -> tuple[list[int], list[int]]:
+    """Positions of the clause boundaries (``_BOUNDARY`` matches) and of the sentence enders among them.
+
+    Long texts are classified by a numpy table lookup per character (a regex scan of the whole
+    text costs more); the regex does it for short ones and texts with astral characters.
+    """
+    if _HAVE_NUMPY and len(text) >= 256:
+        import numpy as np
+
+        a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if a.max() < 0x10000:
+            kind_table, digit_table = _np_tables()
+            kind = kind_table[a]
+            two = kind == 2
+            if two.any():  # , or : between two digits (118,000 / 16:00) ends no clause
+                d = digit_table[a]
+                two[0] = two[-1] = False
+                two[1:-1] &= d[:-2] & d[2:]
+                kind[two] = 0
+            return np.flatnonzero(kind).tolist(), np.flatnonzero(kind == 3).tolist()
+    cb = [m.start() for m in _BOUNDARY.finditer(text)]
+    return cb, [i for i in cb if text[i] in _SENT_PUNCT]
+
+
 class _Segments:
     """Sentence and clause boundaries of a text, for O(log n) lookups."""
 
@@ -182,12 +284,11 @@ class _Segments:
         self.cue_ends: list[int] = []
         n = len(text)
         # boundary positions (the punctuation char); sentence enders always end a clause too
-        self.cb: list[int] = [m.start() for m in _BOUNDARY.finditer(text)]
-        self.sb: list[int] = [i for i in self.cb if text[i] in _SENT_PUNCT]
-        # (start, end) of the k-th clause / sentence: a lookup is one bisect over the boundaries
-        self.clause_spans = list(zip([0] + [i + 1 for i in self.cb], self.cb + [n]))
-        self._sentences = list(zip([0] + [i + 1 for i in self.sb], self.sb + [n]))
-        self._prev: dict[int, tuple[int, int] | None] = {}
+        self.cb, self.sb = _boundaries(text)
+        # start and end of the k-th clause / sentence: a lookup is one bisect over the boundaries
+        # (two int lists: a (start, end) tuple per clause would cost more to build than the lookups)
+        self.cstart, self.cend = [0, *map(_PLUS_ONE, self.cb)], self.cb + [n]
+        self.sstart, self.send = [0, *map(_PLUS_ONE, self.sb)], self.sb + [n]
         self._cond_re = lex["cond_re"]
         # where a conditional word (如果, 若 …) starts: a clause with none in its first characters opens no conditional
         self._cond_at = sorted(i for w in lex["cond_words"] for i in _occurrences(text, w))
@@ -195,11 +296,13 @@ class _Segments:
 
     def clause(self, i: int) -> tuple[int, int]:
         """(start, end) of the clause holding position ``i`` (a boundary char ends the clause before it)."""
-        return self.clause_spans[bisect_left(self.cb, i)]
+        k = bisect_left(self.cb, i)
+        return self.cstart[k], self.cend[k]
 
     def sentence(self, i: int) -> tuple[int, int]:
         """(start, end) of the sentence holding position ``i``."""
-        return self._sentences[bisect_left(self.sb, i)]
+        k = bisect_left(self.sb, i)
+        return self.sstart[k], self.send[k]
 
     def last_cue_end(self, a: int, b: int) -> int | None:
         """End of the last cue inside [a, b), or None."""
@@ -222,18 +325,13 @@ class _Segments:
 
     def prev_clause(self, start: int) -> tuple[int, int] | None:
         """The clause before the one starting at ``start``, within the same sentence."""
-        r = self._prev.get(start, self)  # self: not looked up yet
-        if r is self:
-            r = self._prev[start] = self._prev_clause(start)
-        return r
-
-    def _prev_clause(self, start: int) -> tuple[int, int] | None:
-        if start <= 0:
-            return None
-        s0 = self._sentences[bisect_left(self.sb, start)][0]
+        if start < 2:
+            return None  # (at 1 the clause before is empty)
+        s0 = self.sstart[bisect_left(self.sb, start)]
         if start - 1 < s0:
             return None
-        a, b = self.clause_spans[bisect_left(self.cb, start - 2)] if start >= 2 else (0, 0)
+        k = bisect_left(self.cb, start - 2)  # two bisects: cheaper than a memo (most starts are asked once)
+        a, b = self.cstart[k], self.cend[k]
         if b <= a or a < s0:
             return None
         return a, b
@@ -249,14 +347,18 @@ class _Segments:
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     """Span (a, b) without leading connectives/brackets and trailing adverbs and particles."""
-    seg = text[a:b]
-    if seg and (seg[0] in _LEAD_FIRST or seg[0].isspace()):  # str.isspace() is re's \s
-        m = _LEAD.match(seg)
+    if a >= b:
+        return a, b
+    ch = text[a]  # the first and last characters decide most spans without a slice
+    if ch in _LEAD_FIRST or ch.isspace():  # str.isspace() is re's \s
+        m = _LEAD.match(text[a:b])
         if m:
             a += m.end()
-            seg = text[a:b]
-    if seg and (seg[-1] in _TRAIL_LAST or seg[-1].isspace()):
-        m = _trail(seg)
+            if a >= b:
+                return a, b
+    ch = text[b - 1]
+    if ch in _TRAIL_LAST or ch.isspace():
+        m = _trail(text[a:b])
         if m:
             b = a + m.start()  # all adverbs and particles: nothing left
     return a, b
@@ -294,7 +396,7 @@ def _refers_back(text: str, a: int, b: int, anaphora: bool) -> bool:
     return anaphora and text.startswith(_REFERS_FIRST, a, b) and bool(_PRONOUN_HEAD.match(text[a:b]) or _ANAPHOR_EVENT.match(text[a:b]))
 
 
-@dataclass
+@dataclass(slots=True)
 class _Raw:
     cause: tuple[int, int]
     effect: tuple[int, int]
@@ -307,7 +409,7 @@ def _cause_before(seg: _Segments, cs: int, p: int, anaphora: bool = True) -> tup
     """Cause text before a cue at ``p`` in the clause starting at ``cs``: the clause head, or the previous clause."""
     text = seg.text
     a, b = _trim(text, cs, p)
-    if _ok(a, b) and not _refers_back(text, a, b, anaphora):
+    if b - a >= _MIN_SPAN and not _refers_back(text, a, b, anaphora):
         return a, b
     prev = seg.prev_clause(cs)
     if prev is None:
@@ -393,10 +495,16 @@ def _conditional(seg: _Segments, cs: int, lex: dict) -> bool:
     """True when the clause at ``cs`` or the one before it (same sentence) opens with 如果/若/一旦/当 …"""
     r = seg.cond.get(cs)
     if r is None:
-        r = seg.opens_cond(cs)
-        if not r:
-            prev = seg.prev_clause(cs)
-            r = bool(prev and seg.opens_cond(prev[0]))
+        # both clauses lie in [sentence start, cs + 5] as far as cond_re can see: most hold no conditional word
+        at = seg._cond_at
+        k = bisect_left(at, seg.sstart[bisect_left(seg.sb, cs)])
+        if k == len(at) or at[k] > cs + 5:
+            r = False
+        else:
+            r = seg.opens_cond(cs)
+            if not r:
+                prev = seg.prev_clause(cs)
+                r = bool(prev and seg.opens_cond(prev[0]))
         seg.cond[cs] = r
     return r
 
@@ -406,6 +514,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
     bstarts = [b[0] for b in blocked]
     out: list[_Raw] = []
     cues = lex["cues"]
+    cb, cstart, cend, cond_memo = seg.cb, seg.cstart, seg.cend, seg.cond
     for p, q, word in found:
         cue = cues.get(word)
         if cue is None:
@@ -413,7 +522,6 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
         k = bisect_right(bstarts, p) - 1
         if k >= 0 and blocked[k][0] <= p and q <= blocked[k][1]:
             continue  # the verb of a passive frame (由 A 驱动), already read by _from_frames
-        cs, ce = seg.clause(p)
         if cue.nonoun and p > 0 and text[p - 1] == "的":
             continue
         if cue.text == "所以" and p > 0 and text[p - 1] == "之":
@@ -423,6 +531,8 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
             continue  # 即使, 使用, 命令, 令人, 转让, 让我: not causal
         if cue.family == "fwd" and p > 0 and (text[p - 1] == "所" or (text[p - 1] == "为" and text[p - 2:p - 1] not in ("成", "作", "认", "因", "行"))):
             continue  # 以看跌期权为主导, 所驱动 (read by the passive frames); 成为决定 … is fine
+        k = bisect_left(cb, p)  # seg.clause(p), inlined
+        cs, ce = cstart[k], cend[k]
         n_before = len(out)
         fam = cue.family
         if fam == "fwd":
@@ -541,7 +651,9 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
             if r:
                 out.append(r)
         if len(out) > n_before:
-            cond = _conditional(seg, cs, lex)
+            cond = cond_memo.get(cs)
+            if cond is None:
+                cond = _conditional(seg, cs, lex)
             for r in out[n_before:]:
                 r.cond = cond
     return out
@@ -607,7 +719,7 @@ def _relation_claim(seg: _Segments, cs: int, p: int, q: int, neg: bool) -> _Raw 
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _FrameMatch:
     """A passive frame found verb-first: MARKER cause VERB (same interface as the re.Match parts used)."""
 
@@ -635,17 +747,18 @@ _MARKER_BAD_AFTER = {"由": "于此", "受": "到益众理", "被": "动迫", "�
 
 def _marker_clauses(seg: _Segments, marker: str, common: str) -> list[tuple[int, int]]:
     """(start, end) of the clauses holding ``marker`` and every character of ``common``, in order."""
-    text, cb, spans = seg.text, seg.cb, seg.clause_spans
+    text, cb, cstart, cend = seg.text, seg.cb, seg.cstart, seg.cend
     out = []
     i = text.find(marker)
     while i >= 0:
-        span = spans[bisect_left(cb, i)]  # seg.clause(i), inlined: this runs for every 在 of the text
-        i = text.find(marker, span[1] + 1)
+        k = bisect_left(cb, i)  # seg.clause(i), inlined: this runs for every 在 of the text
+        a, b = cstart[k], cend[k]
+        i = text.find(marker, b + 1)
         for ch in common:
-            if text.find(ch, span[0], span[1]) < 0:
+            if text.find(ch, a, b) < 0:
                 break
         else:
-            out.append(span)
+            out.append((a, b))
     return out
 
 
@@ -724,7 +837,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             if e:
                 out.append(_Raw(c, e, cue, cond=cond))
                 blocked.append((m.start(), m.end()))
-    for m in _finditer(_CASE, _ANCHORS["case"], seg):
+    for m in _clause_matches(_CASE, _ANCHORS["case"], seg):
         c = _trim(text, *m.span("c"))
         if _is_pronoun(text, *c) or _ANAPHOR.match(text[c[0]:c[1]]):
             c = _cause_before(seg, m.start(), m.start()) or c  # 在这种情况下: the situation described before
@@ -741,7 +854,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             cue_end = m.end() - (1 if text[m.end() - 1] in "，," else 0)
             out.append(_Raw(c, e, (m.end("c"), cue_end), cond=_conditional(seg, cs, lex)))
             blocked.append((m.start(), m.end()))
-    for m in _finditer(_SHI, _ANCHORS["shi"], seg):
+    for m in _clause_matches(_SHI, _ANCHORS["shi"], seg):
         cs, ce = seg.clause(m.start("c"))
         c = _trim(text, *m.span("c"))
         nxt = _next_main_clause(seg, m.end() - 1)
@@ -780,7 +893,9 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             if _ok(*c) and e[1] > e[0]:
                 out.append(_Raw(c, e, (m.start("c") - 2, m.start("c")), cond=_conditional(seg, cs, lex)))
                 blocked.append((m.start("c") - 2, m.start("c")))
-    for m in _finditer(_YIN_ER, _ANCHORS["yin_er"], seg):
+    # 因 is in most sentences, and the pattern starts with it (re jumps between its occurrences) and never
+    # crosses a sentence end: one scan of the whole text finds the same matches as one per sentence
+    for m in _YIN_ER.finditer(text):
         cs, _ = seg.clause(m.start())
         c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
         if _ok(*c) and e[1] > e[0]:
@@ -854,7 +969,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         return []
     lex = _lex()
     seg = _Segments(text, lex)
-    found = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(text)]
+    found = _find_cues(text, lex)
     seg.cue_starts = [a for a, _, _ in found]
     seg.cue_ends = [b for _, b, _ in found]
     blocked: list[tuple[int, int]] = []
@@ -872,6 +987,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     # pos and endpos is the same as searching the slice, without copying it
     hedge, neg_clause, neg_sent = lex["hedge_re"].search, lex["neg_clause_re"].search, lex["neg_sent_re"].search
     before_cue_any = lex["before_cue_any"].search
+    sstart, send, sb_, cstart, cb = seg.sstart, seg.send, seg.sb, seg.cstart, seg.cb
     kept: list[tuple[int, int, int, int]] = []  # cause and effect spans of the claims kept so far
     out: list[Claim] = []
     for r in sorted(raws, key=lambda r: (r.cue[0], r.cause[0])):
@@ -886,9 +1002,10 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         if c0 < e1 and e0 < c1:
             continue  # a claim whose spans overlap each other is a mis-parse
         kept.append((c0, c1, e0, e1))
-        s0, s1 = seg.sentence(p)
+        k = bisect_left(sb_, p)  # seg.sentence(p) and seg.clause(p), inlined
+        s0, s1 = sstart[k], send[k]
         lo, hi = min(c0, e0, p), max(c1, e1, q)
-        cs, _ = seg.clause(p)
+        cs = cstart[bisect_left(cb, p)]
         sa, sb = min(s0, lo), max(s1, hi)
         negated, attributed_to = r.neg, author
         if before_cue_any(text, s0, p) is not None:  # (the clause part [max(cs, lo), p) lies inside [s0, p))
@@ -896,19 +1013,20 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
             attributed_to = _attribution(text, s0, s1, p, ms, starts, lex, author)
         # the first mention / figure starting in the cause and in the effect (most spans hold none: no call then)
         mc, me, fc, fe = bisect_left(starts, c0), bisect_left(starts, e0), bisect_left(fstarts, c0), bisect_left(fstarts, e0)
+        # positional (the field order of Claim): keyword arguments cost a dataclass __init__ twice as much
         out.append(
             Claim(
-                cause=Span(text[c0:c1], c0, c1),
-                effect=Span(text[e0:e1], e0, e1),
-                cue=Span(text[p:q], p, q),
-                hedged=r.cond or hedge(text, s0, hi) is not None,
-                negated=negated,
-                attributed_to=attributed_to,
-                sentence=Span(text[sa:sb], sa, sb),
-                cause_entities=_entity_ids(ms, starts, mc, c1) if mc < n_ms and starts[mc] < c1 else [],
-                effect_entities=_entity_ids(ms, starts, me, e1) if me < n_ms and starts[me] < e1 else [],
-                cause_figures=[forder[i] for i in _inside(figs, fstarts, fc, c1)] if fc < n_figs and fstarts[fc] < c1 else [],
-                effect_figures=[forder[i] for i in _inside(figs, fstarts, fe, e1)] if fe < n_figs and fstarts[fe] < e1 else [],
+                Span(text[c0:c1], c0, c1),  # cause
+                Span(text[e0:e1], e0, e1),  # effect
+                Span(text[p:q], p, q),  # cue
+                r.cond or hedge(text, s0, hi) is not None,  # hedged
+                negated,
+                attributed_to,
+                Span(text[sa:sb], sa, sb),  # sentence
+                _entity_ids(ms, starts, mc, c1) if mc < n_ms and starts[mc] < c1 else [],  # cause_entities
+                _entity_ids(ms, starts, me, e1) if me < n_ms and starts[me] < e1 else [],  # effect_entities
+                [forder[i] for i in _inside(figs, fstarts, fc, c1)] if fc < n_figs and fstarts[fc] < c1 else [],  # cause_figures
+                [forder[i] for i in _inside(figs, fstarts, fe, e1)] if fe < n_figs and fstarts[fe] < e1 else [],  # effect_figures
             )
         )
     return out

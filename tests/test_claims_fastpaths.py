@@ -70,3 +70,66 @@ def test_segment_lookups_match_a_plain_scan():
             assert seg.clause(i) == _around(cb, i, len(s))
             assert seg.sentence(i) == _around(sb, i, len(s))
             assert seg.opens_cond(i) == bool(lex["cond_re"].match(s[i:i + 6]))
+
+
+def test_numpy_boundaries_match_the_regex():
+    # long texts take the numpy table path: digits around , and : (ASCII, fullwidth, Arabic-Indic) matter
+    pool = list("价格下跌市场，,。！？!?\n；;：:—12３٣ a") + ["118,000", "16:00", "3,", ",4"]
+    rnd = random.Random(4)
+    for k in range(300):
+        s = "".join(rnd.choice(pool) for _ in range(rnd.randint(256, 600)))
+        if k % 50 == 0:
+            s += "\U0001d7ce,\U0001d7cf"  # an astral digit: the regex path
+        cb = [m.start() for m in C._BOUNDARY.finditer(s)]
+        assert C._boundaries(s) == (cb, [b for b in cb if s[b] in C._SENT_PUNCT]), s
+
+
+@pytest.mark.parametrize("rx, anchor", [(C._SHI, "shi"), (C._CASE, "case")])
+def test_clause_start_frames_match_like_finditer(rx, anchor):
+    lex = C._lex()
+    pool = list("在时的同此当，,；;。！？!?\n 市场下跌价格") + ["时，", "时,", "情况下", "背景下", "在市场", " 在"]
+    for s, _, _ in _strings(pool, 20000, 40, seed=5):
+        seg = C._Segments(s, lex)
+        got = [(m.span(), m.groupdict()) for m in C._clause_matches(rx, C._ANCHORS[anchor], seg)]
+        want = [(m.span(), m.groupdict()) for m in C._finditer(rx, C._ANCHORS[anchor], seg)]
+        assert got == want, s
+
+
+def test_conditional_precheck_matches_the_plain_rule():
+    lex = C._lex()
+    for s, _, _ in _strings(list("价格下跌市场，,。；而但") + ["如果", "若", "一旦", "所以"], 3000, 40, seed=6):
+        seg = C._Segments(s, lex)
+        for cs in seg.cstart:
+            prev = seg.prev_clause(cs)
+            plain = seg.opens_cond(cs) or bool(prev and seg.opens_cond(prev[0]))
+            assert C._conditional(seg, cs, lex) == plain, (s, cs)
+
+
+def test_claim_fields_in_the_order_find_claims_passes_them():
+    # find_claims builds Claim positionally (cheaper than keywords): a reordered dataclass must fail here
+    import dataclasses
+
+    from extract.records import Claim
+
+    assert [f.name for f in dataclasses.fields(Claim)] == [
+        "cause", "effect", "cue", "hedged", "negated", "attributed_to", "sentence",
+        "cause_entities", "effect_entities", "cause_figures", "effect_figures",
+    ]
+
+
+def test_yin_er_whole_text_scan_matches_the_per_sentence_scan():
+    lex = C._lex()
+    pool = list("因为此素原起而，,。！？!?\n；; 市场下跌价格") + ["因市场", "而下跌"]
+    for s, _, _ in _strings(pool, 20000, 40, seed=7):
+        seg = C._Segments(s, lex)
+        got = [(m.span(), m.groupdict()) for m in C._YIN_ER.finditer(s)]
+        assert got == [(m.span(), m.groupdict()) for m in C._finditer(C._YIN_ER, ("因",), seg)], s
+
+
+def test_gated_cue_scan_finds_what_the_plain_trie_finds():
+    lex = C._lex()
+    words = list(lex["cues"])
+    pool = words + [w[0] for w in words] + list("使令让用命人这是不中，。\n 市场下跌")
+    for s, _, _ in _strings(pool, 20000, 30, seed=8):
+        want = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(s)]
+        assert C._find_cues(s, lex) == want, s
