@@ -119,6 +119,7 @@ class _Doc:
         self._sent_memo: dict[int, tuple[int, int]] = {}
         self._clause_memo: dict[int, tuple[int, int]] = {}
         self._local: dict[int, tuple] = {}
+        self._dirs: dict[int, list] = {}
         self._curves: Optional[list] = None
         sd, srx = L.subject_cues()
         ids = _subject_ids()
@@ -154,27 +155,42 @@ class _Doc:
         self.main_asset = max(dict.fromkeys(assets), key=assets.count) if assets else None
         self.has_group = any(s[3] == "group" for s in subs)
 
-    def local(self, i: int) -> tuple[list[int], list, list, list]:
-        """(clause boundaries, metric cues, direction words, uncheckable cues) of the sentence
-        holding position ``i``, each as the whole-text scan would list them there."""
-        sent = self.sent
-        k = bisect.bisect_right(sent, i) - 1
+    def _scan_window(self, k: int) -> tuple[int, int]:
+        """The span sentence ``k``'s cue scans cover."""
+        sent, t = self.sent, self.t
+        if not _cues_stay_in_sentence():  # pragma: no cover - a lexicon entry holds a sentence mark
+            return 0, len(t)
+        return sent[k], (sent[k + 1] if k + 1 < len(sent) else len(t))
+
+    def local(self, i: int) -> tuple[list[int], list, None, list]:
+        """(clause boundaries, metric cues, None, uncheckable cues) of the sentence holding
+        position ``i``, each as the whole-text scan would list them there (the direction words
+        are read by :meth:`directions`)."""
+        k = bisect.bisect_right(self.sent, i) - 1
         r = self._local.get(k)
         if r is None:
             t = self.t
-            a = sent[k]
-            b = sent[k + 1] if k + 1 < len(sent) else len(t)
-            if not _cues_stay_in_sentence():  # pragma: no cover - a lexicon entry holds a sentence mark
-                a, b = 0, len(t)
+            a, b = self._scan_window(k)
             md, mrx = L.metric_cues()
-            dd, drx = L.directions()
             ud, urx = L.uncheckable()
             r = self._local[k] = (
                 [a] + [m.end() for m in _CLAUSE_END.finditer(t, a, b)],
                 [(m.start(), m.end(), md[m.group()]) for m in mrx.finditer(t, a, b)],
-                [(m.start(), m.end(), dd[m.group()]) for m in drx.finditer(t, a, b) if dd[m.group()] != "q"],
+                None,
                 [(m.start(), m.end(), ud[m.group()]) for m in urx.finditer(t, a, b)],
             )
+        return r
+
+    def directions(self, i: int) -> list:
+        """Direction words of the sentence holding position ``i``: only signs read them, so they
+        are scanned on first use (most figure sentences never ask)."""
+        k = bisect.bisect_right(self.sent, i) - 1
+        r = self._dirs.get(k)
+        if r is None:
+            a, b = self._scan_window(k)
+            dd, drx = L.directions()
+            r = self._dirs[k] = [(m.start(), m.end(), dd[m.group()])
+                                 for m in drx.finditer(self.t, a, b) if dd[m.group()] != "q"]
         return r
 
     @property
@@ -412,7 +428,7 @@ def _sign(doc: _Doc, f: Figure) -> Optional[str]:
         return f.sign
     if f.value is not None and f.value < 0:
         return "-"
-    dirs = doc.local(f.start)[2]
+    dirs = doc.directions(f.start)
     for lo, hi in (doc.clause(f.start), doc.sentence(f.start)):
         hit = _nearest(dirs, lo, hi, f.start, f.end)
         if hit:
