@@ -209,8 +209,11 @@ class _Doc:
 
     def dates_in(self, lo: int, hi: int) -> list[DateMention]:
         """Date mentions lying inside [lo, hi)."""
-        a = bisect.bisect_left(self.date_starts, lo)
-        b = bisect.bisect_left(self.date_starts, hi)
+        starts = self.date_starts
+        a = bisect.bisect_left(starts, lo)
+        if a == len(starts) or starts[a] >= hi:  # none starts in the window (the common case)
+            return []
+        b = bisect.bisect_left(starts, hi, a)
         return [d for d in self.dates[a:b] if d.end <= hi]
 
     def _span(self, bounds: list[int], i: int) -> tuple[int, int]:
@@ -306,7 +309,8 @@ _LEVEL_BEFORE = re.compile(r"(?:至|到)\s*$")
 def _metric(doc: _Doc, f: Figure) -> Optional[object]:
     uc = _unit_class(f)
     # 跌 8 个基点至 3.95%: a number after 至 is the level reached, not the move
-    level = bool(_LEVEL_BEFORE.search(doc.t[max(0, f.start - 3):f.start]))
+    w = doc.t[max(0, f.start - 3):f.start]
+    level = ("至" in w or "到" in w) and _LEVEL_BEFORE.search(w) is not None
 
     def ok(it):
         c = _fits(it[2], uc)
