@@ -264,13 +264,14 @@ def _nearest(items, lo: int, hi: int, fs: int, fe: int, ok=lambda x: True, prefe
     return best
 
 
-def _nearest_before(items, lo: int, fs: int, maxlen: int, ok=lambda x: True):
+def _nearest_before(items, lo: int, fs: int, maxlen: int, ok=lambda x: True, top: Optional[int] = None):
     """What ``_nearest(items, lo, fs, fs, fe, ok)`` returns (the item inside [lo, fs) ending
     nearest before ``fs``; ties: the first by start), scanning back from ``fs`` instead of
     forward from ``lo``: a paragraph-wide window costs only the items near the figure.
-    ``maxlen`` bounds every item's length, so the scan stops once no earlier item can end later."""
+    ``maxlen`` bounds every item's length, so the scan stops once no earlier item can end later.
+    ``top``: scan only the items below this index (the caller knows the ones above fail)."""
     best, best_e = None, -1
-    k = bisect.bisect_left(items, (fs,)) - 1
+    k = (bisect.bisect_left(items, (fs,)) if top is None else top) - 1
     while k >= 0:
         it = items[k]
         k -= 1
@@ -346,13 +347,19 @@ def _subject(doc: _Doc, f: Figure, types: Optional[frozenset], metric: Optional[
     if metric == "net_flow_usd" and doc.has_group:
         return "US spot bitcoin ETFs"  # an aggregate flow when the sentence names no fund
     p0, _ = doc.paragraph(f.start)
-    for lo in (p0, max(0, f.start - 1500)):
-        hit = _nearest_before(doc.subjects, lo, f.start, doc.subject_maxlen, ok)
-        if hit:
-            # an earlier sentence is about its topic: its first fitting subject, not its last
-            h0, _ = doc.sentence(hit[0])
-            first = _first(doc.subjects, max(h0, lo), hit[1], ok)
-            return (first or hit)[2]
+    lo = p0
+    hit = _nearest_before(doc.subjects, lo, f.start, doc.subject_maxlen, ok)
+    if hit is None and max(0, f.start - 1500) < p0:
+        # the wider window: the subjects starting in [p0, f.start) were all refused just now,
+        # so the backward scan goes on from the last one starting before p0
+        lo = max(0, f.start - 1500)
+        hit = _nearest_before(doc.subjects, lo, f.start, doc.subject_maxlen, ok,
+                              top=bisect.bisect_left(doc.subjects, (p0,)))
+    if hit:
+        # an earlier sentence is about its topic: its first fitting subject, not its last
+        h0, _ = doc.sentence(hit[0])
+        first = _first(doc.subjects, max(h0, lo), hit[1], ok)
+        return (first or hit)[2]
     if types and ("asset" in types) and doc.main_asset:
         return doc.main_asset
     return None
