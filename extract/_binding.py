@@ -119,6 +119,7 @@ class _Doc:
         self._sent_memo: dict[int, tuple[int, int]] = {}
         self._clause_memo: dict[int, tuple[int, int]] = {}
         self._local: dict[int, tuple] = {}
+        self._dirs: dict[int, list] = {}
         self._curves: Optional[list] = None
         sd, srx = L.subject_cues()
         ids = _subject_ids()
@@ -154,27 +155,42 @@ class _Doc:
         self.main_asset = max(dict.fromkeys(assets), key=assets.count) if assets else None
         self.has_group = any(s[3] == "group" for s in subs)
 
-    def local(self, i: int) -> tuple[list[int], list, list, list]:
-        """(clause boundaries, metric cues, direction words, uncheckable cues) of the sentence
-        holding position ``i``, each as the whole-text scan would list them there."""
-        sent = self.sent
-        k = bisect.bisect_right(sent, i) - 1
+    def _scan_window(self, k: int) -> tuple[int, int]:
+        """The span sentence ``k``'s cue scans cover."""
+        sent, t = self.sent, self.t
+        if not _cues_stay_in_sentence():  # pragma: no cover - a lexicon entry holds a sentence mark
+            return 0, len(t)
+        return sent[k], (sent[k + 1] if k + 1 < len(sent) else len(t))
+
+    def local(self, i: int) -> tuple[list[int], list, None, list]:
+        """(clause boundaries, metric cues, None, uncheckable cues) of the sentence holding
+        position ``i``, each as the whole-text scan would list them there (the direction words
+        are read by :meth:`directions`)."""
+        k = bisect.bisect_right(self.sent, i) - 1
         r = self._local.get(k)
         if r is None:
             t = self.t
-            a = sent[k]
-            b = sent[k + 1] if k + 1 < len(sent) else len(t)
-            if not _cues_stay_in_sentence():  # pragma: no cover - a lexicon entry holds a sentence mark
-                a, b = 0, len(t)
+            a, b = self._scan_window(k)
             md, mrx = L.metric_cues()
-            dd, drx = L.directions()
             ud, urx = L.uncheckable()
             r = self._local[k] = (
                 [a] + [m.end() for m in _CLAUSE_END.finditer(t, a, b)],
                 [(m.start(), m.end(), md[m.group()]) for m in mrx.finditer(t, a, b)],
-                [(m.start(), m.end(), dd[m.group()]) for m in drx.finditer(t, a, b) if dd[m.group()] != "q"],
+                None,
                 [(m.start(), m.end(), ud[m.group()]) for m in urx.finditer(t, a, b)],
             )
+        return r
+
+    def directions(self, i: int) -> list:
+        """Direction words of the sentence holding position ``i``: only signs read them, so they
+        are scanned on first use (most figure sentences never ask)."""
+        k = bisect.bisect_right(self.sent, i) - 1
+        r = self._dirs.get(k)
+        if r is None:
+            a, b = self._scan_window(k)
+            dd, drx = L.directions()
+            r = self._dirs[k] = [(m.start(), m.end(), dd[m.group()])
+                                 for m in drx.finditer(self.t, a, b) if dd[m.group()] != "q"]
         return r
 
     @property
@@ -193,8 +209,11 @@ class _Doc:
 
     def dates_in(self, lo: int, hi: int) -> list[DateMention]:
         """Date mentions lying inside [lo, hi)."""
-        a = bisect.bisect_left(self.date_starts, lo)
-        b = bisect.bisect_left(self.date_starts, hi)
+        starts = self.date_starts
+        a = bisect.bisect_left(starts, lo)
+        if a == len(starts) or starts[a] >= hi:  # none starts in the window (the common case)
+            return []
+        b = bisect.bisect_left(starts, hi, a)
         return [d for d in self.dates[a:b] if d.end <= hi]
 
     def _span(self, bounds: list[int], i: int) -> tuple[int, int]:
@@ -245,13 +264,14 @@ def _nearest(items, lo: int, hi: int, fs: int, fe: int, ok=lambda x: True, prefe
     return best
 
 
-def _nearest_before(items, lo: int, fs: int, maxlen: int, ok=lambda x: True):
+def _nearest_before(items, lo: int, fs: int, maxlen: int, ok=lambda x: True, top: Optional[int] = None):
     """What ``_nearest(items, lo, fs, fs, fe, ok)`` returns (the item inside [lo, fs) ending
     nearest before ``fs``; ties: the first by start), scanning back from ``fs`` instead of
     forward from ``lo``: a paragraph-wide window costs only the items near the figure.
-    ``maxlen`` bounds every item's length, so the scan stops once no earlier item can end later."""
+    ``maxlen`` bounds every item's length, so the scan stops once no earlier item can end later.
+    ``top``: scan only the items below this index (the caller knows the ones above fail)."""
     best, best_e = None, -1
-    k = bisect.bisect_left(items, (fs,)) - 1
+    k = (bisect.bisect_left(items, (fs,)) if top is None else top) - 1
     while k >= 0:
         it = items[k]
         k -= 1
@@ -290,7 +310,8 @@ _LEVEL_BEFORE = re.compile(r"(?:至|到)\s*$")
 def _metric(doc: _Doc, f: Figure) -> Optional[object]:
     uc = _unit_class(f)
     # 跌 8 个基点至 3.95%: a number after 至 is the level reached, not the move
-    level = bool(_LEVEL_BEFORE.search(doc.t[max(0, f.start - 3):f.start]))
+    w = doc.t[max(0, f.start - 3):f.start]
+    level = ("至" in w or "到" in w) and _LEVEL_BEFORE.search(w) is not None
 
     def ok(it):
         c = _fits(it[2], uc)
@@ -326,13 +347,19 @@ def _subject(doc: _Doc, f: Figure, types: Optional[frozenset], metric: Optional[
     if metric == "net_flow_usd" and doc.has_group:
         return "US spot bitcoin ETFs"  # an aggregate flow when the sentence names no fund
     p0, _ = doc.paragraph(f.start)
-    for lo in (p0, max(0, f.start - 1500)):
-        hit = _nearest_before(doc.subjects, lo, f.start, doc.subject_maxlen, ok)
-        if hit:
-            # an earlier sentence is about its topic: its first fitting subject, not its last
-            h0, _ = doc.sentence(hit[0])
-            first = _first(doc.subjects, max(h0, lo), hit[1], ok)
-            return (first or hit)[2]
+    lo = p0
+    hit = _nearest_before(doc.subjects, lo, f.start, doc.subject_maxlen, ok)
+    if hit is None and max(0, f.start - 1500) < p0:
+        # the wider window: the subjects starting in [p0, f.start) were all refused just now,
+        # so the backward scan goes on from the last one starting before p0
+        lo = max(0, f.start - 1500)
+        hit = _nearest_before(doc.subjects, lo, f.start, doc.subject_maxlen, ok,
+                              top=bisect.bisect_left(doc.subjects, (p0,)))
+    if hit:
+        # an earlier sentence is about its topic: its first fitting subject, not its last
+        h0, _ = doc.sentence(hit[0])
+        first = _first(doc.subjects, max(h0, lo), hit[1], ok)
+        return (first or hit)[2]
     if types and ("asset" in types) and doc.main_asset:
         return doc.main_asset
     return None
@@ -412,7 +439,7 @@ def _sign(doc: _Doc, f: Figure) -> Optional[str]:
         return f.sign
     if f.value is not None and f.value < 0:
         return "-"
-    dirs = doc.local(f.start)[2]
+    dirs = doc.directions(f.start)
     for lo, hi in (doc.clause(f.start), doc.sentence(f.start)):
         hit = _nearest(dirs, lo, hi, f.start, f.end)
         if hit:

@@ -216,13 +216,29 @@ def _dispatch_scan(patterns: list[str]) -> tuple[re.Pattern, Optional[bool]]:
     branches = []
     for idx, chars in order:
         alts = "|".join(f"({patterns[i]})" for i in idx)
-        branches.append("[" + "".join(map(re.escape, chars)) + f"](?<=(?=(?:{alts}))(?s:.))")
+        # a character before the candidate that every pattern of the group rejects (a digit
+        # before a digit: the middle of a number) skips the group at once
+        rejected = set.intersection(*(_rejected_before(patterns[i], allc) for i in idx))
+        guard = f"(?<![{''.join(map(re.escape, sorted(rejected)))}](?s:.))" if rejected else ""
+        branches.append("[" + "".join(map(re.escape, chars)) + f"]{guard}(?<=(?=(?:{alts}))(?s:.))")
     cls = "".join(re.escape(c) for _, chars in order for c in chars)
     try:
         rx = re.compile(f"[{cls}](?<=(?=(?:" + "|".join(branches) + "))(?s:.))")
     except re.error:  # pragma: no cover - a pattern the lookaround nesting cannot hold
         return plain, None
     return rx, True
+
+
+_LEADING_NOT_BEFORE = re.compile(r"\(\?<!\[((?:\\.|[^\]\\])+)\]\)")
+
+
+def _rejected_before(pattern: str, allc: str) -> set:
+    """The characters (of the BMP) that ``pattern`` cannot follow, read off a leading one-character
+    negative lookbehind ``(?<![...])``; empty when it has none."""
+    m = _LEADING_NOT_BEFORE.match(pattern)
+    if m is None:
+        return set()
+    return set(re.compile("[" + m.group(1) + "]").findall(allc))
 
 
 def _first_chars(pattern: str) -> Optional[str]:

@@ -348,9 +348,19 @@ def _scan_re(cn_next: frozenset | None) -> tuple[re.Pattern, tuple[int, ...]]:
     step per candidate position plus a ``match``.
     """
     trig = _trigger_re() if cn_next is None else _trigger_re_units(cn_next)
-    rx = re.compile("(?:" + trig.pattern + ")(?<=(?=(?P<num>" + _number_re().pattern + "))(?s:.))")
+    rx = re.compile("(?:" + trig.pattern + ")(?<=(?=(?:" + _simple_re() + "|(?P<num>" + _number_re().pattern + ")))(?s:.))")
     gi = rx.groupindex
-    return rx, tuple(gi[k] for k in ("num", "neg", "frac", "mixed", "latin", "cn"))
+    return rx, tuple(gi[k] for k in ("simple", "num", "neg", "frac", "mixed", "latin", "cn"))
+
+
+def _simple_re() -> str:
+    """A plain ASCII number (``12``, ``5.8``) that the grammar would read as just that: no
+    character follows that could extend it -- a digit, a space (spaced thousands, a scale or
+    Latin word after a space), a point or comma, an exponent, a Chinese numeral or scale word,
+    余/多, 又/分 (a fraction), the first letter of a Latin scale word. The grammar is then skipped."""
+    firsts = "".join(sorted({w[0] for w in scale_words() if w}))
+    stop = re.escape(".,eE又分余多" + CN_CHARS + firsts)
+    return rf"(?P<simple>[0-9]+(?:\.[0-9]+)?)(?![\d\s{stop}])"
 
 
 def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None = None,
@@ -366,13 +376,21 @@ def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None
     """
     t = normed if normed is not None else norm(text)
     out: list[Number] = []
-    rx, (g_num, g_neg, g_frac, g_mixed, g_latin, g_cn) = _scan_re(cn_next)
+    rx, (g_simple, g_num, g_neg, g_frac, g_mixed, g_latin, g_cn) = _scan_re(cn_next)
     search = rx.search
     pos = 0
     while True:
         m = search(t, pos)
         if m is None:
             return out
+        start, end = m.span(g_simple)
+        if start >= 0:  # a plain number (see _simple_re): what the grammar's "mixed" branch gives
+            pos = end
+            if skip is not None and skip.find(1, start, end) >= 0:
+                continue
+            val = parse_arabic(t[start:end])
+            out.append(Number(start, end, val, val, None, False, False, False))
+            continue
         start, end = m.span(g_num)
         pos = end  # the scan goes on after this numeral, kept or not
         # (the grammar never ends in a space; trimmed anyway, as the span is what callers see)

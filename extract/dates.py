@@ -40,57 +40,61 @@ _WD = "(?:周|星期|礼拜)(?P<wd>[一二三四五六日天])"
 _Y = r"(?P<y>(?:19|20)\d{2})"
 _S = r"\s*"
 
-_PATTERNS: list[tuple[str, str, str]] = [  # (kind, regex, characters it can start with; D = a digit)
+# (kind, regex, characters it can start with -- D: a digit --, and for a digit-led pattern the
+# characters that can follow its leading digit run past spaces -- 个: an "ago" unit (个月, 天, 周 ...))
+_PATTERNS: list[tuple[str, str, str, str]] = [
     # full dates with optional time
-    ("ymd", rf"{_Y}{_S}年{_S}{_M}{_S}月{_S}{_D}{_S}[日号](?:{_S}[（(]?{_WD}[)）]?)?", "D"),
-    ("ymd", rf"(?<![\d.]){_Y}[-/.]{_M}[-/.]{_D}(?![\d])(?:\s+(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d)?)?", "D"),
+    ("ymd", rf"{_Y}{_S}年{_S}{_M}{_S}月{_S}{_D}{_S}[日号](?:{_S}[（(]?{_WD}[)）]?)?", "D", "年"),
+    ("ymd", rf"(?<![\d.]){_Y}[-/.]{_M}[-/.]{_D}(?![\d])(?:\s+(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?::\d\d)?)?", "D", "-/."),
     # month-day ranges: 2 月 4 日到 5 日, 1 月 26 日至 2 月 6 日, 1 月 26 日至昨日
-    ("md_range", rf"{_M}{_S}月{_S}{_D}{_S}[日号]{_S}(?:至|到|-|–|—|~){_S}(?:(?P<m2>1[0-2]|0?[1-9]){_S}月{_S})?(?:(?P<d2>3[01]|[12]\d|0?[1-9]){_S}[日号]|(?P<rel2>昨日|昨天|今日|今天))", "D"),
-    ("slash_range", rf"(?<![\d/.,]){_M}/{_D}{_S}(?:至|到|-|–|~){_S}(?P<m2>1[0-2]|0?[1-9])/(?P<d2>3[01]|[12]\d|0?[1-9])(?![\d/])", "D"),
-    ("md", rf"(?P<rel>去年|今年|明年|前年){_S}{_M}{_S}月{_S}{_D}{_S}[日号](?:{_S}{_WD})?", "去今明前"),
-    ("md", rf"(?<![\d.]){_M}{_S}月{_S}{_D}{_S}[日号](?:{_S}{_WD})?", "D"),
-    ("slash", rf"(?<![\d/.$])(?<!\d,){_M}/{_D}(?![\d/%])", "D"),
+    ("md_range", rf"{_M}{_S}月{_S}{_D}{_S}[日号]{_S}(?:至|到|-|–|—|~){_S}(?:(?P<m2>1[0-2]|0?[1-9]){_S}月{_S})?(?:(?P<d2>3[01]|[12]\d|0?[1-9]){_S}[日号]|(?P<rel2>昨日|昨天|今日|今天))", "D", "月"),
+    ("slash_range", rf"(?<![\d/.,]){_M}/{_D}{_S}(?:至|到|-|–|~){_S}(?P<m2>1[0-2]|0?[1-9])/(?P<d2>3[01]|[12]\d|0?[1-9])(?![\d/])", "D", "/"),
+    ("md", rf"(?P<rel>去年|今年|明年|前年){_S}{_M}{_S}月{_S}{_D}{_S}[日号](?:{_S}{_WD})?", "去今明前", ""),
+    ("md", rf"(?<![\d.]){_M}{_S}月{_S}{_D}{_S}[日号](?:{_S}{_WD})?", "D", "月"),
+    ("slash", rf"(?<![\d/.$])(?<!\d,){_M}/{_D}(?![\d/%])", "D", "/"),
     # months
-    ("ym", rf"{_Y}{_S}年{_S}{_M}{_S}月(?:份)?(?P<part>上旬|中旬|下旬|初|底|末|中)?", "D"),
-    ("ym", rf"{_Y}{_S}年{_S}(?P<mc>十[一二]?|[一二三四五六七八九])月(?:份)?(?P<part>上旬|中旬|下旬|初|底|末|中)?", "D"),
-    ("quarter", rf"(?:{_Y}{_S}年{_S})?(?:第)?(?P<q>[一二三四1-4]){_S}季度(?P<qpart>初|末|底)?", "D第一二三四"),
-    ("quarter", rf"(?:{_Y}{_S})?(?<![A-Za-z])Q(?P<q>[1-4])(?![0-9])", "DQ"),
-    ("m", rf"(?P<rel>去年|今年|明年|前年){_S}{_M}{_S}月(?:份)?(?P<part>上旬|中旬|下旬|初|底|末)?(?![\d])", "去今明前"),
-    ("m", rf"(?<![\d.]){_M}{_S}月(?:份)?(?P<part>上旬|中旬|下旬|初|底|末)?(?![\d])", "D"),
-    ("m", rf"(?P<rel>去年|今年|明年|前年){_S}(?P<mc>十[一二]?|[一二三四五六七八九])月(?:份)?(?P<part>上旬|中旬|下旬|初|底|末)?", "去今明前"),
-    ("y", rf"(?<![\d.]){_Y}{_S}年(?!期|代)(?P<ypart>初|底|末|内|中)?", "D"),
+    ("ym", rf"{_Y}{_S}年{_S}{_M}{_S}月(?:份)?(?P<part>上旬|中旬|下旬|初|底|末|中)?", "D", "年"),
+    ("ym", rf"{_Y}{_S}年{_S}(?P<mc>十[一二]?|[一二三四五六七八九])月(?:份)?(?P<part>上旬|中旬|下旬|初|底|末|中)?", "D", "年"),
+    ("quarter", rf"(?:{_Y}{_S}年{_S})?(?:第)?(?P<q>[一二三四1-4]){_S}季度(?P<qpart>初|末|底)?", "D第一二三四", "年季"),
+    ("quarter", rf"(?:{_Y}{_S})?(?<![A-Za-z])Q(?P<q>[1-4])(?![0-9])", "DQ", "Q"),
+    ("m", rf"(?P<rel>去年|今年|明年|前年){_S}{_M}{_S}月(?:份)?(?P<part>上旬|中旬|下旬|初|底|末)?(?![\d])", "去今明前", ""),
+    ("m", rf"(?<![\d.]){_M}{_S}月(?:份)?(?P<part>上旬|中旬|下旬|初|底|末)?(?![\d])", "D", "月"),
+    ("m", rf"(?P<rel>去年|今年|明年|前年){_S}(?P<mc>十[一二]?|[一二三四五六七八九])月(?:份)?(?P<part>上旬|中旬|下旬|初|底|末)?", "去今明前", ""),
+    ("y", rf"(?<![\d.]){_Y}{_S}年(?!期|代)(?P<ypart>初|底|末|内|中)?", "D", "年"),
     # time of day
-    ("time", r"(?P<tz>美东时间|美国东部时间|北京时间|香港时间|东京时间|UTC|GMT)\s*(?P<ampm>上午|下午|晚上|凌晨|早上|中午)\s*(?P<hh>\d{1,2})\s*[点:](?:\s*(?P<mi>[0-5]\d)\s*分?)?", "美北香东UG"),
-    ("time", r"(?P<ampm>上午|下午|晚上|凌晨|早上|中午)\s*(?P<hh>\d{1,2})\s*[点:](?:\s*(?P<mi>[0-5]\d)\s*分?)?", "上下晚凌早中"),
-    ("time", r"(?P<tz>美东时间|美国东部时间|北京时间|香港时间|东京时间|UTC|GMT)\s*(?P<hh>\d{1,2})\s*[点:](?:\s*(?P<mi>[0-5]\d)\s*分?)?", "美北香东UG"),
-    ("time", r"(?<![\d:])(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?![\d:])", "D"),
+    ("time", r"(?P<tz>美东时间|美国东部时间|北京时间|香港时间|东京时间|UTC|GMT)\s*(?P<ampm>上午|下午|晚上|凌晨|早上|中午)\s*(?P<hh>\d{1,2})\s*[点:](?:\s*(?P<mi>[0-5]\d)\s*分?)?", "美北香东UG", ""),
+    ("time", r"(?P<ampm>上午|下午|晚上|凌晨|早上|中午)\s*(?P<hh>\d{1,2})\s*[点:](?:\s*(?P<mi>[0-5]\d)\s*分?)?", "上下晚凌早中", ""),
+    ("time", r"(?P<tz>美东时间|美国东部时间|北京时间|香港时间|东京时间|UTC|GMT)\s*(?P<hh>\d{1,2})\s*[点:](?:\s*(?P<mi>[0-5]\d)\s*分?)?", "美北香东UG", ""),
+    ("time", r"(?<![\d:])(?P<hh>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?![\d:])", "D", ":"),
     # relative and anaphoric
-    ("wd_pair", r"(?:周|星期)(?P<wd>[一二三四五六日天])(?:周|星期|、|和|至|到)(?P<wd2>[一二三四五六日天])", "周星"),
-    ("weekend", r"(?P<w>上个周末|上周末|本周末|这个周末|周末)(?P<before>前)?", "上本这周"),
-    ("week", r"(?P<w>上上周|上周|上週|上星期|本周|这周|这一周|新一周|下周|下星期|本星期)(?P<wd>[一二三四五六日天])?", "上本这新下"),
-    ("wd", r"(?<![上下本这])" + _WD, "周星礼"),
-    ("rel_day", r"(?P<w>前一交易日|前一个交易日|上一交易日|前一天|前一日|前日|当天|当日|同日|那天|那一天|次日|翌日|第二天|昨天|昨日|今天|今日|前天|明天|当时)", "前上当同那次翌第昨今明"),
-    ("rel_month", r"(?P<w>上个月|上月|本月|这个月|下个月|月初|月底|月末|月中)", "上本这下月"),
-    ("rel_year", r"(?P<w>去年|今年|明年|前年|年内|年初|年底|年末|年中|上半年|下半年)", "去今明前年上下"),
-    ("rel_q", r"(?P<w>季度末|季末|本季度|上季度|下季度)", "季本上下"),
+    ("wd_pair", r"(?:周|星期)(?P<wd>[一二三四五六日天])(?:周|星期|、|和|至|到)(?P<wd2>[一二三四五六日天])", "周星", ""),
+    ("weekend", r"(?P<w>上个周末|上周末|本周末|这个周末|周末)(?P<before>前)?", "上本这周", ""),
+    ("week", r"(?P<w>上上周|上周|上週|上星期|本周|这周|这一周|新一周|下周|下星期|本星期)(?P<wd>[一二三四五六日天])?", "上本这新下", ""),
+    ("wd", r"(?<![上下本这])" + _WD, "周星礼", ""),
+    ("rel_day", r"(?P<w>前一交易日|前一个交易日|上一交易日|前一天|前一日|前日|当天|当日|同日|那天|那一天|次日|翌日|第二天|昨天|昨日|今天|今日|前天|明天|当时)", "前上当同那次翌第昨今明", ""),
+    ("rel_month", r"(?P<w>上个月|上月|本月|这个月|下个月|月初|月底|月末|月中)", "上本这下月", ""),
+    ("rel_year", r"(?P<w>去年|今年|明年|前年|年内|年初|年底|年末|年中|上半年|下半年)", "去今明前年上下", ""),
+    ("rel_q", r"(?P<w>季度末|季末|本季度|上季度|下季度)", "季本上下", ""),
     # N units ago: 一周前, 两天前, 3 个交易日前, 三个月前, 5 年前 (a date, not a duration figure)
     ("ago", rf"(?<![\d.])(?P<n>\d{{1,3}}|{_CN_AGO}){_S}(?P<u>个交易日|交易日|天|个星期|星期|周|个月|年)前(?![天日年月])",
-     "D一二两三四五六七八九十"),
+     "D一二两三四五六七八九十", "年个"),
 ]
 
 
 @lru_cache(maxsize=1)
 def _regexes() -> tuple[dict[str, tuple], re.Pattern]:
-    """One alternation per start character (patterns in list order: specific before general),
-    and a regex of all start characters.
+    """One alternation per start character (patterns in list order: specific before general;
+    for digits, per character after the digit run), and a regex of all start characters.
 
     Scanning finds candidate start characters once, then tries one ``match`` there: far
     faster than a regex pass per pattern or one alternation tried at every position.
     """
     by_char: dict[str, list[str]] = {}
-    for i, (_, p, first) in enumerate(_PATTERNS):
+    for i, (_, p, first, after) in enumerate(_PATTERNS):
         p = re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{m.group(1)}_{i}>", p)
-        for ch in first:
+        # a digit-led pattern is filed under "D" + each character that can follow the leading
+        # digit run (every such pattern consumes the whole run, then needs that character)
+        for ch in [*first.replace("D", ""), *("D" + a for a in after)]:
             by_char.setdefault(ch, []).append(f"(?P<alt_{i}>{p})")
     # candidate starts: a digit run, or one of the words a non-digit pattern starts with; every
     # branch starts with a literal (the digit guard looks back past the digit), so ``re`` skips
@@ -147,6 +151,9 @@ class _M:
         self.kind, self.start, self.end, self.g = kind, start, end, g
 
 
+_AFTER_RUN = re.compile(r"\d*\s*([年月/\-.:季Q])?")
+
+
 @lru_cache(maxsize=4)
 def _scan(t: str) -> tuple:
     """Non-overlapping date/time matches in normalized text ``t``, left to right."""
@@ -158,7 +165,9 @@ def _scan(t: str) -> tuple:
         if pos < last:
             continue
         ch = t[pos]
-        entry = by_char.get("D" if ch.isdigit() else ch)
+        if ch.isdigit():  # the trigger saw one of these after the digit run, or an "ago" unit
+            ch = "D" + (_AFTER_RUN.match(t, pos).group(1) or "个")
+        entry = by_char.get(ch)
         if entry is None:
             continue
         rx, alts = entry

@@ -39,6 +39,7 @@ _LEVEL_CUES = re.compile(r"(?:障碍|水平|价位|关口|支撑|阻力|点位|�
 
 
 _SKIP = re.compile(r"\s{0,2}([多余])?\s?")
+_ENUM_SEP = re.compile(r"\s*[、/]\s*")
 
 
 @dataclass(slots=True)
@@ -144,11 +145,14 @@ def _pre_qualifier(t: str, start: int) -> tuple[Optional[str], int]:
             continue
         p0 = cs + m.start()
         cand = approx
-        if approx == "over" and re.search(r"[不未没]", t[max(cs, p0 - 3):p0]):
+        if approx == "over" and not _NEGATIONS.isdisjoint(t[max(cs, p0 - 3):p0]):
             cand = "up_to"
         if best is None or p0 >= best[1]:
             best = (cand, p0) if cand != "eq" else None
     return (best[0], best[1]) if best else (None, start)
+
+
+_NEGATIONS = frozenset("不未没")
 
 
 @lru_cache(maxsize=1)
@@ -456,7 +460,7 @@ def find_figures(text: str) -> list[Figure]:
     for j in range(len(atoms) - 1, 0, -1):
         b = atoms[j]
         k = j
-        while k > 0 and atoms[k - 1].bare and re.fullmatch(r"\s*[、/]\s*", t[atoms[k - 1].end:atoms[k].start]):
+        while k > 0 and atoms[k - 1].bare and _ENUM_SEP.fullmatch(t, atoms[k - 1].end, atoms[k].start):
             k -= 1
         if k < j and not b.bare:
             for x in atoms[k:j]:

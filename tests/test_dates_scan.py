@@ -1,0 +1,59 @@
+"""The date scan files each digit-led pattern under the characters that can follow its leading
+digit run; it must find what one alternation of all the patterns finds at every trigger."""
+import random
+import re
+
+from extract import dates as D
+from extract._numerals import norm
+
+
+def _plain_scan(t: str) -> list[tuple[str, int, int, dict]]:
+    """The scan with one alternation of every pattern that can start at the trigger's character."""
+    by_first: dict[str, list[str]] = {}
+    for i, (_, p, first, _after) in enumerate(D._PATTERNS):
+        p = re.sub(r"\(\?P<(\w+)>", lambda m: f"(?P<{m.group(1)}_{i}>", p)
+        for ch in first:
+            by_first.setdefault(ch, []).append(f"(?P<alt_{i}>{p})")
+    rxs = {c: D._with_groups(re.compile("|".join(ps))) for c, ps in by_first.items()}
+    _, trig = D._regexes()
+    out, last = [], 0
+    for tm in trig.finditer(t):
+        pos = tm.start()
+        if pos < last:
+            continue
+        ch = t[pos]
+        entry = rxs.get("D" if ch.isdigit() else ch)
+        if entry is None:
+            continue
+        rx, alts = entry
+        m = rx.match(t, pos)
+        if m is None or m.end() <= pos:
+            continue
+        i, names = alts[m.lastindex]
+        gs = m.groups()
+        e = m.end()
+        while e > pos and t[e - 1].isspace():
+            e -= 1
+        out.append((D._PATTERNS[i][0], pos, e, {n: gs[j] for j, n in names if gs[j] is not None}))
+        last = e
+    return out
+
+
+_PIECES = ["2025", "年", "1", "12", "月", "5", "日", "号", "/", "-", ".", ":", "30", "季度", "Q", "3",
+           " ", "个月", "天", "前", "交易日", "周", "三", "第", "至", "2026", "19", "份", "下旬", "个交易日",
+           "星期", "年期", "涨", "约", "，", "0"]
+
+
+def _cases() -> list[str]:
+    rng = random.Random(7)
+    fixed = ["2025年1月5日", "2025-01-05 10:30", "2025/1/5", "2025.1.5", "1月26日至2月6日", "1/26-2/6",
+             "1/5", "2025年3月", "2025年十二月下旬", "2025年第一季度", "1季度", "2025 Q3", "Q4", "3月",
+             "2025年", "5年前", "3 个月前", "10:30", "20 天前", "2025年期", "12345年", "2025 -1", "3 个交易日前"]
+    return fixed + ["".join(rng.choice(_PIECES) for _ in range(rng.randint(2, 12))) for _ in range(4000)]
+
+
+def test_dispatch_by_following_character_matches_the_plain_alternation():
+    for s in _cases():
+        t = norm(s)
+        got = [(m.kind, m.start, m.end, m.g) for m in D._scan.__wrapped__(t)]
+        assert got == _plain_scan(t), s

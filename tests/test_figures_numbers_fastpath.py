@@ -1,0 +1,41 @@
+"""find_numbers reads a plain ASCII number (12, 5.8) without the full numeral grammar when
+nothing after it could extend it; the numbers found must be those of the grammar alone."""
+import random
+
+import pytest
+
+from extract import _numerals as N
+
+_PIECES = ["12", "5", ".", "8", ",", "000", " ", "  ", "e", "E", "5", "-", "+", "万", "亿", "千", "十", "多", "余",
+           "分之", "分", "又", "一", "三", "k", "K", "bn", "million", "M", "%", "美元", "个", "年", "：", "，", "\n",
+           "٣", "x", "a", "(", ")", "/", "负", "点五", "成"]
+
+
+def _cases() -> list[str]:
+    rng = random.Random(11)
+    fixed = ["12", "5.8%", "1,000 美元", "84 500", "3e5", "3.5亿", "10多亿", "三分之一", "1又1/2", "5k", "5 k",
+             "2.5 million", "12.", "12.a", "7٣", "100万4782.88", "1.5 亿", "-3.2%", "3-5", "20x"]
+    return fixed + ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 10))) for _ in range(4000)]
+
+
+@pytest.fixture
+def grammar_only(monkeypatch):
+    """find_numbers with the plain-number shortcut switched off."""
+    def run(t, cn_next):
+        monkeypatch.setattr(N, "_simple_re", lambda: "(?P<simple>(?!x)x)")
+        N._scan_re.cache_clear()
+        try:
+            return N.find_numbers(t, cn_next=cn_next)
+        finally:
+            monkeypatch.undo()
+            N._scan_re.cache_clear()
+    return run
+
+
+@pytest.mark.parametrize("cn_next", [None, frozenset("个年美%")])
+def test_plain_number_shortcut_matches_the_grammar(grammar_only, cn_next):
+    cases = _cases()
+    want = [grammar_only(s, cn_next) for s in cases]
+    got = [N.find_numbers(s, cn_next=cn_next) for s in cases]
+    for s, w, g in zip(cases, want, got):
+        assert g == w, s
