@@ -8,9 +8,11 @@ pass: every gazetteer word (and every Chinese piece of a multi-word alias) is
 one token, so 比特币 and 芝商所 stay whole; Latin words, digit runs and
 symbols that occur in aliases are their own tokens; all other text becomes a
 placeholder token (see :class:`GazetteerTokenizer`). The registered
-``narrex_gazetteer`` component matches the gazetteer with two PhraseMatchers
+``narrex_gazetteer`` component matches the gazetteer as token-sequence patterns
 (``LOWER``, so Latin aliases are case-insensitive; ``ORTH`` for case-sensitive
-tickers such as ``MOVE``), and the registered ``narrex_discovery`` component adds what the gazetteer does not know (see
+tickers such as ``MOVE``) looked up by their first token, as a PhraseMatcher would
+match them (``tests/test_entities_pipeline.py`` compares the two), and the registered
+``narrex_discovery`` component adds what the gazetteer does not know (see
 :mod:`extract._discovery`).
 """
 from __future__ import annotations
