@@ -27,6 +27,7 @@ __all__ = ["mentions_for_doc", "find_extra", "tenor_entity", "Mention4"]
 Mention4 = tuple[int, int, str, str]  # (start, end, id, type)
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_ONLY = re.compile(f"[{CJK}]+")
 _HANDLE = re.compile(r"(?<![A-Za-z0-9_.@])@[A-Za-z0-9_]{2,30}")
 # the lookbehind follows the first capital (a leading lookbehind costs re its fast skip to [A-Z])
 _LATIN_NAME = re.compile(r"[A-Z](?<![A-Za-z0-9@#/_.-][A-Z])[A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*){0,3}(?![A-Za-z0-9_])")
@@ -88,6 +89,10 @@ def _lex() -> dict:
         ),
         "ctx": ctx,
         "ctx_lens": {len(k) for k in ctx},
+        # keys of Chinese characters only are found in the text as in its lowercase (lower() leaves them, and
+        # makes none): only the other keys need the text lowercased
+        "ctx_cjk": tuple(k for k in ctx if _CJK_ONLY.fullmatch(k)),
+        "ctx_other": tuple(k for k in ctx if not _CJK_ONLY.fullmatch(k)),
     }
 
 
@@ -380,8 +385,8 @@ def _postprocess_gazetteer(text: str, ents: list[Mention4]) -> list[Mention4]:
     lex = _lex()
     unit, ctx = lex["unit_assets"], lex["ctx"]
     # a context switch needs its surface in the text: test the few keys once instead of every mention
-    low = text.lower()
-    if any(k in low for k in ctx):
+    other = lex["ctx_other"]
+    if any(k in text for k in lex["ctx_cjk"]) or (other and any(k in low for low in (text.lower(),) for k in other)):
         lens = lex["ctx_lens"]
         todo = [i for i, m in enumerate(ents) if m[2] in unit or m[1] - m[0] in lens]
     else:
