@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from functools import lru_cache
 from itertools import accumulate
 from typing import Optional
@@ -64,6 +65,23 @@ _CENTRAL_BANKS = {"Federal Reserve", "Bank of Japan", "ECB", "PBOC", "Japan Mini
 def _subject_ids() -> dict[str, str]:
     """Entity id -> subject type, from the subject cue lexicon."""
     return {v[0]: v[1] for v in L.subject_cues()[0].values()}
+
+
+class _MentionTypes(dict):
+    """(entity, mention type) -> subject type, filled on first ask (the lexicon is fixed)."""
+
+    def __init__(self, ids: dict[str, str]):
+        super().__init__()
+        self.ids = ids
+
+    def __missing__(self, key: tuple[str, str]) -> Optional[str]:
+        typ = self[key] = _mention_type(self.ids, *key)
+        return typ
+
+
+@lru_cache(maxsize=1)
+def _mention_types() -> _MentionTypes:
+    return _MentionTypes(_subject_ids())
 
 
 def _mention_type(ids: dict[str, str], entity: str, mtype: str) -> Optional[str]:
@@ -122,23 +140,18 @@ class _Doc:
         self._dirs: dict[int, list] = {}
         self._curves: Optional[list] = None
         sd, srx = L.subject_cues()
-        ids = _subject_ids()
-        subs: list[tuple[int, int, str, str]] = []
-        types: dict[tuple[str, str], Optional[str]] = {}
-        for m in mentions or []:
-            key = (m.entity, m.type)
-            typ = types.get(key, "")
-            if typ == "":
-                typ = types[key] = _mention_type(ids, m.entity, m.type)
-            if typ:
-                subs.append((m.start, m.end, m.entity, typ))
+        types = _mention_types()
+        subs: list[tuple[int, int, str, str]] = [
+            (m.start, m.end, m.entity, typ) for m in mentions or () if (typ := types[m.entity, m.type])]
         # a subject cue inside a mention's span is the mention's: with the non-empty mention
         # spans sorted by start, a cue [a, b) overlaps one iff the largest end among those
         # starting before b exceeds a
         spans = sorted((a, b) for a, b, _, _ in subs if b > a)
         starts = [a for a, _ in spans]
         max_end = list(accumulate((b for _, b in spans), max))
-        for m in srx.finditer(t):
+        if not spans:
+            subs += [(m.start(), m.end(), *sd[m.group()]) for m in srx.finditer(t)]
+        for m in srx.finditer(t) if spans else ():
             a, b = m.span()
             k = bisect.bisect_left(starts, b)
             if k == 0 or max_end[k - 1] <= a:
@@ -150,9 +163,10 @@ class _Doc:
         self.dates = sorted(dates or [], key=lambda d: d.start)
         self.date_starts = [d.start for d in self.dates]
         self.story_day = context_date(self.dates)
-        assets = [s[2] for s in subs if s[3] == "asset"]
-        # ties go to the asset named first (a set would make the choice depend on the hash seed)
-        self.main_asset = max(dict.fromkeys(assets), key=assets.count) if assets else None
+        assets = Counter(s[2] for s in subs if s[3] == "asset")
+        # ties go to the asset named first (a Counter keeps first-seen order; a set would make
+        # the choice depend on the hash seed)
+        self.main_asset = max(assets, key=assets.__getitem__) if assets else None
         self.has_group = any(s[3] == "group" for s in subs)
 
     def _scan_window(self, k: int) -> tuple[int, int]:
