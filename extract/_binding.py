@@ -132,8 +132,12 @@ class _Doc:
 
     def __init__(self, text: str, mentions: list[Mention], dates: list[DateMention]):
         self.t = t = norm(text)
-        self.sent = [0] + _mark_ends(t, _SENT_MARKS)
-        self.para = [0] + _mark_ends(t, "\n")
+        # line ends are both paragraph and sentence ends: split on "\n" once
+        nl = _mark_ends(t, "\n")
+        self.para = [0] + nl
+        ends = nl + _mark_ends(t, _SENT_MARKS.replace("\n", ""))
+        ends.sort()
+        self.sent = [0] + ends
         self._sent_memo: dict[int, tuple[int, int]] = {}
         self._clause_memo: dict[int, tuple[int, int]] = {}
         self._local: dict[int, tuple] = {}
@@ -474,11 +478,25 @@ def _date(doc: _Doc, f: Figure, figures: list[Figure], cl: tuple[int, int], se: 
             same = [d for d in cands if doc.clause(d.start) == last_clause]
             days = [d for d in same if d.granularity == "day"]
             return (days[-1] if days else same[-1]).iso
+    # the paragraph's last earlier day (or range), else its last earlier date: scanned back
+    # from the figure, so a long paragraph costs only the dates it has to pass
     p0, _ = doc.paragraph(f.start)
-    earlier = [d for d in doc.dates_in(p0, f.start) if d.granularity != "time"]
-    if earlier:
-        days = [d for d in earlier if d.granularity in ("day", "range")]
-        return (days[-1] if days else earlier[-1]).iso
+    starts, dates = doc.date_starts, doc.dates
+    k = bisect.bisect_left(starts, f.start)
+    stop = bisect.bisect_left(starts, p0, 0, k)
+    last = None
+    while k > stop:
+        k -= 1
+        d = dates[k]
+        g = d.granularity
+        if d.end > f.start or g == "time":
+            continue
+        if g == "day" or g == "range":
+            return d.iso
+        if last is None:
+            last = d
+    if last is not None:
+        return last.iso
     return doc.story_day
 
 
