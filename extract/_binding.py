@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from functools import lru_cache
 from itertools import accumulate
 from typing import Optional
@@ -66,6 +67,23 @@ def _subject_ids() -> dict[str, str]:
     return {v[0]: v[1] for v in L.subject_cues()[0].values()}
 
 
+class _MentionTypes(dict):
+    """(entity, mention type) -> subject type, filled on first ask (the lexicon is fixed)."""
+
+    def __init__(self, ids: dict[str, str]):
+        super().__init__()
+        self.ids = ids
+
+    def __missing__(self, key: tuple[str, str]) -> Optional[str]:
+        typ = self[key] = _mention_type(self.ids, *key)
+        return typ
+
+
+@lru_cache(maxsize=1)
+def _mention_types() -> _MentionTypes:
+    return _MentionTypes(_subject_ids())
+
+
 def _mention_type(ids: dict[str, str], entity: str, mtype: str) -> Optional[str]:
     """The subject type of an entity-stage mention (None: not a figure subject)."""
     typ = ids.get(entity) or (_MENTION_TYPES.get(mtype) if entity not in _CENTRAL_BANKS else "cb")
@@ -114,31 +132,30 @@ class _Doc:
 
     def __init__(self, text: str, mentions: list[Mention], dates: list[DateMention]):
         self.t = t = norm(text)
-        self.sent = [0] + _mark_ends(t, _SENT_MARKS)
-        self.para = [0] + _mark_ends(t, "\n")
+        # line ends are both paragraph and sentence ends: split on "\n" once
+        nl = _mark_ends(t, "\n")
+        self.para = [0] + nl
+        ends = nl + _mark_ends(t, _SENT_MARKS.replace("\n", ""))
+        ends.sort()
+        self.sent = [0] + ends
         self._sent_memo: dict[int, tuple[int, int]] = {}
         self._clause_memo: dict[int, tuple[int, int]] = {}
         self._local: dict[int, tuple] = {}
         self._dirs: dict[int, list] = {}
         self._curves: Optional[list] = None
         sd, srx = L.subject_cues()
-        ids = _subject_ids()
-        subs: list[tuple[int, int, str, str]] = []
-        types: dict[tuple[str, str], Optional[str]] = {}
-        for m in mentions or []:
-            key = (m.entity, m.type)
-            typ = types.get(key, "")
-            if typ == "":
-                typ = types[key] = _mention_type(ids, m.entity, m.type)
-            if typ:
-                subs.append((m.start, m.end, m.entity, typ))
+        types = _mention_types()
+        subs: list[tuple[int, int, str, str]] = [
+            (m.start, m.end, m.entity, typ) for m in mentions or () if (typ := types[m.entity, m.type])]
         # a subject cue inside a mention's span is the mention's: with the non-empty mention
         # spans sorted by start, a cue [a, b) overlaps one iff the largest end among those
         # starting before b exceeds a
         spans = sorted((a, b) for a, b, _, _ in subs if b > a)
         starts = [a for a, _ in spans]
         max_end = list(accumulate((b for _, b in spans), max))
-        for m in srx.finditer(t):
+        if not spans:
+            subs += [(m.start(), m.end(), *sd[m.group()]) for m in srx.finditer(t)]
+        for m in srx.finditer(t) if spans else ():
             a, b = m.span()
             k = bisect.bisect_left(starts, b)
             if k == 0 or max_end[k - 1] <= a:
@@ -150,9 +167,10 @@ class _Doc:
         self.dates = sorted(dates or [], key=lambda d: d.start)
         self.date_starts = [d.start for d in self.dates]
         self.story_day = context_date(self.dates)
-        assets = [s[2] for s in subs if s[3] == "asset"]
-        # ties go to the asset named first (a set would make the choice depend on the hash seed)
-        self.main_asset = max(dict.fromkeys(assets), key=assets.count) if assets else None
+        assets = Counter(s[2] for s in subs if s[3] == "asset")
+        # ties go to the asset named first (a Counter keeps first-seen order; a set would make
+        # the choice depend on the hash seed)
+        self.main_asset = max(assets, key=assets.__getitem__) if assets else None
         self.has_group = any(s[3] == "group" for s in subs)
 
     def _scan_window(self, k: int) -> tuple[int, int]:
@@ -307,35 +325,68 @@ _CHANGE_METRICS = {"price_change_pct", "drawdown_pct"}
 _LEVEL_BEFORE = re.compile(r"(?:至|到)\s*$")
 
 
-def _metric(doc: _Doc, f: Figure) -> Optional[object]:
+# (id of a cue tuple, unit class) -> (the tuple, its fitting reading or None): the fit test
+# runs once per lexicon entry and unit class, not once per hit (the tuple is kept to make the
+# id safe)
+_FIT_MEMO: dict[tuple[int, str], tuple] = {}
+
+
+def _metric(doc: _Doc, f: Figure, cl: tuple[int, int], se: tuple[int, int], loc: tuple) -> Optional[object]:
     uc = _unit_class(f)
     # 跌 8 个基点至 3.95%: a number after 至 is the level reached, not the move
     w = doc.t[max(0, f.start - 3):f.start]
     level = ("至" in w or "到" in w) and _LEVEL_BEFORE.search(w) is not None
-
-    def ok(it):
-        c = _fits(it[2], uc)
-        return c is not None and not (level and c.metric in _CHANGE_METRICS)
-    c0, c1 = doc.clause(f.start)
-    metrics = doc.local(f.start)[1]
-    for lo, hi in ((c0, c1), doc.sentence(f.start)):
-        hit = _nearest(metrics, lo, hi, f.start, f.end, ok)
-        if hit and _fits(hit[2], uc).metric == "-":
-            hit = _nearest(metrics, lo, hi, f.start, f.end, lambda it: ok(it) and _fits(it[2], uc).metric != "-")
-        if hit:
-            return _fits(hit[2], uc)
-        if (lo, hi) == (c0, c1) and uc == "money" and _nearest(doc.subjects, c0, c1, f.start, f.end, lambda it: it[3] == "asset"):
+    metrics = loc[1]
+    if not metrics:
+        return None
+    fs, fe = f.start, f.end
+    memo = _FIT_MEMO
+    for lo, hi in (cl, se):
+        # the nearest cue whose fitting reading is a metric (a "-" reading only blocks: the
+        # nearest fitting cue reading "-" makes the search fall back to the nearest other one)
+        best, bd = None, None
+        k = bisect.bisect_left(metrics, (lo,))
+        n = len(metrics)
+        while k < n:
+            it = metrics[k]
+            k += 1
+            s, e = it[0], it[1]
+            if s >= hi:
+                break
+            if e > hi or (s < fe and fs < e):
+                continue
+            cues = it[2]
+            m = memo.get((id(cues), uc))
+            if m is None or m[0] is not cues:
+                m = memo[(id(cues), uc)] = (cues, _fits(cues, uc))
+            c = m[1]
+            if c is None or c.metric == "-" or (level and c.metric in _CHANGE_METRICS):
+                continue
+            d = (fs - e) * 2 if e <= fs else (s - fe) * 2 + 1
+            if bd is None or d < bd:
+                best, bd = c, d
+        if best is not None:
+            return best
+        if lo == cl[0] and hi == cl[1] and uc == "money" and _nearest(doc.subjects, lo, hi, fs, fe, _is_asset):
             return None  # an amount next to an asset and no cue: its price (see _bind_one)
     return None
 
 
-def _subject(doc: _Doc, f: Figure, types: Optional[frozenset], metric: Optional[str]) -> Optional[str]:
-    ok = (lambda it: True) if not types or "*" in types else (lambda it: it[3] in types)
-    cl = doc.clause(f.start)
+def _is_asset(it) -> bool:
+    return it[3] == "asset"
+
+
+def _any(it) -> bool:
+    return True
+
+
+def _subject(doc: _Doc, f: Figure, types: Optional[frozenset], metric: Optional[str],
+             cl: tuple[int, int], se: tuple[int, int]) -> Optional[str]:
+    ok = _any if not types or "*" in types else (lambda it: it[3] in types)
     hit = _nearest(doc.subjects, cl[0], cl[1], f.start, f.end, ok)
     if hit:
         return hit[2]
-    s0, s1 = doc.sentence(f.start)
+    s0, s1 = se
     hit = _nearest_before(doc.subjects, s0, f.start, doc.subject_maxlen, ok)  # earlier in the sentence
     if hit:
         return hit[2]
@@ -399,16 +450,17 @@ def _yield_subject(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]
     return tpl.replace("{n}", str(int(tenor))) if tenor is not None else tpl.replace(" {n}Y", "").replace("{n}Y ", "")
 
 
-def _date(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]:
-    inside = doc.dates_in(f.start, f.end)
-    if f.change is not None and len(inside) >= 2 and all(len(d.iso) == 10 for d in inside[:2]):
-        return f"{inside[0].iso}/{inside[-1].iso}"
-    c0, c1 = doc.clause(f.start)
+def _date(doc: _Doc, f: Figure, figures: list[Figure], cl: tuple[int, int], se: tuple[int, int]) -> Optional[str]:
+    if f.change is not None:
+        inside = doc.dates_in(f.start, f.end)
+        if len(inside) >= 2 and all(len(d.iso) == 10 for d in inside[:2]):
+            return f"{inside[0].iso}/{inside[-1].iso}"
+    c0, c1 = cl
     own = [d for d in doc.dates_in(c0, c1) if d.granularity != "time" and not (f.start <= d.start < f.end)]
     if own:
         before = [d for d in own if d.end <= f.start]
         return (before[-1] if before else own[0]).iso
-    s0, _ = doc.sentence(f.start)
+    s0 = se[0]
     earlier_in_sentence = doc.dates_in(s0, f.start)
     if earlier_in_sentence:
         # dates of earlier clauses of the sentence, unless another figure's clause took them
@@ -426,21 +478,35 @@ def _date(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]:
             same = [d for d in cands if doc.clause(d.start) == last_clause]
             days = [d for d in same if d.granularity == "day"]
             return (days[-1] if days else same[-1]).iso
+    # the paragraph's last earlier day (or range), else its last earlier date: scanned back
+    # from the figure, so a long paragraph costs only the dates it has to pass
     p0, _ = doc.paragraph(f.start)
-    earlier = [d for d in doc.dates_in(p0, f.start) if d.granularity != "time"]
-    if earlier:
-        days = [d for d in earlier if d.granularity in ("day", "range")]
-        return (days[-1] if days else earlier[-1]).iso
+    starts, dates = doc.date_starts, doc.dates
+    k = bisect.bisect_left(starts, f.start)
+    stop = bisect.bisect_left(starts, p0, 0, k)
+    last = None
+    while k > stop:
+        k -= 1
+        d = dates[k]
+        g = d.granularity
+        if d.end > f.start or g == "time":
+            continue
+        if g == "day" or g == "range":
+            return d.iso
+        if last is None:
+            last = d
+    if last is not None:
+        return last.iso
     return doc.story_day
 
 
-def _sign(doc: _Doc, f: Figure) -> Optional[str]:
+def _sign(doc: _Doc, f: Figure, cl: tuple[int, int], se: tuple[int, int]) -> Optional[str]:
     if f.change is not None:
         return f.sign
     if f.value is not None and f.value < 0:
         return "-"
     dirs = doc.directions(f.start)
-    for lo, hi in (doc.clause(f.start), doc.sentence(f.start)):
+    for lo, hi in (cl, se):
         hit = _nearest(dirs, lo, hi, f.start, f.end)
         if hit:
             s, e, sign = hit
@@ -450,12 +516,14 @@ def _sign(doc: _Doc, f: Figure) -> Optional[str]:
     return None
 
 
-def _checkable(doc: _Doc, f: Figure) -> bool:
+def _checkable(doc: _Doc, f: Figure, cl: tuple[int, int], se: tuple[int, int], loc: tuple) -> bool:
     if f.metric == "tenor":
         return False
-    c0, c1 = doc.clause(f.start)
-    s0, s1 = doc.sentence(f.start)
-    unchk = doc.local(f.start)[3]
+    unchk = loc[3]
+    if not unchk:
+        return True
+    c0, c1 = cl
+    s0, s1 = se
     k = bisect.bisect_left(unchk, (s0,))
     while k < len(unchk) and unchk[k][0] < s1:
         s, e, scope = unchk[k]
@@ -483,6 +551,10 @@ def bind(text: str, figures: list[Figure], mentions: list[Mention], dates: list[
 
 def _bind_one(doc: _Doc, t: str, f: Figure, figures: list[Figure]) -> None:
     uc = _unit_class(f)
+    # the figure's clause, sentence and sentence scans: asked once here, passed to the helpers
+    loc = doc.local(f.start)
+    cl = doc.clause(f.start)
+    se = doc.sentence(f.start)
     after = t[f.end:f.end + 4]
     cue = None
     if uc == "count" and (t[f.start:f.end].endswith("年期") or after.lstrip().startswith(("期", "年期"))):
@@ -490,13 +562,13 @@ def _bind_one(doc: _Doc, t: str, f: Figure, figures: list[Figure]) -> None:
     elif uc == "fx":
         f.metric = "fx_level"
         d, rx = L.fx_pairs()
-        c0, _ = doc.clause(f.start)
+        c0 = cl[0]
         for m in rx.finditer(t, c0, f.start):
             f.subject = d[m.group()][1]
     elif uc == "zscore":
         f.metric = "zscore"
     else:
-        cue = _metric(doc, f)
+        cue = _metric(doc, f, cl, se, loc)
         if cue is not None:
             f.metric = cue.metric
             if cue.kind and not (f.kind in ("count",)):
@@ -506,36 +578,35 @@ def _bind_one(doc: _Doc, t: str, f: Figure, figures: list[Figure]) -> None:
     if f.metric == "tenor" and f.unit == "years":
         f.subject = _yield_subject(doc, f, figures)
     elif f.metric == "tenor":
-        c0, c1 = doc.clause(f.start)
+        c0, c1 = cl
         hit = _nearest(doc.subjects, c0, c1, f.start, f.end)
         f.subject = hit[2] if hit else None
     elif f.metric in ("yield_pct", "yield_change_bp"):
         f.subject = _yield_subject(doc, f, figures)
     elif f.subject is None:
-        f.subject = _subject(doc, f, cue.subjects if cue is not None else None, f.metric)
+        f.subject = _subject(doc, f, cue.subjects if cue is not None else None, f.metric, cl, se)
     if f.metric == "price_usd" and uc != "money":
         f.metric = "price_level" if uc == "level" else f.metric
     # a money figure about an asset named in its clause, with no other cue, is its price
     if f.metric is None and uc == "money":
-        c0, c1 = doc.clause(f.start)
-        hit = _nearest(doc.subjects, c0, c1, f.start, f.end, lambda it: it[3] == "asset")
+        hit = _nearest(doc.subjects, cl[0], cl[1], f.start, f.end, _is_asset)
         if hit:
             f.metric, f.kind, f.subject = "price_usd", "price", hit[2]
     if f.metric is None and uc == "pct":
-        s = _sign(doc, f)
+        s = _sign(doc, f, cl, se)
         if s in ("+", "-"):
             f.metric = "price_change_pct"
     if f.metric == "tenor":
         f.date = None
     else:
-        f.date = _date(doc, f, figures)
+        f.date = _date(doc, f, figures, cl, se)
     signed = cue.signed if cue is not None else f.metric in ("shares_created", "price_change_pct")
     if f.change is not None:
         pass
     elif f.value is not None and f.value < 0:
         f.sign = "-"
     elif signed:
-        f.sign = _sign(doc, f)
+        f.sign = _sign(doc, f, cl, se)
     else:
         f.sign = None
-    f.checkable = f.checkable and _checkable(doc, f)
+    f.checkable = f.checkable and _checkable(doc, f, cl, se, loc)
