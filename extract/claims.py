@@ -1014,26 +1014,31 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     before_cue_any = lex["before_cue_any"].search
     sstart, send, sb_, cstart, cb = seg.sstart, seg.send, seg.sb, seg.cstart, seg.cb
     kept: list[tuple[int, int, int, int]] = []  # cause and effect spans of the claims kept so far
+    kept_e1: list[int] = []  # their effect ends
     out: list[Claim] = []
     for r in sorted(raws, key=lambda r: (r.cue[0], r.cause[0])):
         (c0, c1), (e0, e1), (p, q) = r.cause, r.effect, r.cue
-        seen = False
-        for kc0, kc1, ke0, ke1 in kept[-8:]:
-            if c0 < kc1 and kc0 < c1 and e0 < ke1 and ke0 < e1:
-                seen = True
-                break
-        if seen:
-            continue  # the same link read twice (由 … 引发 and 引发; 导火索 … 来自): both spans overlap a kept claim's
+        # an effect overlapping no kept effect of the window rules the loop out at once (about 9 in 10 claims)
+        if kept_e1 and e0 < max(kept_e1[-8:]):
+            seen = False
+            for kc0, kc1, ke0, ke1 in kept[-8:]:
+                if c0 < kc1 and kc0 < c1 and e0 < ke1 and ke0 < e1:
+                    seen = True
+                    break
+            if seen:
+                continue  # the same link read twice (由 … 引发 and 引发; 导火索 … 来自): both spans overlap a kept claim's
         if c0 < e1 and e0 < c1:
             continue  # a claim whose spans overlap each other is a mis-parse
         kept.append((c0, c1, e0, e1))
-        k = bisect_left(sb_, p)  # seg.sentence(p) and seg.clause(p), inlined
+        kept_e1.append(e1)
+        k = bisect_left(sb_, p)  # seg.sentence(p), inlined
         s0, s1 = sstart[k], send[k]
-        lo, hi = min(c0, e0, p), max(c1, e1, q)
-        cs = cstart[bisect_left(cb, p)]
-        sa, sb = min(s0, lo), max(s1, hi)
+        hi = max(c1, e1, q)
+        sa, sb = min(s0, c0, e0, p), (s1 if s1 >= hi else hi)
         negated, attributed_to = r.neg, author
         if before_cue_any(text, s0, p) is not None:  # (the clause part [max(cs, lo), p) lies inside [s0, p))
+            cs = cstart[bisect_left(cb, p)]  # seg.clause(p), inlined: only needed here
+            lo = min(c0, e0, p)
             negated = r.neg or neg_clause(text, max(cs, lo), p) is not None or neg_sent(text, s0, p) is not None
             attributed_to = _attribution(text, s0, s1, p, ms, starts, lex, author)
         # the first mention / figure starting in the cause and in the effect (most spans hold none: no call then)
