@@ -255,8 +255,11 @@ def _np_tables():
     return kind, digit
 
 
-def _boundaries(text: str) -> tuple[list[int], list[int]]:
+def _boundaries(text: str, with_starts: bool = False) -> tuple[list[int], ...]:
     """Positions of the clause boundaries (``_BOUNDARY`` matches) and of the sentence enders among them.
+
+    ``with_starts`` adds the clause and sentence starts (0, then each boundary + 1), from numpy
+    when it made the boundaries (cheaper than a Python-level map over them).
 
     Long texts are classified by a numpy table lookup per character (a regex scan of the whole
     text costs more); the regex does it for short ones and texts with astral characters.
@@ -274,9 +277,18 @@ def _boundaries(text: str) -> tuple[list[int], list[int]]:
                 two[0] = two[-1] = False
                 two[1:-1] &= d[:-2] & d[2:]
                 kind[two] = 0
-            return np.flatnonzero(kind).tolist(), np.flatnonzero(kind == 3).tolist()
+            cbn, sbn = np.flatnonzero(kind), np.flatnonzero(kind == 3)
+            if not with_starts:
+                return cbn.tolist(), sbn.tolist()
+            cstart, sstart = (cbn + 1).tolist(), (sbn + 1).tolist()
+            cstart.insert(0, 0)
+            sstart.insert(0, 0)
+            return cbn.tolist(), sbn.tolist(), cstart, sstart
     cb = [m.start() for m in _BOUNDARY.finditer(text)]
-    return cb, [i for i in cb if text[i] in _SENT_PUNCT]
+    sb = [i for i in cb if text[i] in _SENT_PUNCT]
+    if not with_starts:
+        return cb, sb
+    return cb, sb, [0, *map(_PLUS_ONE, cb)], [0, *map(_PLUS_ONE, sb)]
 
 
 class _Segments:
@@ -288,11 +300,10 @@ class _Segments:
         self.cue_ends: list[int] = []
         n = len(text)
         # boundary positions (the punctuation char); sentence enders always end a clause too
-        self.cb, self.sb = _boundaries(text)
         # start and end of the k-th clause / sentence: a lookup is one bisect over the boundaries
         # (two int lists: a (start, end) tuple per clause would cost more to build than the lookups)
-        self.cstart, self.cend = [0, *map(_PLUS_ONE, self.cb)], self.cb + [n]
-        self.sstart, self.send = [0, *map(_PLUS_ONE, self.sb)], self.sb + [n]
+        self.cb, self.sb, self.cstart, self.sstart = _boundaries(text, with_starts=True)
+        self.cend, self.send = self.cb + [n], self.sb + [n]
         self._cond_re = lex["cond_re"]
         # where a conditional word (如果, 若 …) starts: a clause with none in its first characters opens no conditional
         self._cond_at = sorted(i for w in lex["cond_words"] for i in _occurrences(text, w))
