@@ -81,7 +81,10 @@ def test_numpy_boundaries_match_the_regex():
         if k % 50 == 0:
             s += "\U0001d7ce,\U0001d7cf"  # an astral digit: the regex path
         cb = [m.start() for m in C._BOUNDARY.finditer(s)]
-        assert C._boundaries(s) == (cb, [b for b in cb if s[b] in C._SENT_PUNCT]), s
+        sb = [b for b in cb if s[b] in C._SENT_PUNCT]
+        assert C._boundaries(s) == (cb, sb), s
+        # the starts: 0, then one past each boundary (numpy-made on the table path)
+        assert C._boundaries(s, with_starts=True) == (cb, sb, [0] + [b + 1 for b in cb], [0] + [b + 1 for b in sb]), s
 
 
 @pytest.mark.parametrize("rx, anchor", [(C._SHI, "shi"), (C._CASE, "case")])
