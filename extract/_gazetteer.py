@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import corpora
 
+from ._trie import trie_pattern  # re-exported: the claim cue lists use it
+
 __all__ = ["trie_pattern", "GazEntry", "Gazetteer", "gazetteer", "norm", "to_simplified", "to_traditional", "read_lines", "read_tsv"]
 
 _WS = re.compile(r"\s+")
@@ -62,31 +64,6 @@ def read_lines(*parts: str) -> list[str]:
 def read_tsv(*parts: str) -> list[list[str]]:
     """Rows of a shipped TSV file (comment lines skipped, cells stripped)."""
     return [[c.strip() for c in line.split("\t")] for line in read_lines(*parts)]
-
-
-def trie_pattern(words: list[str]) -> str:
-    """A regex matching the longest of ``words`` at a position, nested as a character trie.
-
-    A flat alternation of ~1000 words makes ``re`` try every alternative at every
-    character; the trie form tests one branch per character (about 5x faster).
-    """
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch != ""]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:  # a word may end here: the longer continuation is optional (greedy, so longest wins)
-            return ("(?:" + body + ")?") if len(alts) == 1 else body + "?"
-        return body
-
-    return build(trie)
 
 
 @dataclass

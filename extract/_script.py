@@ -21,6 +21,8 @@ from pathlib import Path
 
 import corpora
 
+from ._trie import trie_pattern
+
 __all__ = ["detect_script", "has_traditional", "script_counts", "is_taiwan", "convert", "normalize_width", "t2s_chars"]
 
 
@@ -74,36 +76,6 @@ class CharMap:
 
 # numpy is a declared dependency (imported lazily); the pure-Python path stays correct without it
 _HAVE_NUMPY = importlib.util.find_spec("numpy") is not None
-
-
-def trie_pattern(words) -> str:
-    """A regex matching any of ``words`` (non-empty), the longest one where several start at a position.
-
-    Keys sharing a prefix share its branch (a trie), so a position costs a few literal tests, not one per
-    word; at each node the longer continuations come before the end of a shorter word.
-    """
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for c in w:
-            node = node.setdefault(c, {})
-        node[""] = {}  # a word ends here
-
-    def emit(node: dict) -> str:
-        alts = []
-        for c in sorted(k for k in node if k):
-            child, lit = node[c], re.escape(c)
-            while len(child) == 1 and "" not in child:  # a chain: one literal run
-                (c2, child), = child.items()
-                lit += re.escape(c2)
-            alts.append(lit + emit(child))
-        if not alts:
-            return ""
-        if "" in node:
-            alts.append("")
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return emit(trie)
 
 
 def _key_scanner(keys) -> re.Pattern:

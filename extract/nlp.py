@@ -29,6 +29,7 @@ from spacy.util import registry
 
 from ._gazetteer import gazetteer
 from ._script import _HAVE_NUMPY
+from ._trie import char_trie, trie_body
 
 __all__ = ["get_nlp", "GazetteerTokenizer", "CJK", "GAP"]
 
@@ -77,27 +78,6 @@ def _alias_pieces() -> tuple[list[str], set[str]]:
         if piece:
             words.add(piece)
     return sorted(words, key=lambda w: (-len(w), w)), other
-
-
-def _trie_body(node: dict, emit) -> str:
-    """Regex for the rest of a character trie below ``node`` (longest continuation first; ``emit`` writes one char)."""
-    alts = [emit(ch) + _trie_body(sub, emit) for ch, sub in sorted(node.items()) if ch != ""]
-    if not alts:
-        return ""
-    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-    if "" in node:  # a word may end here: the longer continuation is optional (greedy, so longest wins)
-        return ("(?:" + body + ")?") if len(alts) == 1 else body + "?"
-    return body
-
-
-def _trie(words) -> dict:
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-    return root
 
 
 _F_CJK, _F_SINGLE, _F_LETTER, _F_DIGIT, _F_SYMBOL = 1, 2, 4, 8, 16
@@ -152,13 +132,13 @@ def _token_pattern(words: list[str], others: set[str]) -> str:
     class. Every alternative starts with a plain literal, so ``re`` keeps its fast skip to the
     characters that can start a piece (a nested group or a class first would lose it).
     """
-    alts = [re.escape(ch) + _trie_body(sub, re.escape) for ch, sub in sorted(_trie(words).items())]
+    alts = [re.escape(ch) + trie_body(sub, re.escape) for ch, sub in sorted(char_trie(words).items())]
     for cls, chars in (("A-Za-z", str.isalpha), ("0-9", str.isdigit)):
         runs = sorted(p for p in others if p.isascii() and chars(p))
         emit = (lambda c: f"[{c.upper()}{c}]" if c.isalpha() else c)
-        for ch, sub in sorted(_trie(runs).items()):
+        for ch, sub in sorted(char_trie(runs).items()):
             # the lookbehind (after the first char, to keep the fast skip) and lookahead make the run maximal
-            rest = rf"(?<![{cls}].)" + _trie_body(sub, emit) + rf"(?![{cls}])"
+            rest = rf"(?<![{cls}].)" + trie_body(sub, emit) + rf"(?![{cls}])"
             alts += [re.escape(c) + rest for c in sorted({ch, ch.upper()})]
     alts += [re.escape(c) for c in sorted(c for c in _SYMBOLS if c in others)]  # only symbols that occur in aliases
     return "(" + "|".join(alts) + ")"
