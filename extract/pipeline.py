@@ -7,7 +7,7 @@ into it; this module maps every offset back to the raw article so that
 from __future__ import annotations
 
 import hashlib
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 from .clean import CleanDoc, clean
 from .records import ArticleRecord, Claim, DateMention, Entity, Figure, Mention, Span
@@ -25,45 +25,30 @@ def doc_id_for(clean_text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
 
 
-def _raw_mappers(doc: CleanDoc) -> tuple[Callable, Callable]:
-    """(spans, records): ``CleanDoc.span_to_raw`` applied in place to Spans and to lists of records.
+def _to_raw(doc: CleanDoc, objs: Iterable, text_attr: str) -> list:
+    """``objs`` (records or Spans; None skipped) moved to raw offsets in place, with ``text_attr`` set to the raw text.
 
     The stages build their records afresh on every call (nothing caches or shares them:
-    tests/test_pipeline_records.py checks it), so the records and Spans are updated in place
-    rather than copied. The document's offsets are held in the closures: the usual non-empty span
-    inside the text costs one list lookup per end; any other span goes through ``doc.span_to_raw``.
+    tests/test_pipeline_records.py checks it), so they are updated in place rather than
+    copied. The usual non-empty span inside the text costs one list lookup per end; any
+    other span goes through ``doc.span_to_raw``.
     """
     offsets, raw, span_to_raw = doc.offsets, doc.raw, doc.span_to_raw
     n = len(offsets)
-
-    def spans(*ss: Optional[Span]) -> None:
-        """Map the clean-text Spans ``ss`` (None skipped) to the raw text, in place."""
-        for s in ss:
-            if s is None:
-                continue
-            start, end = s.start, s.end
-            if 0 <= start < end <= n:
-                a, b = offsets[start], offsets[end - 1] + 1
-            else:
-                a, b = span_to_raw(start, end)
-            s.text = raw[a:b]
-            s.start = a
-            s.end = b
-
-    def records(recs: list) -> list:
-        """``recs`` with raw offsets and surface (updated in place)."""
-        for rec in recs:
-            start, end = rec.start, rec.end
-            if 0 <= start < end <= n:
-                a, b = offsets[start], offsets[end - 1] + 1
-            else:
-                a, b = span_to_raw(start, end)
-            rec.surface = raw[a:b]
-            rec.start = a
-            rec.end = b
-        return recs
-
-    return spans, records
+    out = []
+    for o in objs:
+        if o is None:
+            continue
+        start, end = o.start, o.end
+        if 0 <= start < end <= n:
+            a, b = offsets[start], offsets[end - 1] + 1
+        else:
+            a, b = span_to_raw(start, end)
+        setattr(o, text_attr, raw[a:b])
+        o.start = a
+        o.end = b
+        out.append(o)
+    return out
 
 
 def _entity_index(mentions: list[Mention]) -> dict[str, Entity]:
@@ -113,9 +98,8 @@ def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional
 
     index = _entity_index(mentions)
 
-    spans, records = _raw_mappers(doc)
     for c in claims:
-        spans(c.cause, c.effect, c.cue, c.sentence)
+        _to_raw(doc, (c.cause, c.effect, c.cue, c.sentence), "text")
     return ArticleRecord(
         doc_id=doc_id_for(text),
         source=source,
@@ -125,9 +109,9 @@ def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional
         raw_text=doc.raw,
         clean_text=text,
         dropped=list(doc.dropped),
-        entities=records(mentions),
-        figures=records(figures),
-        dates=records(dates),
+        entities=_to_raw(doc, mentions, "surface"),
+        figures=_to_raw(doc, figures, "surface"),
+        dates=_to_raw(doc, dates, "surface"),
         claims=claims,
         byline=dict(doc.byline or {}),
         entity_index=index,

@@ -11,7 +11,7 @@ import random
 from extract._boilerplate import _bucket_for_len, _rules, fold
 from extract._script import _converter, _key_scanner
 from extract.clean import CleanDoc, clean
-from extract.pipeline import _raw_mappers
+from extract.pipeline import _to_raw
 from extract.records import Mention, Span
 
 
@@ -78,17 +78,16 @@ def test_phrase_stages_do_forward_maximum_matching():
                 assert stage.apply(text)[0] == _fmm_reference(stage, text), text
 
 
-def test_raw_mappers_agree_with_span_to_raw_on_every_span():
+def test_to_raw_agrees_with_span_to_raw_on_every_span():
     doc = clean("标题行在这里很长很长\n\n  正文第一段，比特币上涨 5%。 \n\u200b正文第二段\n")
     n = len(doc.text)
-    spans, records = _raw_mappers(doc)
     cases = [(s, e) for s in range(-1, n + 2) for e in range(-1, n + 2)]
     for s, e in cases:
         a, b = CleanDoc.span_to_raw(doc, s, e)
         got = Span(text="", start=s, end=e)
-        spans(got, None)
+        _to_raw(doc, (got, None), "text")
         assert (got.start, got.end, got.text) == (a, b, doc.raw[a:b])
         m = Mention(surface="", start=s, end=e, entity="X", type="ASSET")
-        (r,) = records([m])
+        (r,) = _to_raw(doc, [m], "surface")
         assert r is m  # updated in place
         assert (r.start, r.end, r.surface, r.entity) == (a, b, doc.raw[a:b], "X")

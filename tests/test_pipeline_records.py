@@ -1,4 +1,4 @@
-"""The pipeline maps the stages' records to raw offsets in place (extract.pipeline._raw_mappers).
+"""The pipeline maps the stages' records to raw offsets in place (extract.pipeline._to_raw).
 
 That is safe only while every stage builds its records afresh on each call: a stage that cached or
 shared record objects (a memo per sentence, the same Span in two claims) would have them mapped
