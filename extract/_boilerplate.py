@@ -27,7 +27,8 @@ from itertools import compress, filterfalse, repeat
 
 import corpora
 
-from ._script import CharMap, _key_scanner, _t2s_table
+from ._script import CharMap, _t2s_table
+from ._trie import key_scanner
 
 __all__ = ["Drop", "Analysis", "analyze", "fold"]
 
@@ -157,7 +158,7 @@ class _Bucket:
     """The rules that admit lines of one length range, with a scanner for their needles.
 
     ``scan.findall(line)`` lists, at every position where one starts, the longest needle there
-    (``_script._key_scanner``: the regex engine does the scanning in C). Every needle starting at the
+    (``_trie.key_scanner``: the regex engine does the scanning in C). Every needle starting at the
     same position is a prefix of the longest one, so ``masks`` maps a needle to the rules of it and
     of its prefixes (bit ``p`` = ``rules[p]``). Rules without needles are always tried.
     """
@@ -179,8 +180,8 @@ class _Bucket:
                 m |= by_needle.get(n[:j], 0)
             self.masks[n] = m
         if by_needle:
-            # the longest needle at each position where one starts (see _key_scanner)
-            self.scan: re.Pattern | None = _key_scanner(by_needle)
+            # the longest needle at each position where one starts (see key_scanner)
+            self.scan: re.Pattern | None = key_scanner(by_needle)
         else:
             self.scan = None
 

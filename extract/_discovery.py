@@ -280,7 +280,6 @@ def _title_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
 _BOUNDARY_FLAGS = {"a", "ad", "an", "d", "m", "mq", "q", "r", "p", "c", "u", "uj", "ul", "uz", "ud", "f", "t", "s", "v", "vd", "vn", "y", "e", "o", "z", "zg", "b"}
 
 
-_CJK_WORD = re.compile(rf"[{CJK}]+")
 
 
 @lru_cache(maxsize=1)
@@ -295,7 +294,7 @@ def _jieba():
 
 
 @lru_cache(maxsize=4096)
-def _name_before(window: str, lex: dict | None = None) -> str | None:
+def _name_before(window: str) -> str | None:
     """The proper name that ends ``window`` (2-6 chars), or None when the words before the suffix are generic.
 
     Tokens are walked back from the end until a function word, a generic modifier
@@ -311,7 +310,7 @@ def _name_before(window: str, lex: dict | None = None) -> str | None:
     name = ""
     for w in reversed(toks):
         flag = tags.get(w, "x")
-        if not _CJK_WORD.fullmatch(w) or w in generic:
+        if not _CJK_ONLY.fullmatch(w) or w in generic:
             break
         if generic_re is not None and generic_re.search(w + name):
             return None  # 多+策略: a generic modifier split by the segmenter
@@ -386,7 +385,11 @@ def _postprocess_gazetteer(text: str, ents: list[Mention4]) -> list[Mention4]:
     unit, ctx = lex["unit_assets"], lex["ctx"]
     # a context switch needs its surface in the text: test the few keys once instead of every mention
     other = lex["ctx_other"]
-    if any(k in text for k in lex["ctx_cjk"]) or (other and any(k in low for low in (text.lower(),) for k in other)):
+    switch = any(k in text for k in lex["ctx_cjk"])
+    if not switch and other:  # lowercase the text only when a Latin key is still to be looked for
+        low = text.lower()
+        switch = any(k in low for k in other)
+    if switch:
         lens = lex["ctx_lens"]
         todo = [i for i, m in enumerate(ents) if m[2] in unit or m[1] - m[0] in lens]
     else:

@@ -14,9 +14,8 @@ from functools import lru_cache
 
 import corpora
 
-from ._trie import trie_pattern  # re-exported: the claim cue lists use it
 
-__all__ = ["trie_pattern", "GazEntry", "Gazetteer", "gazetteer", "norm", "to_simplified", "to_traditional", "read_lines", "read_tsv"]
+__all__ = ["GazEntry", "Gazetteer", "gazetteer", "norm", "to_simplified", "to_traditional", "read_lines", "read_tsv"]
 
 _WS = re.compile(r"\s+")
 

@@ -272,14 +272,6 @@ def _number_re() -> re.Pattern:
     )
 
 
-_CN_START_SET = frozenset(_CN_START)
-
-
-@lru_cache(maxsize=1)
-def _cn_run_re() -> re.Pattern:
-    return re.compile("[%s点]+" % re.escape(CN_CHARS + "多余几"))
-
-
 @lru_cache(maxsize=1)
 def _trigger_re() -> re.Pattern:
     return re.compile(r"(?<![0-9])[0-9]|[.负\-]|[" + re.escape(_CN_START) + "]")
@@ -318,7 +310,6 @@ class Number:
 
 
 _HAS_CN = re.compile(f"[{CN_CHARS}]")
-_HAS_NUM = re.compile(f"[\\d{CN_CHARS}]")
 _BIG_LAST = frozenset("十百千万亿兆")
 _BIG_TAIL = re.compile(rf"\s?([余多]?)({_BIG})$")
 _PLAIN = re.compile(rf"{_SPACED}|{_D}")

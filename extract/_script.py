@@ -21,7 +21,7 @@ from pathlib import Path
 
 import corpora
 
-from ._trie import trie_pattern
+from ._trie import key_scanner, trie_pattern
 
 __all__ = ["detect_script", "has_traditional", "script_counts", "is_taiwan", "convert", "normalize_width", "t2s_chars"]
 
@@ -78,24 +78,6 @@ class CharMap:
 _HAVE_NUMPY = importlib.util.find_spec("numpy") is not None
 
 
-def _key_scanner(keys) -> re.Pattern:
-    """A regex whose ``finditer`` yields, at every position where one of ``keys`` starts, the longest
-    key there as group 1 (one character consumed per match, so matches overlap).
-
-    The regex engine skips in C to the keys' first characters; a look-ahead for a key's second
-    character (or a one-character key) gates the trie, which holds every key's branch.
-    """
-    seconds = {k[1] for k in keys if len(k) > 1}
-    singles = {k for k in keys if len(k) == 1}
-    gate = ([f"(?=[{_char_class(seconds)}])"] if seconds else []) + ([f"(?<=[{_char_class(singles)}])"] if singles else [])
-    firsts = _char_class({k[0] for k in keys})
-    return re.compile(f"[{firsts}](?:{'|'.join(gate)})(?<=(?=({trie_pattern(keys)})).)", re.S)
-
-
-def _char_class(chars) -> str:
-    return "".join(re.escape(c) for c in sorted(chars))
-
-
 class _Stage:
     """One dictionary group of an OpenCC chain, applied by forward maximum matching."""
 
@@ -112,7 +94,7 @@ class _Stage:
         self.chars = {k: v for k, v in chars.items() if chr(k) != v}
         self.charmap = CharMap(self.chars)
         self.phrases = phrases
-        self._rx = _key_scanner(phrases) if phrases else None
+        self._rx = key_scanner(phrases) if phrases else None
 
     def apply(self, text: str) -> tuple[str, list[int] | None]:
         """Convert ``text``; returns (converted, map) where map[j] is the input index of output j, or None if 1:1."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable
 
-__all__ = ["char_trie", "trie_body", "trie_pattern"]
+__all__ = ["char_trie", "trie_body", "trie_pattern", "key_scanner", "char_class"]
 
 
 def char_trie(words: Iterable[str]) -> dict:
@@ -46,3 +46,23 @@ def trie_body(node: dict, emit: Callable[[str], str] = re.escape) -> str:
 def trie_pattern(words: Iterable[str], emit: Callable[[str], str] = re.escape) -> str:
     """A regex matching the longest of ``words`` (non-empty strings) at a position."""
     return trie_body(char_trie(words), emit)
+
+
+def char_class(chars: Iterable[str]) -> str:
+    """The body of a regex character class holding ``chars`` (escaped, sorted)."""
+    return "".join(re.escape(c) for c in sorted(chars))
+
+
+def key_scanner(keys: Iterable[str]) -> re.Pattern:
+    """A regex whose ``finditer`` yields, at every position where one of ``keys`` starts, the longest
+    key there as group 1 (one character consumed per match, so matches overlap).
+
+    The regex engine skips in C to the keys' first characters; a look-ahead for a key's second
+    character (or a one-character key) gates the trie, so most positions cost two set tests.
+    """
+    keys = list(keys)
+    seconds = {k[1] for k in keys if len(k) > 1}
+    singles = {k for k in keys if len(k) == 1}
+    gate = ([f"(?=[{char_class(seconds)}])"] if seconds else []) + ([f"(?<=[{char_class(singles)}])"] if singles else [])
+    firsts = char_class({k[0] for k in keys})
+    return re.compile(f"[{firsts}](?:{'|'.join(gate)})(?<=(?=({trie_pattern(keys)})).)", re.S)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Optional
 
 from .errors import InputError
-from .textio import DEFAULT_MAX_BYTES, decode_bytes, read_text
+from .textio import DEFAULT_MAX_BYTES, decode_bytes, read_text, size_text
 
 __all__ = ["BatchItem", "ARTICLE_SUFFIXES", "JSONL_SUFFIXES", "iter_inputs", "iter_jsonl", "extract_many"]
 
@@ -164,7 +164,7 @@ def iter_jsonl(f: IO[bytes], label: str, max_bytes: int = DEFAULT_MAX_BYTES,
     for n, raw in lines():
         name = f"{label}:{n}"
         if raw is None:
-            yield _error_item(name, f"line longer than the {max_bytes // (1024 * 1024)} MiB limit")
+            yield _error_item(name, f"line longer than the {size_text(max_bytes)} limit")
             continue
         if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
@@ -223,7 +223,7 @@ def _iter_stdin(stream: IO[bytes], max_bytes: int) -> Iterator[BatchItem]:
     is_jsonl = True
     for n, raw in _iter_lines(stream, max_bytes):
         if raw is None:  # an oversized line: not an article per line, and too big for one article
-            yield _error_item("-", f"larger than the {max_bytes // (1024 * 1024)} MiB limit")
+            yield _error_item("-", f"larger than the {size_text(max_bytes)} limit")
             return
         probed.append((n, raw))
         size += len(raw)
@@ -247,7 +247,7 @@ def _iter_stdin(stream: IO[bytes], max_bytes: int) -> Iterator[BatchItem]:
     probed.clear()
     data += stream.read(max(0, max_bytes + 1 - len(data)))
     if len(data) > max_bytes:
-        yield _error_item("-", f"larger than the {max_bytes // (1024 * 1024)} MiB limit")
+        yield _error_item("-", f"larger than the {size_text(max_bytes)} limit")
         return
     try:
         text = decode_bytes(data, "-")

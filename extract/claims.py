@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
 
-from ._gazetteer import read_lines, read_tsv, trie_pattern
+from ._gazetteer import read_lines, read_tsv
+from ._trie import key_scanner, trie_pattern
 from .records import Claim, Figure, Mention, Span
 
 __all__ = ["find_claims"]
@@ -156,22 +157,6 @@ class _Cue:
     rev: bool = False
 
 
-def _char_class(chars) -> str:
-    return "".join(re.escape(c) for c in sorted(chars))
-
-
-def _gated_scanner(words: list[str]) -> re.Pattern:
-    """A regex matching, at each position where one of ``words`` starts, the longest one there as group 1.
-
-    A trie's top level tries its first characters one after another (~90 for the cues), at every
-    position holding one of them (这, 是, 不 … are common); a character class for the second
-    character (or a one-character word) gates it, so most positions cost two set tests. Only one
-    character is consumed: matches overlap (_find_cues drops those inside an earlier cue).
-    """
-    seconds = {w[1] for w in words if len(w) > 1}
-    singles = {w for w in words if len(w) == 1}
-    gate = "|".join(([f"(?=[{_char_class(seconds)}])"] if seconds else []) + ([f"(?<=[{_char_class(singles)}])"] if singles else []))
-    return re.compile(f"[{_char_class({w[0] for w in words})}](?:{gate})(?<=(?=({trie_pattern(words)})).)", re.S)
 
 
 def _find_cues(text: str, lex: dict) -> list[tuple[int, int, str]]:
@@ -209,7 +194,7 @@ def _lex() -> dict:
     return {
         "cues": cues,
         "cue_re": cue_re,  # the plain form of cue_scan (tests compare them)
-        "cue_scan": _gated_scanner(words),
+        "cue_scan": key_scanner(words),  # overlapping matches: _find_cues drops those inside an earlier cue
         "passive": passive,
         "hedge_re": re.compile(trie_pattern(read_lines("claims", "hedges.txt"))),
         "neg_clause_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "clause")),
@@ -325,11 +310,6 @@ class _Segments:
         if k >= 0 and self.cue_starts[k] >= a:
             return min(self.cue_ends[k], b)
         return None
-
-    def has_cue(self, a: int, b: int) -> bool:
-        """True when a causal cue starts inside [a, b)."""
-        k = bisect_left(self.cue_starts, a)
-        return k < len(self.cue_starts) and self.cue_starts[k] < b
 
     def opens_cond(self, a: int) -> bool:
         """True when the text at ``a`` opens with 如果/若/一旦 … (after 而/但/所以 and quotes)."""
@@ -770,7 +750,7 @@ class _FrameMatch:
         return self.verb
 
 
-_MARKER_BAD_BEFORE = {"由": "自理经缘来事", "受": "接承享忍感遭享", "被": "", "受到": "", "在": "存现实正所"}
+_MARKER_BAD_BEFORE = {"由": "自理经缘来事", "受": "接承享忍感遭", "被": "", "受到": "", "在": "存现实正所"}
 _MARKER_BAD_AFTER = {"由": "于此", "受": "到益众理", "被": "动迫", "受到": "", "在": "于乎意"}
 
 

@@ -11,7 +11,6 @@ Lexicons live in ``corpora/figures/`` (see ``_lexicon``).
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -113,7 +112,6 @@ def _clause_start(t: str, i: int, limit: int = 60) -> int:
         return j + 1
 
 
-_CLAUSE_END_CHARS = tuple(_CLAUSE_END)
 _LAST_CLAUSE_END = re.compile(".*[" + re.escape("".join(sorted(_CLAUSE_END))) + "]", re.S)
 
 

@@ -489,7 +489,7 @@ def _patterns(case_sensitive: bool) -> list[dict]:
 
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
-    """The narrex ``zh`` pipeline (built once): gazetteer tokenizer → narrex_gazetteer (PhraseMatchers) → narrex_discovery.
+    """The narrex ``zh`` pipeline (built once): gazetteer tokenizer → narrex_gazetteer (token-sequence patterns) → narrex_discovery.
 
     Mentions are in ``doc.user_data["narrex_mentions"]``; ``doc.ents`` is left empty (see :class:`GazetteerMatcher`).
     """

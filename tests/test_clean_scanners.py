@@ -1,6 +1,6 @@
 """The fast paths of cleaning and offset mapping agree with their plain definitions.
 
-The boilerplate needle scan and OpenCC phrase matching run one regex (``_key_scanner``) instead of a
+The boilerplate needle scan and OpenCC phrase matching run one regex (``_trie.key_scanner``) instead of a
 Python loop; the pipeline maps offsets through closures instead of ``CleanDoc.span_to_raw``. Each is
 checked here against a brute-force reference on random input built from the real keys.
 """
@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 
 from extract._boilerplate import _bucket_for_len, _rules, fold
-from extract._script import _converter, _key_scanner
+from extract._script import _converter
+from extract._trie import key_scanner as _key_scanner
 from extract.clean import CleanDoc, clean
 from extract.pipeline import _to_raw
 from extract.records import Mention, Span

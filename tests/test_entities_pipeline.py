@@ -83,9 +83,17 @@ def test_pattern_matcher_agrees_with_spacy_phrasematcher(texts):
 
 
 def test_gap_token_never_comes_from_text():
-    doc = get_nlp().make_doc("a…b 比特币…ETF")
-    assert [t.text for t in doc].count(GAP) == len([t for t in doc if t.text == GAP])
-    assert doc.user_data["narrex.offsets"][-1][1] == len("a…b 比特币…ETF")
+    # the placeholder character itself in the text: it is gap text, never mistaken for a piece
+    text = "a…b 比特币…ETF"
+    doc = get_nlp().make_doc(text)
+    offsets = doc.user_data["narrex.offsets"]
+    assert [t.text for t in doc if t.text != GAP] == ["a", "比特币", "ETF"]
+    for tok, (a, b) in zip(doc, offsets):
+        if tok.text != GAP:
+            assert text[a:b] == tok.text
+    # gaps and pieces tile the text: each token starts where the previous one ended
+    assert [a for a, _ in offsets[1:]] == [b for _, b in offsets[:-1]]
+    assert offsets[0][0] == 0 and offsets[-1][1] == len(text)
 
 
 @pytest.mark.parametrize("text", _TEXTS + ["年期", "1年期", "１２年期国债", "123年期", " 5 \n 年期债 年期 10年期收益率", "七年期七年期美债"])
