@@ -187,7 +187,6 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
         return None
     nf = L.not_figures()
     before = t[max(0, n.start - 8):n.start]
-    after = t[n.end:n.end + 12]
     post_units, post_re, pre_units, pre_re = L.units()
     # glued to Latin letters or digits: a ticker, version or label (BTC2, V3, 3AC)
     prev = t[n.start - 1] if n.start > 0 else ""

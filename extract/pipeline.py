@@ -10,7 +10,7 @@ import hashlib
 from typing import Iterable, Iterator, Optional
 
 from .clean import CleanDoc, clean
-from .records import ArticleRecord, Claim, DateMention, Entity, Figure, Mention, Span
+from .records import ArticleRecord, Claim, DateMention, Entity, Figure, Mention
 
 __all__ = ["extract_article", "extract_doc", "doc_id_for", "iter_extract"]
 

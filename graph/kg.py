@@ -12,8 +12,7 @@ import json
 import os
 import re
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Optional, Union
 
 import networkx as nx
 import numpy as np
@@ -23,7 +22,7 @@ from extract.records import ArticleRecord, Entity, to_jsonable
 
 from .causal import ClaimIndex, Query
 from .facts import FigureFact
-from .model import GraphModel, Prepared, _off, article_node, claim_node, normalize_name, prepare
+from .model import GraphModel, _off, claim_node, normalize_name, prepare
 from .store import Store, dumps_json
 from .stories import BAND_ROWS, NUM_PERM, NUM_SHARED_MIN, Fingerprint, band_keys, fingerprint, match_rows
 from .views import ArticleInfo, CausalChain, ClaimView, ResultList, Story
@@ -156,14 +155,6 @@ class KnowledgeGraph:
             raise InputError("empty text")
         return x, None
 
-    def has_text(self, raw: str) -> Optional[str]:
-        """The doc_id of ``raw`` if that article (same cleaned text) is already stored, else None."""
-        from extract.clean import clean
-        from extract.pipeline import doc_id_for
-
-        doc_id = doc_id_for(clean(raw).text)
-        return doc_id if self._store.has_article(doc_id) else None
-
     def ingest_record(self, record: Union[ArticleRecord, dict]) -> tuple[str, bool]:
         """Add an already extracted ArticleRecord (one transaction). Returns ``(doc_id, added)``."""
         return self.ingest_prepared(prepare_article(record))
@@ -230,16 +221,11 @@ class KnowledgeGraph:
 
     def _any_match(self, c, fp: Fingerprint, seqs: list[int]) -> bool:
         """True when one of the articles ``seqs`` tells the same story as ``fp``."""
-        rows = c.execute("SELECT doc_id, minhash, numbers FROM articles WHERE seq IN (SELECT value FROM json_each(?))",
+        # every stored signature has NUM_PERM values (the version 2 migration rewrote older ones)
+        rows = c.execute("SELECT minhash, numbers FROM articles WHERE seq IN (SELECT value FROM json_each(?))",
                          (json.dumps(seqs),)).fetchall()
-        size = NUM_PERM * 4
-        blobs = []
-        for doc_id, minhash, _nums in rows:
-            if len(minhash) != size:  # stored by a version with another signature size: recompute
-                minhash = fingerprint(self.article_record(doc_id).get("clean_text") or "").signature_bytes()
-            blobs.append(minhash)
-        sigs = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(rows), NUM_PERM)
-        return bool(match_rows(fp, sigs, [(lambda t=r[2]: frozenset(json.loads(t))) for r in rows]))
+        sigs = np.frombuffer(b"".join(r[0] for r in rows), dtype="<u4").reshape(len(rows), NUM_PERM)
+        return bool(match_rows(fp, sigs, [(lambda t=r[1]: frozenset(json.loads(t))) for r in rows]))
 
     def _assign_story(self, c, fp: Fingerprint, bands: list[int], numbers_json: str) -> tuple[str, bool]:
         """The story a new article joins (the oldest matching one); other matching stories merge into it."""

@@ -24,7 +24,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
 import networkx as nx
 

@@ -33,16 +33,32 @@ SCHEMA_VERSION = 2
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def _backfill_story_index(conn: sqlite3.Connection) -> None:
-    """Version 2: fill the story lookup tables from the articles a version 1 database holds."""
+    """Version 2: fill the story lookup tables from the articles a version 1 database holds.
+
+    Signatures stored with another size (an earlier NUM_PERM) are recomputed and written back,
+    so story matching never has to. Rows are read in batches: memory does not grow with the file.
+    """
     from .stories import NUM_PERM, band_keys, fingerprint, signature_from_bytes
 
-    for seq, minhash, numbers, record in conn.execute("SELECT seq, minhash, numbers, record FROM articles").fetchall():
-        sig = signature_from_bytes(minhash)
-        if len(sig) != NUM_PERM:  # stored with another signature size: recomputed when compared, too
-            sig = fingerprint(json.loads(record).get("clean_text") or "").signature
-        conn.execute("INSERT OR IGNORE INTO story_bands(key, seq) SELECT value, ? FROM json_each(?)",
-                     (seq, json.dumps(band_keys(sig))))
-        conn.execute("INSERT OR IGNORE INTO story_numbers(num, seq) SELECT value, ? FROM json_each(?)", (seq, numbers))
+    last = -1
+    while True:
+        rows = conn.execute("SELECT seq, minhash, numbers FROM articles WHERE seq > ? ORDER BY seq LIMIT 200",
+                            (last,)).fetchall()
+        if not rows:
+            return
+        for seq, minhash, numbers in rows:
+            sig = signature_from_bytes(minhash)
+            if len(sig) != NUM_PERM:
+                (record,) = conn.execute("SELECT record FROM articles WHERE seq = ?", (seq,)).fetchone()
+                fp = fingerprint(json.loads(record).get("clean_text") or "")
+                sig = fp.signature
+                conn.execute("UPDATE articles SET minhash = ?, n_shingles = ? WHERE seq = ?",
+                             (fp.signature_bytes(), fp.n_shingles, seq))
+            conn.execute("INSERT OR IGNORE INTO story_bands(key, seq) SELECT value, ? FROM json_each(?)",
+                         (seq, json.dumps(band_keys(sig))))
+            conn.execute("INSERT OR IGNORE INTO story_numbers(num, seq) SELECT value, ? FROM json_each(?)",
+                         (seq, numbers))
+        last = rows[-1][0]
 
 
 MIGRATIONS: dict[int, list] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from typing import Any, Generic, Iterable, Optional, TypeVar
+from typing import Any, Generic, Optional, TypeVar
 
 __all__ = ["ResultList", "ArticleInfo", "Story", "ClaimView", "CausalChain", "rows_table"]
 
