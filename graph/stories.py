@@ -27,11 +27,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Iterable, Optional
 
 import numpy as np
 
-__all__ = ["NUM_PERM", "BAND_ROWS", "Fingerprint", "fingerprint", "jaccard_estimate", "same_story", "StoryIndex",
+__all__ = ["NUM_PERM", "BAND_ROWS", "Fingerprint", "fingerprint", "jaccard_estimate", "same_story",
            "band_keys", "match_rows"]
 
 NUM_PERM = 256
@@ -160,57 +159,6 @@ def same_story(a: Fingerprint, b: Fingerprint) -> bool:
     return j >= TOPIC_J and _numbers_agree(a.numbers, b.numbers)
 
 
-class StoryIndex:
-    """All known fingerprints in memory, compared in one vectorized pass (linear in the number of articles).
-
-    The reference implementation of the matching rule, for small in-memory sets. The
-    knowledge graph does not use it: its memory would grow with the database. The graph
-    keeps the fingerprints in SQLite and reads only candidates: articles sharing a
-    ``band_keys`` band (the near-duplicate rule) or at least ``NUM_SHARED_MIN`` numbers
-    (the translation rule: banding alone would not find those, since two translations share
-    only ~10 % of their minima), each then judged by ``match_rows`` exactly as here.
-    """
-
-    def __init__(self) -> None:
-        self._ids: list[str] = []
-        self._nums: list[frozenset[str]] = []
-        self._sigs = np.empty((64, NUM_PERM), dtype=np.uint32)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def __contains__(self, doc_id: str) -> bool:
-        return doc_id in set(self._ids)
-
-    def add(self, doc_id: str, fp: Fingerprint) -> None:
-        """Remember one article's fingerprint."""
-        n = len(self._ids)
-        if n == len(self._sigs):
-            grown = np.empty((2 * n, NUM_PERM), dtype=np.uint32)
-            grown[:n] = self._sigs
-            self._sigs = grown
-        self._sigs[n] = fp.signature
-        self._ids.append(doc_id)
-        self._nums.append(fp.numbers)
-
-    def matches(self, fp: Fingerprint, exclude: Optional[Iterable[str]] = None) -> list[str]:
-        """Doc ids of the known articles that tell the same story as ``fp``."""
-        n = len(self._ids)
-        if not n:
-            return []
-        equal = (self._sigs[:n] == fp.signature[None, :]).sum(axis=1)
-        j = equal / NUM_PERM  # exact: NUM_PERM is a power of two
-        skip = set(exclude or ())
-        out = []
-        for i in np.flatnonzero(j >= TOPIC_J):
-            doc = self._ids[i]
-            if doc in skip:
-                continue
-            if j[i] >= NEAR_DUP_J or _numbers_agree(fp.numbers, self._nums[i]):
-                out.append(doc)
-        return out
-
-
 def band_keys(signature: np.ndarray) -> list[int]:
     """LSH band keys of a signature: one signed 64-bit key per pair of consecutive minima.
 
@@ -236,7 +184,7 @@ def match_rows(fp: Fingerprint, signatures: np.ndarray, numbers: list) -> list[i
 
     ``numbers[i]`` is row i's number fingerprint (a set, or a callable returning it: parsed
     only when the wording test leaves the decision to the numbers). The rule is
-    ``same_story``'s, vectorized as in ``StoryIndex.matches``.
+    ``same_story``'s, vectorized over the rows (``tests/test_graph_stories.py`` checks the two agree).
     """
     if not len(signatures):
         return []

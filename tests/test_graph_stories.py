@@ -4,7 +4,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from graph.stories import NUM_PERM, StoryIndex, fingerprint, jaccard_estimate, same_story
+import numpy as np
+
+from graph.stories import NUM_PERM, fingerprint, jaccard_estimate, match_rows, same_story
 
 from test_graph_kg import GOLD_A, GOLD_B, YEN_C
 
@@ -35,13 +37,16 @@ def test_numbers_fingerprint_ignores_small_integers_and_years():
     assert fp.numbers == frozenset({"2941.5", "2.8", "600"})
 
 
-def test_index_matches_and_excludes():
-    idx = StoryIndex()
-    idx.add("a", fingerprint(GOLD_A))
-    idx.add("c", fingerprint(YEN_C))
-    assert idx.matches(fingerprint(GOLD_B)) == ["a"]
-    assert idx.matches(fingerprint(GOLD_B), exclude=["a"]) == []
-    assert idx.matches(fingerprint("")) == []
+def test_match_rows_is_same_story_over_many_rows():
+    stored = [fingerprint(t) for t in (GOLD_A, YEN_C, GOLD_B, "")]
+    sigs = np.stack([f.signature for f in stored])
+    nums = [f.numbers for f in stored]
+    for probe in (fingerprint(GOLD_B), fingerprint(YEN_C), fingerprint("")):
+        want = [i for i, f in enumerate(stored) if same_story(probe, f)]
+        assert match_rows(probe, sigs, nums) == want
+        assert match_rows(probe, sigs, [lambda n=n: n for n in nums]) == want  # numbers parsed lazily
+    assert match_rows(fingerprint(GOLD_B), sigs, nums)[:1] == [0]  # the two gold tellings match
+    assert match_rows(fingerprint(GOLD_B), sigs[:0], []) == []
 
 
 def test_odd_and_empty_text():
