@@ -54,29 +54,32 @@ def _to_raw(doc: CleanDoc, objs: Iterable, text_attr: str) -> list:
 def _entity_index(mentions: list[Mention]) -> dict[str, Entity]:
     """id -> Entity for the entities this article mentions.
 
-    Gazetteer entities come with all their aliases; an entity discovered outside the
-    gazetteer gets its id and this article's own surfaces only -- the process-wide
-    registry behind ``lookup`` also holds names from articles extracted earlier, which
-    would make the record depend on what the process (or a ``--jobs`` worker) saw before.
+    Gazetteer entities come with all their aliases. An entity found outside the gazetteer
+    (discovered names, tenor bonds) is described from this article alone: its id, the type
+    of its first mention and the surfaces seen here. The process-wide registry behind
+    ``lookup`` holds what earlier articles said about a name, which would make the record
+    depend on what the process (or a ``--jobs`` worker) extracted before.
     """
     from . import entities as _entities
     from ._gazetteer import gazetteer
 
-    known = gazetteer()
-    surfaces: dict[str, list[str]] = {}
+    entries = gazetteer().entries
+    first: dict[str, Mention] = {}  # id -> its first mention
+    surfaces: dict[str, dict[str, None]] = {}  # id -> its surfaces in this article, first seen first
     for m in mentions:
-        seen = surfaces.setdefault(m.entity, [])
-        if m.surface not in seen:
-            seen.append(m.surface)
+        own = surfaces.get(m.entity)
+        if own is None:
+            first[m.entity] = m
+            surfaces[m.entity] = {m.entity: None, m.surface: None}
+        else:
+            own[m.surface] = None
     index: dict[str, Entity] = {}
     for eid, own in surfaces.items():
-        ent = _entities.lookup(eid)
-        if ent is None:
-            continue
-        if known.get(eid) is None:
-            aliases = list(dict.fromkeys([ent.id, *own]))
-            ent = Entity(id=ent.id, name=ent.name, type=ent.type, aliases=aliases)
-        index[eid] = ent
+        if eid in entries:  # mentions carry the gazetteer's own ids
+            cid, typ, aliases = _entities._gazetteer_entity(eid)
+            index[eid] = Entity(cid, cid, typ, list(aliases))  # a fresh list: callers may extend it
+        else:
+            index[eid] = Entity(eid, eid, first[eid].type, list(own))
     return index
 
 

@@ -49,6 +49,8 @@ def dumps(obj: Any, **kw: Any) -> str:
 
 
 class _Record:
+    __slots__ = ()  # the records are slotted dataclasses: no per-instance dict
+
     def to_dict(self) -> dict:
         """The record as a JSON-ready dict (interfaces.md field names)."""
         return to_jsonable(self)
@@ -57,7 +59,7 @@ class _Record:
         return dumps(self)
 
 
-@dataclass
+@dataclass(slots=True)
 class Span(_Record):
     """A piece of the raw article: ``raw[start:end] == text``."""
 
@@ -66,7 +68,7 @@ class Span(_Record):
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class DroppedLine(_Record):
     """A raw line removed by the cleaner. ``line`` is 0-based in ``raw.split("\\n")``."""
 
@@ -77,7 +79,7 @@ class DroppedLine(_Record):
     span_start: Optional[int] = None  # set when only part of the line was dropped (offset inside the line)
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention(_Record):
     """An entity seen in an article (raw offsets)."""
 
@@ -88,7 +90,7 @@ class Mention(_Record):
     type: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity(_Record):
     """A canonical entity: one id across scripts and languages."""
 
@@ -98,7 +100,7 @@ class Entity(_Record):
     aliases: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure(_Record):
     """A number with its unit, qualifier and binding.
 
@@ -122,7 +124,7 @@ class Figure(_Record):
     checkable: bool = True  # False for forecasts, scenarios, hypotheticals, thresholds, model levels, tenors
 
 
-@dataclass
+@dataclass(slots=True)
 class DateMention(_Record):
     """A date or period expression resolved to ISO (``YYYY-MM-DD``, ``YYYY-MM``, ``A/B`` …)."""
 
@@ -133,7 +135,7 @@ class DateMention(_Record):
     granularity: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim(_Record):
     """A causal claim: cause → effect, signalled by a cue."""
 

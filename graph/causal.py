@@ -27,7 +27,12 @@ SIDES = ("cause", "effect")
 
 def bigrams(text: str) -> frozenset[str]:
     """Character bigrams of the normalized (Simplified, case-folded) text, punctuation removed."""
-    s = _STRIP.sub("", normalize_name(text or ""))
+    return _grams(normalize_name(text or ""))
+
+
+def _grams(norm: str) -> frozenset[str]:
+    """``bigrams`` of a text already through ``normalize_name``."""
+    s = _STRIP.sub("", norm)
     if len(s) < 2:
         return frozenset({s} if s else ())
     return frozenset(s[i:i + 2] for i in range(len(s) - 1))
@@ -44,16 +49,22 @@ class Query:
 
     def matches(self, text: str, ents: Iterable[str]) -> bool:
         """Does one side of a claim (its text and entities) name what the query asks about?"""
+        return self._matches(normalize_name(text or ""), ents)
+
+    def _matches(self, norm: str, ents: Iterable[str], grams: Optional[frozenset[str]] = None) -> bool:
+        """``matches`` on the side's normalized text (and its bigrams, when the caller has them)."""
         if self.entity is not None and self.entity in ents:
             return True
-        norm = normalize_name(text or "")
         if any(a in norm for a in self.aliases):
             return True
         if self.phrase:
             if self.phrase in norm:
                 return True
+            if not self.grams:
+                return False
             # most of the phrase must be there: 比特币清算 is not covered by a bare 比特币
-            return bool(self.grams) and len(bigrams(text) & self.grams) / len(self.grams) >= 0.6
+            grams = _grams(norm) if grams is None else grams
+            return len(grams & self.grams) / len(self.grams) >= 0.6
         return False
 
 
@@ -62,7 +73,9 @@ class ClaimIndex:
 
     def __init__(self, views: list[ClaimView]) -> None:
         self.views = views
-        self.grams = {s: [bigrams(v.text(s)) for v in views] for s in SIDES}
+        # normalized once per graph state: a query compares every claim side (OpenCC per text otherwise)
+        self.norms = {s: [normalize_name(v.text(s) or "") for v in views] for s in SIDES}
+        self.grams = {s: list(map(_grams, self.norms[s])) for s in SIDES}
         self.ents = {s: [frozenset(getattr(v, f"{s}_entities")) for v in views] for s in SIDES}
         n = len(views)
         self.postings: dict[str, dict[str, list[int]]] = {}
@@ -108,8 +121,8 @@ class ClaimIndex:
     def walk(self, query: Query, side: str, depth: int, allowed: list[bool], max_chains: int) -> list[CausalChain]:
         """Chains ending (side="effect") or starting (side="cause") at the query, up to ``depth`` claims."""
         other = "cause" if side == "effect" else "effect"
-        frontier = [[i] for i, v in enumerate(self.views)
-                    if allowed[i] and query.matches(v.text(side), self.ents[side][i])]
+        norms, grams, ents = self.norms[side], self.grams[side], self.ents[side]
+        frontier = [[i] for i in range(len(self.views)) if allowed[i] and query._matches(norms[i], ents[i], grams[i])]
         chains = list(frontier[:max_chains])
         for _ in range(max(0, depth - 1)):
             if len(chains) >= max_chains:

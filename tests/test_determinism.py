@@ -66,3 +66,19 @@ def test_entity_index_does_not_depend_on_earlier_articles():
     extract_article("据悉，ZORBLAX CAPITAL 与 Zorblax 资本均未回应。Zorblax Capital 的发言人拒绝置评。")
     again = extract_article(text).entity_index
     assert {k: v.aliases for k, v in first.items()} == {k: v.aliases for k, v in again.items()}
+
+
+def test_entity_type_in_the_index_does_not_depend_on_earlier_articles(monkeypatch):
+    from extract import entities
+    from extract.pipeline import extract_article
+
+    # a tenor bond is an ASSET where the bond is named and an INDICATOR where its yield is;
+    # the index must describe the entity from this article's own mentions
+    bond = "日本31年期国债遭抛售，买盘寥寥。"
+    monkeypatch.setattr(entities, "_discovered", {})
+    alone = extract_article(bond).entity_index["JGB 31Y"]
+    monkeypatch.setattr(entities, "_discovered", {})
+    extract_article("日本31年期收益率升至3.5%。")  # the same id, first seen as a yield
+    after = extract_article(bond).entity_index["JGB 31Y"]
+    assert alone.type == after.type == "ASSET"
+    assert alone == after

@@ -335,3 +335,25 @@ def test_a_version_1_database_is_migrated_and_still_matches_stories(tmp_path, se
         # 001 retells 000's story in Traditional script: it must find the migrated article
         second, added = kg.ingest_text(seeds[names[1]], source=names[1])
         assert added and kg.story_of(second) == kg.story_of(first)
+
+
+def test_walk_start_uses_the_index_and_agrees_with_query_matches(seeds):
+    from extract.pipeline import extract_article
+    from graph.causal import ClaimIndex, Query, SIDES
+
+    kg = KnowledgeGraph()
+    for name, text in seeds.items():
+        kg.ingest_record(extract_article(text, source=name))
+    views = kg._claim_views()
+    index = ClaimIndex(views)
+    assert len(views) > 20
+    queries = [Query(phrase=p) for p in ("比特币", "日元套息交易平仓", "美联储降息预期", "ETF 资金流出", "波动")]
+    queries += [Query(entity=e, aliases=[e]) for e in ("Bitcoin", "Japanese yen", "BlackRock")]
+    hits = 0
+    for q in queries:
+        for side in SIDES:
+            expected = [i for i, v in enumerate(views) if q.matches(v.text(side), getattr(v, f"{side}_entities"))]
+            starts = [c.steps[-1 if side == "effect" else 0] for c in index.walk(q, side, 1, [True] * len(views), 10**6)]
+            assert [views.index(s) for s in starts] == expected, (q.phrase or q.entity, side)
+            hits += len(expected)
+    assert hits > 10
