@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate, compress
-from operator import lt
+from itertools import compress
 
 import spacy
 from spacy.language import Language
@@ -219,6 +218,7 @@ class GazetteerTokenizer:
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["narrex.text"] = text
         doc.user_data["narrex.offsets"] = offsets
+        doc.user_data["narrex.words"] = words  # the token strings, for the matcher (cheaper than reading the Doc)
         return doc
 
     def _pieces_split(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
@@ -363,18 +363,48 @@ def create_gazetteer_tokenizer():
     return make
 
 
+class _Bucket:
+    """The patterns whose first token lowercases to one string, beyond the common lone one-token LOWER pattern."""
+
+    __slots__ = ("singles", "longer", "orth")
+
+    def __init__(self) -> None:
+        self.singles: list[tuple[str, str]] = []  # (label, id) of the one-token LOWER patterns
+        self.longer: dict[str, list] = {}  # second token -> [(lowercase tokens, length, (label, id))]
+        self.orth: dict[str, list] = {}  # first token -> [(tokens, length, (label, id))] of the ORTH patterns
+
+    def find(self, i: int, lows: list[str], words: list[str], out: list) -> int:
+        """Append (i, end, label, id) for every pattern of the bucket matching at token ``i``; returns the furthest end (0: none)."""
+        far = 0
+        for lab, cid in self.singles:
+            out.append((i, i + 1, lab, cid))
+            far = i + 1
+        if self.longer and i + 1 < len(lows):
+            for seq, n, (lab, cid) in self.longer.get(lows[i + 1], ()):
+                if lows[i:i + n] == seq:
+                    out.append((i, i + n, lab, cid))
+                    far = max(far, i + n)
+        for seq, n, (lab, cid) in self.orth.get(words[i], ()) if self.orth else ():
+            if n == 1 or words[i:i + n] == seq:
+                out.append((i, i + n, lab, cid))
+                far = max(far, i + n)
+        return far
+
+
 @Language.factory("narrex_gazetteer", default_config={"set_ents": True})
 class GazetteerMatcher:
     """Rule component: the gazetteer as token-sequence patterns (LOWER for aliases, ORTH for case-sensitive tickers).
 
     Every alias is tokenized like the text (``nlp.make_doc``) and matched as a
     sequence of ``LOWER`` values (``ORTH`` for case-sensitive tickers such as
-    ``MOVE``), as spaCy's PhraseMatcher does, but from a dict keyed by the first
-    token: a Doc of narrex's skeleton tokenizer is a few hundred tokens, and one
-    dict lookup per token is cheaper than the PhraseMatcher's per-call overhead
-    and match objects. All matches at all lengths are found; the longest (in
-    tokens) win, then the leftmost, and for one span the first registered
-    pattern (LOWER before ORTH).
+    ``MOVE``), as spaCy's PhraseMatcher does, but from one dict keyed by the
+    lowercase first token (longer patterns then by their second token): a Doc of
+    narrex's skeleton tokenizer is a few hundred tokens, and one dict lookup per
+    token is cheaper than the PhraseMatcher's per-call overhead and match objects.
+    The token strings come from ``doc.user_data["narrex.words"]`` when the
+    tokenizer left them there (no pass over the Doc). All matches at all lengths
+    are found; the longest (in tokens) win, then the leftmost, and for one span the
+    first registered pattern (LOWER before ORTH).
 
     Puts the longest non-overlapping matches in ``doc.user_data["narrex.gazetteer"]``
     as (start token, end token, type, canonical id) and, when ``set_ents`` (the
@@ -386,84 +416,78 @@ class GazetteerMatcher:
 
     def __init__(self, nlp: Language, name: str, set_ents: bool = True):
         self.set_ents = set_ents
-        self._keys: list[tuple[str, str]] = []  # pattern key -> (label, id)
-        key_of: dict[tuple[str, str], int] = {}
-        # first token value -> patterns starting with it, in registration order; one table per attribute
-        self._lower: dict[int, tuple[list, list]] = {}
-        self._orth: dict[int, tuple[list, list]] = {}
-        for cs, table in ((False, self._lower), (True, self._orth)):
+        # lowercase first token -> (label, id) when that is its one pattern (most tokens), else a _Bucket
+        self._table: dict[str, tuple[str, str] | _Bucket] = {}
+        buckets: dict[str, _Bucket] = {}
+        for cs in (False, True):
             for pat in _patterns(case_sensitive=cs):
                 lc = (pat["label"], pat["id"])
-                if lc not in key_of:
-                    key_of[lc] = len(self._keys)
-                    self._keys.append(lc)
-                doc = nlp.make_doc(pat["pattern"])
-                seq = [t.orth if cs else t.lower for t in doc]
+                seq = [t.orth_ if cs else t.lower_ for t in nlp.make_doc(pat["pattern"])]
                 if not seq:
                     continue
-                # bucket: (keys of the one-token patterns, [(token values, length, key)] of the longer ones)
-                singles, longer = table.setdefault(seq[0], ([], []))
-                k = key_of[lc]
-                if len(seq) == 1:
-                    if k not in singles:
-                        singles.append(k)
-                elif (seq, len(seq), k) not in longer:
-                    longer.append((seq, len(seq), k))
-
-    @staticmethod
-    def _find(values: list[int], table: dict[int, tuple[list, list]], out: list) -> None:
-        """Append (start, end, key) for every pattern of ``table`` matching ``values`` (token attribute values)."""
-        buckets = list(map(table.get, values))  # the patterns starting with each token (None for most)
-        for i in compress(range(len(values)), buckets):
-            singles, longer = buckets[i]
-            for k in singles:
-                out.append((i, i + 1, k))
-            for seq, n, k in longer:
-                if values[i:i + n] == seq:
-                    out.append((i, i + n, k))
+                b = buckets.setdefault(seq[0].lower(), _Bucket())
+                if cs:
+                    orth = b.orth.setdefault(seq[0], [])
+                    if (seq, len(seq), lc) not in orth:
+                        orth.append((seq, len(seq), lc))
+                elif len(seq) == 1:
+                    if lc not in b.singles:
+                        b.singles.append(lc)
+                else:
+                    longer = b.longer.setdefault(seq[1], [])
+                    if (seq, len(seq), lc) not in longer:
+                        longer.append((seq, len(seq), lc))
+        for first, b in buckets.items():
+            for orth in b.orth.values():
+                orth.sort(key=lambda p: p[1] > 1)  # one-token patterns first (a stable sort), as in the LOWER case
+            lone = len(b.singles) == 1 and not b.longer and not b.orth
+            self._table[first] = b.singles[0] if lone else b
 
     def __call__(self, doc: Doc) -> Doc:
-        from spacy.attrs import LOWER, ORTH
-
-        matches: list[tuple[int, int, int]] = []
-        if len(doc):
-            self._find(doc.to_array(LOWER).tolist(), self._lower, matches)
-            if self._orth:
-                orth = doc.to_array(ORTH).tolist()
-                if not self._orth.keys().isdisjoint(orth):  # case-sensitive tickers are rare in a text
-                    n_lower = len(matches)
-                    self._find(orth, self._orth, matches)
-                    if len(matches) > n_lower:
-                        matches.sort(key=lambda m: m[0])  # stable: LOWER before ORTH at one start
-        keys = self._keys
-        n = len(matches)
-        if n > 1:
-            # a match overlaps an earlier one iff it starts before the furthest end so far; such runs
-            # (clusters) are resolved on their own, every other match stands (one C-level pass to find them)
-            reach = list(accumulate([m[1] for m in matches], max))
-            over = list(compress(range(1, n), map(lt, [m[0] for m in matches[1:]], reach)))
-            if over:
-                matches = list(matches)
-                clusters = []
-                for j in over:  # consecutive overlapping matches extend the current cluster
-                    if clusters and clusters[-1][1] == j:
-                        clusters[-1][1] = j + 1
-                    else:
-                        clusters.append([j - 1, j + 1])
-                for a, b in reversed(clusters):
-                    kept: list[tuple[int, int, int]] = []
-                    taken: set[int] = set()
-                    for m in sorted(matches[a:b], key=lambda m: (m[0] - m[1], m[0])):  # longest first, then leftmost
-                        if taken.isdisjoint(range(m[0], m[1])):
-                            taken.update(range(m[0], m[1]))
-                            kept.append(m)
-                    kept.sort(key=lambda m: m[0])
-                    matches[a:b] = kept
-        spans = [(s, e, *keys[k]) for s, e, k in matches]  # sorted by start, disjoint
+        words = doc.user_data.get("narrex.words")
+        if words is None:  # a Doc from another tokenizer
+            words = [t.orth_ for t in doc]
+        lows = list(map(str.lower, words))
+        table = self._table
+        buckets = list(map(table.get, lows))  # the patterns starting with each token (None for most)
+        matches: list[tuple[int, int, str, str]] = []
+        # a match overlaps an earlier one iff it starts before the furthest end so far (far): ``over`` lists
+        # those matches. Only a bucket makes a match longer than a token, or several at one token, so only
+        # buckets move ``far`` beyond the next token; a lone one-token match just checks it.
+        over: list[int] = []
+        far = 0
+        for i in compress(range(len(lows)), buckets):
+            b = buckets[i]
+            if b.__class__ is tuple:  # one one-token pattern (most hits)
+                if i < far:
+                    over.append(len(matches))
+                matches.append((i, i + 1, *b))
+            else:
+                k = len(matches)
+                end = b.find(i, lows, words, matches)
+                over.extend(range(k if i < far else k + 1, len(matches)))  # all but its first overlap the first
+                far = max(far, end)
+        if over:
+            # runs of overlapping matches (clusters) are resolved on their own, every other match stands
+            clusters = []
+            for j in over:  # consecutive overlapping matches extend the current cluster
+                if clusters and clusters[-1][1] == j:
+                    clusters[-1][1] = j + 1
+                else:
+                    clusters.append([j - 1, j + 1])
+            for a, b in reversed(clusters):
+                kept: list[tuple[int, int, str, str]] = []
+                taken: set[int] = set()
+                for m in sorted(matches[a:b], key=lambda m: (m[0] - m[1], m[0])):  # longest first, then leftmost
+                    if taken.isdisjoint(range(m[0], m[1])):
+                        taken.update(range(m[0], m[1]))
+                        kept.append(m)
+                kept.sort(key=lambda m: m[0])
+                matches[a:b] = kept
         if self.set_ents:
             # "unmodified": no pass over existing annotation (the ents setter reads doc.ents back first)
-            doc.set_ents([Span(doc, a, b, label=label, span_id=cid) for a, b, label, cid in spans], default="unmodified")
-        doc.user_data["narrex.gazetteer"] = spans  # the same matches as plain tuples (cheaper to read back than doc.ents)
+            doc.set_ents([Span(doc, a, b, label=label, span_id=cid) for a, b, label, cid in matches], default="unmodified")
+        doc.user_data["narrex.gazetteer"] = matches  # sorted by start, disjoint (cheaper to read back than doc.ents)
         return doc
 
 

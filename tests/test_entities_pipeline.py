@@ -1,8 +1,8 @@
 """The fast paths of the entity pipeline agree with their plain definitions.
 
 - the tokenizer's numpy candidate scan gives the same tokens as one regex split of the text;
-- the first-token pattern matcher gives the same matches as spaCy's PhraseMatcher (LOWER + ORTH,
-  longest first, then leftmost);
+- the first-token pattern matcher (longer patterns indexed by their second token) gives the same
+  matches as spaCy's PhraseMatcher (LOWER + ORTH, longest first, then leftmost);
 - tenor bonds found around each 年期 are the matches ``finditer`` finds.
 """
 from __future__ import annotations
@@ -80,6 +80,10 @@ def test_pattern_matcher_agrees_with_spacy_phrasematcher(texts):
                 taken.update(range(a, b))
                 want.append((a, b, *nlp.vocab.strings[key].split("\t", 1)))
         assert ours(doc).user_data["narrex.gazetteer"] == sorted(want), t[:80]
+        # a Doc without the tokenizer's word list (another tokenizer's Doc): the token strings are read from the Doc
+        plain = nlp.make_doc(t)
+        del plain.user_data["narrex.words"]
+        assert ours(plain).user_data["narrex.gazetteer"] == sorted(want), t[:80]
 
 
 def test_gap_token_never_comes_from_text():
