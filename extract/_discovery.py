@@ -28,8 +28,8 @@ Mention4 = tuple[int, int, str, str]  # (start, end, id, type)
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_ONLY = re.compile(f"[{CJK}]+")
-_HANDLE = re.compile(r"(?<![A-Za-z0-9_.@])@[A-Za-z0-9_]{2,30}")
-# the lookbehind follows the first capital (a leading lookbehind costs re its fast skip to [A-Z])
+# the lookbehinds follow the first character (a leading lookbehind costs re its fast skip to "@" / [A-Z])
+_HANDLE = re.compile(r"@(?<![A-Za-z0-9_.@]@)[A-Za-z0-9_]{2,30}")
 _LATIN_NAME = re.compile(r"[A-Z](?<![A-Za-z0-9@#/_.-][A-Z])[A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*){0,3}(?![A-Za-z0-9_])")
 _LOWER_WORD = re.compile(r"[a-z]{2,}")
 _SCALE_BEFORE = re.compile(r"[0-9０-９亿億万萬千百十兆kKmMbB%.][ \u00a0]?$")

@@ -3,7 +3,8 @@
 - the tokenizer's numpy candidate scan gives the same tokens as one regex split of the text;
 - the first-token pattern matcher (longer patterns indexed by their second token) gives the same
   matches as spaCy's PhraseMatcher (LOWER + ORTH, longest first, then leftmost);
-- tenor bonds found around each 年期 are the matches ``finditer`` finds.
+- tenor bonds found around each 年期 are the matches ``finditer`` finds;
+- the discovery regexes with their lookbehind moved after the first character find what the plain ones find.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import random
 
 import pytest
 
-from extract._discovery import _lex, _tenor_matches
+from extract._discovery import _HANDLE, _lex, _tenor_matches
 from extract._gazetteer import gazetteer, to_traditional
 from extract.nlp import GAP, _patterns, get_nlp
 
@@ -130,3 +131,23 @@ def test_leaving_out_gaps_that_break_no_pattern_changes_no_match(texts):
             assert spans(t) == fewer, t[:80]
         finally:
             tok._gap_after = cont
+
+
+def _real_texts() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    return [p.read_text(encoding="utf-8") for p in sorted((root / "tests/data/pages").glob("*.txt"))] + [
+        p.read_text(encoding="utf-8") for p in sorted((root / "corpora/articles").glob("*.txt"))
+    ]
+
+
+def test_handle_pattern_is_the_plain_lookbehind_pattern(texts):
+    import re
+
+    plain = re.compile(r"(?<![A-Za-z0-9_.@])@[A-Za-z0-9_]{2,30}")
+    odd = ["@ab", "x@ab", "@@ab", ".@ab @cd", "a @ab", "邮件a@bc.com 与 @trader_01，@x，@" + "y" * 40, "\n@ab"]
+    real = _real_texts()
+    assert sum("@" in t for t in real) >= 3  # the real pages do name handles
+    for t in texts + odd + real:
+        assert [m.span() for m in _HANDLE.finditer(t)] == [m.span() for m in plain.finditer(t)], t[:80]
