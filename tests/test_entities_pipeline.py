@@ -107,30 +107,35 @@ def test_tenor_matches_are_finditer_matches(text):
     assert [m.span() for m in _tenor_matches(text, rx)] == [m.span() for m in rx.finditer(text)]
 
 
-def test_leaving_out_gaps_that_break_no_pattern_changes_no_match(texts):
-    """The Doc keeps a gap token only after a piece some pattern continues; the matches (as text spans)
-    are those of a Doc with every gap a token."""
+def test_leaving_out_gaps_and_pieces_that_are_in_no_match_changes_no_match(texts):
+    """The Doc keeps a gap token only after a piece some pattern continues, and a piece only when it starts a
+    pattern or follows such a piece; the matches (as text spans) are those of a Doc with every gap and piece a token."""
     from extract.nlp import _EVERYTHING
 
     nlp = get_nlp()
     tok, gz = nlp.tokenizer, nlp.get_pipe("narrex_gazetteer")
-    cont = tok._gap_after
+    cont, starters = tok._gap_after, tok._starters
     assert cont is not _EVERYTHING and "比特币" in cont  # 比特币 ETF continues after 比特币
+    assert starters is not _EVERYTHING and "etf" not in starters and "比特币" in starters
 
     def spans(t):
         doc = gz(tok(t))
         offs = doc.user_data["narrex.offsets"]
         return [(offs[a][0], offs[b - 1][1], label, cid) for a, b, label, cid in doc.user_data["narrex.gazetteer"]]
 
-    extra = ["比特币…ETF", "比特币（ETF）", "Soci…t…G…n…rale", "S&P…500", "ETF比特币。ETF"]
-    for t in texts + extra:
-        tok._gap_after = cont
+    extra = ["比特币…ETF", "比特币（ETF）", "Soci…t…G…n…rale", "S&P…500", "ETF比特币。ETF", "事件 比特币 ETF ETF 比特币ETF"]
+    left_out = 0
+    for t in texts + extra + _real_texts()[:30]:
+        tok._gap_after, tok._starters = cont, starters
         fewer = spans(t)
-        tok._gap_after = _EVERYTHING
+        n_fewer = len(tok(t))
+        tok._gap_after, tok._starters = _EVERYTHING, _EVERYTHING
         try:
+            left_out += len(tok(t)) - n_fewer
             assert spans(t) == fewer, t[:80]
         finally:
-            tok._gap_after = cont
+            tok._gap_after, tok._starters = cont, starters
+    assert left_out > 1000
 
 
 def _real_texts() -> list[str]:
