@@ -363,6 +363,23 @@ def find_extra(text: str, taken: list[tuple] | _Taken) -> list[Mention4]:
     return out
 
 
+_TO_ASCII_LOWER = "\u0130\u212a"  # İ and the Kelvin sign: the only non-ASCII characters whose lower() has ASCII in it
+
+
+def _lower_may_contain(text: str, keys: tuple[str, ...]) -> bool:
+    """True when ``text.lower()`` contains one of ``keys`` (lowercase), and maybe (rarely) when it does not.
+
+    ASCII keys are looked for in the text's ASCII characters lowered, the others dropped (~5x cheaper than
+    lowering the whole text): any occurrence in ``text.lower()`` is one there, since only the characters of
+    ``_TO_ASCII_LOWER`` lower to ASCII from outside it (a false hit only costs the per-mention check).
+    """
+    if any(not k.isascii() for k in keys) or any(c in text for c in _TO_ASCII_LOWER):
+        low = text.lower()
+        return any(k in low for k in keys)
+    low = text.encode("ascii", "ignore").lower()
+    return any(k.encode("ascii") in low for k in keys)
+
+
 def _postprocess_gazetteer(text: str, ents: list[Mention4]) -> list[Mention4]:
     lex = _lex()
     unit, ctx = lex["unit_assets"], lex["ctx"]
@@ -370,8 +387,7 @@ def _postprocess_gazetteer(text: str, ents: list[Mention4]) -> list[Mention4]:
     other = lex["ctx_other"]
     switch = any(k in text for k in lex["ctx_cjk"])
     if not switch and other:  # lowercase the text only when a Latin key is still to be looked for
-        low = text.lower()
-        switch = any(k in low for k in other)
+        switch = _lower_may_contain(text, other)
     if switch:
         lens = lex["ctx_lens"]
         todo = [i for i, m in enumerate(ents) if m[2] in unit or m[1] - m[0] in lens]

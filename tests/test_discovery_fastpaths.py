@@ -62,3 +62,24 @@ def test_taken_answers_as_an_occupancy_map(docs):
                 t.add(a, b)
         assert sorted(fast.spans) == fast.spans and fast.starts == [sp[0] for sp in fast.spans]
         assert all(x[1] <= y[0] for x, y in zip(fast.spans, fast.spans[1:]))  # still disjoint
+
+
+def test_lower_may_contain_is_a_superset_of_the_lowered_search():
+    import sys
+
+    from extract._discovery import _TO_ASCII_LOWER, _lower_may_contain
+
+    # the characters outside ASCII whose lowercase has an ASCII character in it
+    odd = [chr(c) for c in range(0x80, sys.maxunicode + 1) if not 0xD800 <= c < 0xE000 and any(x.isascii() for x in chr(c).lower())]
+    assert sorted(odd) == sorted(_TO_ASCII_LOWER)
+    keys = ("nasdaq", "s&p 500", "kospi", "i", "纳斯达克")
+    texts = _real_texts() + ["NASDAQ收跌", "Nas达daq", "nas\u0130daq", "\u212aOSPI", "\u0130", "S&P 500"]
+    hits = 0
+    for t in texts:
+        for k in keys:
+            want = k in t.lower()
+            hits += want
+            if want:
+                assert _lower_may_contain(t, (k,)), (k, t[:60])
+            assert _lower_may_contain(t, (k,)) == want or not t.isascii()  # exact on ASCII text
+    assert hits > 5
