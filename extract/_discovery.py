@@ -31,6 +31,8 @@ _CJK_ONLY = re.compile(f"[{CJK}]+")
 _HANDLE = re.compile(r"@(?<![A-Za-z0-9_.@]@)[A-Za-z0-9_]{2,30}")
 _LATIN_NAME = re.compile(r"[A-Z](?<![A-Za-z0-9@#/_.-][A-Z])[A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*){0,3}(?![A-Za-z0-9_])")
 _LOWER_WORD = re.compile(r"[a-z]{2,}")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+").fullmatch
+_LATIN_TAIL = re.compile(r"([A-Z][A-Za-z0-9&.-]*(?: [A-Z][A-Za-z0-9&.-]*){0,2}) ?$")  # a Latin name ending a window
 _SCALE_BEFORE = re.compile(r"[0-9０-９亿億万萬千百十兆kKmMbB%.][ \u00a0]?$")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n：:（）()]")
 _NUM_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "五": 5, "七": 7, "十": 10, "二十": 20, "三十": 30, "四十": 40, "五十": 50}
@@ -243,7 +245,7 @@ def _latin_mentions(text: str, taken: _Taken) -> list[Mention4]:
         last = words[-1].lower()
         if len(words) > 1 and last in lex["latin_suffix"]:
             typ = lex["latin_suffix"][last]
-        elif 2 <= len(words) <= 3 and all(re.fullmatch(r"[A-Z][a-z]+", w) for w in words):
+        elif 2 <= len(words) <= 3 and all(map(_CAPITALISED, words)):
             typ = "PERSON"
         else:
             typ = "ORG"
@@ -327,7 +329,7 @@ def _org_mentions(text: str, taken: _Taken) -> list[Mention4]:
             continue  # 总部位于香港的基金: a function word before the suffix, no name
         if window[-2:] in lex["generic"] or window[-3:] in lex["generic"]:
             continue  # 对冲基金, 多策略基金: generic
-        latin = re.search(r"([A-Z][A-Za-z0-9&.-]*(?: [A-Z][A-Za-z0-9&.-]*){0,2}) ?$", window)
+        latin = _LATIN_TAIL.search(window)
         if latin:
             if latin.group(1).lower() in lex["stop"]:
                 continue

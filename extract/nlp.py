@@ -266,14 +266,14 @@ class GazetteerTokenizer:
         flags, pairs, triples = self._tables
         a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         n = len(a)
-        f = flags[a]
+        f = flags.take(a)
         # ASCII letter and digit runs: boundaries where the class changes; a run is a piece when its lowercase is one
         run = f & _F_RUN
         edge = np.empty(n + 1, dtype=bool)
         edge[0] = True
         edge[n] = True
         np.not_equal(run[1:], run[:-1], out=edge[1:n])
-        bounds = np.flatnonzero(edge)
+        bounds = edge.nonzero()[0]  # (np.flatnonzero is the same plus two Python-level wrappers)
         is_run = run[bounds[:-1]] != 0
         heads, tails = bounds[:-1][is_run], bounds[1:][is_run]
         end = np.zeros(n, dtype=np.int64)  # end of the ASCII piece that starts here (0: a Chinese candidate)
@@ -282,7 +282,7 @@ class GazetteerTokenizer:
             runs = map(text.__getitem__, map(slice, heads.tolist(), tails.tolist()))
             keep = np.fromiter(map(self.others.__contains__, map(str.lower, runs)), dtype=bool, count=len(heads))
             end[heads[keep]] = tails[keep]
-        sym = np.flatnonzero(f & _F_SYMBOL)
+        sym = (f & _F_SYMBOL).nonzero()[0]
         end[sym] = sym + 1
         cand = end != 0
         cand |= (f & _F_SINGLE) != 0
@@ -294,7 +294,7 @@ class GazetteerTokenizer:
             ok = (pv & _P_WORD) != 0
             ok[:-1] |= ((pv[:-1] & _P_PREFIX) != 0) & triples[((h2[:-1] * _PAIR_MUL) ^ a[2:]) & _PAIR_MASK]
             cand[:-1] |= ((f[:-1] & _F_CJK) != 0) & ok
-        at = np.flatnonzero(cand)
+        at = cand.nonzero()[0]
         tri_lens, wordset, singles = self._tri_lens, self._wordset, self._singles
         gap_after, starters = self._gap_after, self._starters
         keep = gap_after is _EVERYTHING  # the gap before the first piece continues nothing
