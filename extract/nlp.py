@@ -217,20 +217,23 @@ class GazetteerTokenizer:
 
     def __call__(self, text: str) -> Doc:
         if self._tables is not None and len(text) >= 64:
-            words, spaces, offsets = self._pieces_np(text)
+            words, spaces, offsets, lows = self._pieces_np(text)
         else:
-            words, spaces, offsets = self._pieces_split(text)
+            words, spaces, offsets, lows = self._pieces_split(text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["narrex.text"] = text
         doc.user_data["narrex.offsets"] = offsets
-        doc.user_data["narrex.words"] = words  # the token strings, for the matcher (cheaper than reading the Doc)
+        # for the matcher: the token strings and their lowercase (computed here anyway; cheaper than reading the Doc)
+        doc.user_data["narrex.words"] = words
+        doc.user_data["narrex.lower"] = lows
         return doc
 
-    def _pieces_split(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
+    def _pieces_split(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]], list[str]]:
         parts = self._split(text)
         words: list[str] = []
         spaces: list[bool] = []
         offsets: list[tuple[int, int]] = []
+        lows: list[str] = []
         at = 0  # offset of parts[i]
         pos = 0  # end of the last token
         gap_after, starters = self._gap_after, self._starters
@@ -249,18 +252,21 @@ class GazetteerTokenizer:
                     words.append(GAP)
                     spaces.append(False)
                     offsets.append((pos, s))
+                    lows.append(GAP)
             keep = low in gap_after
             words.append(tok)
             spaces.append(False)
             offsets.append((s, e))
+            lows.append(low)
             pos = e
         if pos < len(text):
             words.append(GAP)
             spaces.append(False)
             offsets.append((pos, len(text)))
-        return words, spaces, offsets
+            lows.append(GAP)
+        return words, spaces, offsets, lows
 
-    def _pieces_np(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
+    def _pieces_np(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]], list[str]]:
         import numpy as np
 
         flags, pairs, triples = self._tables
@@ -301,7 +307,8 @@ class GazetteerTokenizer:
         words: list[str] = []
         spaces: list[bool] = []
         offsets: list[tuple[int, int]] = []
-        add_word, add_space, add_offsets = words.append, spaces.append, offsets.append
+        lows: list[str] = []
+        add_word, add_space, add_offsets, add_low = words.append, spaces.append, offsets.append, lows.append
         pos = 0  # end of the last token
         scan = 0  # end of the last piece (a token or left out)
         for s, e in zip(at.tolist(), end[at].tolist()):
@@ -334,16 +341,19 @@ class GazetteerTokenizer:
                     add_word(GAP)
                     add_space(False)
                     add_offsets((pos, s))
+                    add_low(GAP)
             keep = low in gap_after
             pos = e
             add_word(tok)
             add_space(False)
             add_offsets((s, e))
+            add_low(low)
         if pos < len(text):
             words.append(GAP)
             spaces.append(False)
             offsets.append((pos, len(text)))
-        return words, spaces, offsets
+            lows.append(GAP)
+        return words, spaces, offsets, lows
 
     def pipe(self, texts, batch_size: int = 1000):
         for t in texts:
@@ -412,10 +422,11 @@ class GazetteerMatcher:
     lowercase first token (longer patterns then by their second token): a Doc of
     narrex's skeleton tokenizer is a few hundred tokens, and one dict lookup per
     token is cheaper than the PhraseMatcher's per-call overhead and match objects.
-    The token strings come from ``doc.user_data["narrex.words"]`` when the
-    tokenizer left them there (no pass over the Doc). All matches at all lengths
-    are found; the longest (in tokens) win, then the leftmost, and for one span the
-    first registered pattern (LOWER before ORTH).
+    The token strings and their lowercase come from ``doc.user_data["narrex.words"]``
+    and ``["narrex.lower"]`` when the tokenizer left them there (no pass over the Doc;
+    the tokenizer lowercases each piece anyway). All matches at all lengths are found;
+    the longest (in tokens) win, then the leftmost, and for one span the first
+    registered pattern (LOWER before ORTH).
 
     Puts the longest non-overlapping matches in ``doc.user_data["narrex.gazetteer"]``
     as (start token, end token, type, canonical id) and, when ``set_ents`` (the
@@ -455,10 +466,10 @@ class GazetteerMatcher:
             self._table[first] = b.singles[0] if lone else b
 
     def __call__(self, doc: Doc) -> Doc:
-        words = doc.user_data.get("narrex.words")
-        if words is None:  # a Doc from another tokenizer
+        words, lows = doc.user_data.get("narrex.words"), doc.user_data.get("narrex.lower")
+        if words is None or lows is None:  # a Doc from another tokenizer
             words = [t.orth_ for t in doc]
-        lows = list(map(str.lower, words))
+            lows = list(map(str.lower, words))
         table = self._table
         buckets = list(map(table.get, lows))  # the patterns starting with each token (None for most)
         matches: list[tuple[int, int, str, str]] = []

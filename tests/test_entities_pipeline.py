@@ -58,6 +58,8 @@ def test_numpy_scan_gives_the_same_tokens_as_the_regex_split(texts):
         pytest.skip("numpy missing: only the split path runs")
     for t in texts:
         assert tok._pieces_np(t) == tok._pieces_split(t), t[:80]
+        words, _, _, lows = tok._pieces_np(t)
+        assert lows == [w.lower() for w in words], t[:80]  # the matcher's LOWER values
 
 
 def test_pattern_matcher_agrees_with_spacy_phrasematcher(texts):
@@ -83,7 +85,7 @@ def test_pattern_matcher_agrees_with_spacy_phrasematcher(texts):
         assert ours(doc).user_data["narrex.gazetteer"] == sorted(want), t[:80]
         # a Doc without the tokenizer's word list (another tokenizer's Doc): the token strings are read from the Doc
         plain = nlp.make_doc(t)
-        del plain.user_data["narrex.words"]
+        del plain.user_data["narrex.words"], plain.user_data["narrex.lower"]
         assert ours(plain).user_data["narrex.gazetteer"] == sorted(want), t[:80]
 
 
