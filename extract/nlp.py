@@ -144,10 +144,13 @@ def _token_pattern(words: list[str], others: set[str]) -> str:
 
 
 class _Everything:
-    """A set holding every string (every gap stays a token)."""
+    """A set holding every string, and a map from every string to itself (every gap and piece stays a token)."""
 
     def __contains__(self, item: object) -> bool:
         return True
+
+    def get(self, key: object) -> "_Everything":
+        return self
 
 
 _EVERYTHING = _Everything()
@@ -190,30 +193,37 @@ class GazetteerTokenizer:
                 lens.setdefault(w[:3], set()).add(len(w))
         self._tri_lens = {p: tuple(sorted(ls, reverse=True)) for p, ls in lens.items()}
         # while the patterns are cut: every gap and every piece is a token
-        self._gap_after = self._starters = _EVERYTHING
+        self._gap_after: dict | _Everything = _EVERYTHING
+        self._starters: set[str] | _Everything = _EVERYTHING
         self._gap_after, self._starters = self._pattern_pieces()
 
     def _pattern_pieces(self):
-        """(lowercased pieces that some pattern continues after, lowercased first pieces of the patterns).
+        """({lowercased piece some pattern continues after: the next pieces after which a gap must stay a token},
+        lowercased first pieces of the patterns).
 
         A GAP token matters only to the matcher, where it keeps two pieces apart (or matches
-        the gap inside "Société Générale"). A multi-piece pattern that runs over a gap has the
-        piece before it at a non-final place, so a gap after any other piece can be left out
-        of the Doc (about half its tokens) without changing a match. Likewise a piece that
-        starts no pattern, right after a token that continues none (no gap token then), can
-        be in no match: it is left out as gap text (about a seventh of the pieces: "事件", "/").
-        The last gap of a text always stays (the offsets then end at the end of the text).
+        the gap inside "Société Générale"). A gap between pieces x and y can only break a
+        match that has x then y (or x then a gap) as neighbours, so it is left out of the
+        Doc otherwise (nearly every gap) without changing a match. Likewise a piece that
+        starts no pattern, right after a piece that continues none, can be in no match: it
+        is left out as gap text (about a seventh of the pieces: "事件", "/"). The last gap of
+        a text always stays (the offsets then end at the end of the text).
         """
-        cont: set[str] = set()
+        follow: dict[str, set[str] | _Everything] = {}
         starters: set[str] = set()
         for cs in (False, True):
             for pat in _patterns(case_sensitive=cs):
-                seq = self._pieces_split(pat["pattern"])[0]
+                seq = [w.lower() for w in self._pieces_split(pat["pattern"])[0]]
                 if seq and seq[0] == GAP:
                     return _EVERYTHING, _EVERYTHING  # a pattern starting with a gap: every gap must stay
-                cont.update(w.lower() for w in seq[:-1])
-                starters.update(w.lower() for w in seq[:1])
-        return cont, starters
+                starters.update(seq[:1])
+                for x, y in zip(seq, seq[1:]):
+                    nxt = follow.setdefault(x, set())
+                    if y == GAP:  # a pattern matches a gap after x: every gap after x stays
+                        follow[x] = _EVERYTHING
+                    elif nxt is not _EVERYTHING:
+                        nxt.add(y)
+        return follow, starters
 
     def __call__(self, text: str) -> Doc:
         if self._tables is not None and len(text) >= 64:
@@ -237,23 +247,23 @@ class GazetteerTokenizer:
         at = 0  # offset of parts[i]
         pos = 0  # end of the last token
         gap_after, starters = self._gap_after, self._starters
-        keep = gap_after is _EVERYTHING  # the gap before the first piece continues nothing
+        keep = gap_after.get(None)  # pieces after which a gap stays (None: the piece before continues no pattern)
         for i in range(0, len(parts) - 1, 2):
             s = at + len(parts[i])
             tok = parts[i + 1]
             at = e = s + len(tok)
             low = tok.lower()
-            if not keep and low not in starters:
+            if keep is None and low not in starters:
                 continue  # in no match: gap text
             if s > pos:
                 if s - pos == 1 and text[pos] == " " and words:  # one space between two pieces: trailing whitespace
                     spaces[-1] = True
-                elif keep:  # a gap after a piece that some pattern continues: it breaks the match
+                elif keep is not None and low in keep:  # a gap that breaks a match of the piece before and this one
                     words.append(GAP)
                     spaces.append(False)
                     offsets.append((pos, s))
                     lows.append(GAP)
-            keep = low in gap_after
+            keep = gap_after.get(low)
             words.append(tok)
             spaces.append(False)
             offsets.append((s, e))
@@ -303,7 +313,7 @@ class GazetteerTokenizer:
         at = cand.nonzero()[0]
         tri_lens, wordset, singles = self._tri_lens, self._wordset, self._singles
         gap_after, starters = self._gap_after, self._starters
-        keep = gap_after is _EVERYTHING  # the gap before the first piece continues nothing
+        keep = gap_after.get(None)  # pieces after which a gap stays (None: the piece before continues no pattern)
         words: list[str] = []
         spaces: list[bool] = []
         offsets: list[tuple[int, int]] = []
@@ -332,17 +342,17 @@ class GazetteerTokenizer:
                 e = s + len(tok)
                 low = tok  # Chinese: its own lowercase
             scan = e
-            if not keep and low not in starters:
+            if keep is None and low not in starters:
                 continue  # in no match: gap text
             if s > pos:
                 if s - pos == 1 and text[pos] == " " and words:  # one space between two pieces
                     spaces[-1] = True
-                elif keep:  # a gap after a piece that some pattern continues: it breaks the match
+                elif keep is not None and low in keep:  # a gap that breaks a match of the piece before and this one
                     add_word(GAP)
                     add_space(False)
                     add_offsets((pos, s))
                     add_low(GAP)
-            keep = low in gap_after
+            keep = gap_after.get(low)
             pos = e
             add_word(tok)
             add_space(False)
