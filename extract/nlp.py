@@ -205,8 +205,8 @@ class GazetteerTokenizer:
         the gap inside "Société Générale"). A gap between pieces x and y can only break a
         match that has x then y (or x then a gap) as neighbours, so it is left out of the
         Doc otherwise (nearly every gap) without changing a match. Likewise a piece that
-        starts no pattern, right after a piece that continues none, can be in no match: it
-        is left out as gap text (about a seventh of the pieces: "事件", "/"). The last gap of
+        starts no pattern and follows the piece before in none can be in no match: it is
+        left out as gap text (about a sixth of the pieces: "事件", "/", "ETF" alone). The last gap of
         a text always stays (the offsets then end at the end of the text).
         """
         follow: dict[str, set[str] | _Everything] = {}
@@ -253,7 +253,7 @@ class GazetteerTokenizer:
             tok = parts[i + 1]
             at = e = s + len(tok)
             low = tok.lower()
-            if keep is None and low not in starters:
+            if low not in starters and (keep is None or low not in keep):
                 continue  # in no match: gap text
             if s > pos:
                 if s - pos == 1 and text[pos] == " " and words:  # one space between two pieces: trailing whitespace
@@ -342,7 +342,7 @@ class GazetteerTokenizer:
                 e = s + len(tok)
                 low = tok  # Chinese: its own lowercase
             scan = e
-            if keep is None and low not in starters:
+            if low not in starters and (keep is None or low not in keep):
                 continue  # in no match: gap text
             if s > pos:
                 if s - pos == 1 and text[pos] == " " and words:  # one space between two pieces

@@ -144,7 +144,7 @@ def _full_doc(tok, t: str):
 
 def test_leaving_out_gaps_and_pieces_that_are_in_no_match_changes_no_match(texts):
     """The Doc keeps a gap token only between pieces that are neighbours in some pattern (or before a gap in one),
-    and a piece only when it starts a pattern or follows a piece some pattern continues; the matches (as text
+    and a piece only when it starts a pattern or follows the piece before in one; the matches (as text
     spans) are those of a Doc with every gap and piece a token."""
     from extract.nlp import _EVERYTHING
 
