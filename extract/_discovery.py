@@ -15,12 +15,11 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from itertools import chain
-from operator import itemgetter, le
+from bisect import bisect_left, bisect_right
+from operator import itemgetter
 from typing import Iterable
 
 from ._gazetteer import gazetteer, read_lines, read_tsv, to_simplified
-from ._script import _HAVE_NUMPY
 
 __all__ = ["mentions_for_doc", "find_extra", "tenor_entity", "Mention4"]
 
@@ -28,10 +27,12 @@ Mention4 = tuple[int, int, str, str]  # (start, end, id, type)
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_ONLY = re.compile(f"[{CJK}]+")
-_HANDLE = re.compile(r"(?<![A-Za-z0-9_.@])@[A-Za-z0-9_]{2,30}")
-# the lookbehind follows the first capital (a leading lookbehind costs re its fast skip to [A-Z])
+# the lookbehinds follow the first character (a leading lookbehind costs re its fast skip to "@" / [A-Z])
+_HANDLE = re.compile(r"@(?<![A-Za-z0-9_.@]@)[A-Za-z0-9_]{2,30}")
 _LATIN_NAME = re.compile(r"[A-Z](?<![A-Za-z0-9@#/_.-][A-Z])[A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*){0,3}(?![A-Za-z0-9_])")
 _LOWER_WORD = re.compile(r"[a-z]{2,}")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+").fullmatch
+_LATIN_TAIL = re.compile(r"([A-Z][A-Za-z0-9&.-]*(?: [A-Z][A-Za-z0-9&.-]*){0,2}) ?$")  # a Latin name ending a window
 _SCALE_BEFORE = re.compile(r"[0-9０-９亿億万萬千百十兆kKmMbB%.][ \u00a0]?$")
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n：:（）()]")
 _NUM_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "五": 5, "七": 7, "十": 10, "二十": 20, "三十": 30, "四十": 40, "五十": 50}
@@ -173,68 +174,52 @@ def _tenor_mentions(text: str) -> list[Mention4]:
 
 
 class _Taken:
-    """Character occupancy of a text: which offsets already belong to a mention (O(span) checks, not O(mentions))."""
+    """Character spans that already belong to a mention, kept sorted by start and disjoint: a check is one bisection.
 
-    def __init__(self, n: int, spans: Iterable[tuple[int, int]] = ()):
-        spans = list(spans) if not isinstance(spans, list) else spans
-        if len(spans) > 16 and _HAVE_NUMPY:
-            bounds = [0, *chain.from_iterable(map(_START_END, spans)), n + 1]
-            if all(map(le, bounds, bounds[1:])):  # sorted and disjoint: alternate free and taken runs
-                import numpy as np
+    ``spans`` are tuples that begin with (start, end). ``ordered=True`` promises that they are sorted by
+    start, disjoint and non-empty (as a Doc's mentions are), so they are used as they are, without a pass.
+    """
 
-                runs = np.diff(np.asarray(bounds, dtype=np.int64))
-                self.occ = bytearray(np.repeat(_alternate(len(runs))[:len(runs)], runs).tobytes())
-                return
-        occ = self.occ = bytearray(n + 1)
-        ones = _ONES
-        for sp in spans:  # inlined add(): one slice assignment per span
-            a, b = sp[0], sp[1]
-            if b > a:
-                occ[a:b] = ones[:b - a] if b - a <= len(ones) else b"\x01" * (b - a)
+    def __init__(self, spans: Iterable[tuple] = (), ordered: bool = False):
+        if ordered:
+            self.spans = list(spans)  # a copy: add() inserts
+            self.starts = list(map(_START, self.spans))  # bisected without a key function (cheaper per check)
+        else:
+            self.spans, self.starts = [], []
+            for sp in spans:
+                self.add(sp[0], sp[1])
 
     def add(self, a: int, b: int) -> None:
-        self.occ[a:b] = b"\x01" * max(0, b - a)
+        if a >= b:
+            return
+        spans = self.spans
+        i = bisect_right(spans, a, key=_END)  # spans[i:j] overlap [a, b): the first ending after a ...
+        j = bisect_left(self.starts, b)  # ... up to the last starting before b
+        if i < j:  # merged into one
+            a, b = min(a, spans[i][0]), max(b, spans[j - 1][1])
+        spans[i:j] = [(a, b)]
+        self.starts[i:j] = [a]
 
-    def append(self, span: tuple[int, int]) -> None:
-        self.add(*span)
+    def append(self, span: tuple) -> None:
+        self.add(span[0], span[1])
 
     def hits(self, a: int, b: int) -> bool:
-        return a < b and self.occ.find(1, a, b) >= 0
+        """Does [a, b) overlap a taken span? (the last span starting before b is the only candidate)"""
+        j = bisect_left(self.starts, b)
+        return a < b and j > 0 and self.spans[j - 1][1] > a
 
 
-_ONES = b"\x01" * 64
-_START_END = itemgetter(0, 1)
-_ALTERNATE = None  # 0, 1, 0, 1, ... (uint8), grown on demand
+_START, _END = itemgetter(0), itemgetter(1)
 
 
-def _alternate(n: int):
-    global _ALTERNATE
-    if _ALTERNATE is None or len(_ALTERNATE) < n:
-        import numpy as np
-
-        _ALTERNATE = np.resize(np.array([0, 1], dtype=np.uint8), max(n, 2 * (0 if _ALTERNATE is None else len(_ALTERNATE)), 4096))
-    return _ALTERNATE
-
-
-def _overlaps(s: int, e: int, spans) -> bool:
-    if isinstance(spans, _Taken):
-        return spans.hits(s, e)
-    return any(s < b and a < e for a, b in spans)
-
-
-def _latin_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
+def _latin_mentions(text: str, taken: _Taken) -> list[Mention4]:
     lex = _lex()
     stop = lex["stop"]
     out = []
-    if isinstance(taken, _Taken):
-        occ = taken.occ
-        hits = taken.hits
-    else:
-        occ = bytearray(len(text) + 1)
-        hits = (lambda a, b: _overlaps(a, b, taken))
+    hits = taken.hits
     for m in _LATIN_NAME.finditer(text):
         s, e = m.span()
-        if occ[s] or hits(s, e):
+        if hits(s, e):
             continue  # most Latin words are gazetteer tokens (ETF, BTC)
         name = m.group()
         words = name.split(" ")
@@ -260,7 +245,7 @@ def _latin_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
         last = words[-1].lower()
         if len(words) > 1 and last in lex["latin_suffix"]:
             typ = lex["latin_suffix"][last]
-        elif 2 <= len(words) <= 3 and all(re.fullmatch(r"[A-Z][a-z]+", w) for w in words):
+        elif 2 <= len(words) <= 3 and all(map(_CAPITALISED, words)):
             typ = "PERSON"
         else:
             typ = "ORG"
@@ -268,11 +253,11 @@ def _latin_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
     return out
 
 
-def _title_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
+def _title_mentions(text: str, taken: _Taken) -> list[Mention4]:
     out = []
     for m in _lex()["title_re"].finditer(text):
         s, e = m.span("name")
-        if not _overlaps(s, e, taken):
+        if not taken.hits(s, e):
             out.append((s, e, to_simplified(m.group("name")), "PERSON"))
     return out
 
@@ -329,12 +314,12 @@ def _name_before(window: str) -> str | None:
 _SINGLE_STOP_FLAGS = {"uj", "ul", "p", "c", "r", "m", "q", "d", "f", "v", "u"}
 
 
-def _org_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
+def _org_mentions(text: str, taken: _Taken) -> list[Mention4]:
     lex = _lex()
     out = []
     for m in lex["cjk_suffix_re"].finditer(text):
         s = m.start()
-        if _overlaps(s, m.end(), taken):
+        if taken.hits(s, m.end()):
             continue  # the suffix is part of a gazetteer name
         if text.startswith(lex["continuations"].get(m.group(), ()) or ("\0",), m.end()):
             continue  # 资本开支, 银行股: the suffix starts a common word
@@ -344,7 +329,7 @@ def _org_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
             continue  # 总部位于香港的基金: a function word before the suffix, no name
         if window[-2:] in lex["generic"] or window[-3:] in lex["generic"]:
             continue  # 对冲基金, 多策略基金: generic
-        latin = re.search(r"([A-Z][A-Za-z0-9&.-]*(?: [A-Z][A-Za-z0-9&.-]*){0,2}) ?$", window)
+        latin = _LATIN_TAIL.search(window)
         if latin:
             if latin.group(1).lower() in lex["stop"]:
                 continue
@@ -354,30 +339,47 @@ def _org_mentions(text: str, taken: list[tuple[int, int]]) -> list[Mention4]:
             if not name:
                 continue
             start = s - len(name)
-        if _overlaps(start, m.end(), taken):
+        if taken.hits(start, m.end()):
             continue
         name = to_simplified(text[start:m.end()].strip())
         out.append((start, m.end(), name, lex["cjk_suffix"][m.group()]))
     return out
 
 
-def find_extra(text: str, taken: list[tuple]) -> list[Mention4]:
+def find_extra(text: str, taken: list[tuple] | _Taken) -> list[Mention4]:
     """Entities the gazetteer does not know, outside the ``taken`` spans: handles, Latin names, titled people, orgs.
 
     ``taken`` holds (start, end) pairs, or tuples that begin with start and end (such as Mention4).
     """
     out: list[Mention4] = []
-    spans = _Taken(len(text), taken)
+    spans = taken if isinstance(taken, _Taken) else _Taken(taken)
     for m in _HANDLE.finditer(text) if "@" in text else ():
-        if not _overlaps(m.start(), m.end(), spans):
+        if not spans.hits(m.start(), m.end()):
             out.append((m.start(), m.end(), m.group(), "PERSON"))
             spans.append(m.span())
     for finder in (_title_mentions, _org_mentions, _latin_mentions):
         for t in finder(text, spans):
-            if not _overlaps(t[0], t[1], spans):
+            if not spans.hits(t[0], t[1]):
                 out.append(t)
                 spans.append((t[0], t[1]))
     return out
+
+
+_TO_ASCII_LOWER = "\u0130\u212a"  # İ and the Kelvin sign: the only non-ASCII characters whose lower() has ASCII in it
+
+
+def _lower_may_contain(text: str, keys: tuple[str, ...]) -> bool:
+    """True when ``text.lower()`` contains one of ``keys`` (lowercase), and maybe (rarely) when it does not.
+
+    ASCII keys are looked for in the text's ASCII characters lowered, the others dropped (~5x cheaper than
+    lowering the whole text): any occurrence in ``text.lower()`` is one there, since only the characters of
+    ``_TO_ASCII_LOWER`` lower to ASCII from outside it (a false hit only costs the per-mention check).
+    """
+    if any(not k.isascii() for k in keys) or any(c in text for c in _TO_ASCII_LOWER):
+        low = text.lower()
+        return any(k in low for k in keys)
+    low = text.encode("ascii", "ignore").lower()
+    return any(k.encode("ascii") in low for k in keys)
 
 
 def _postprocess_gazetteer(text: str, ents: list[Mention4]) -> list[Mention4]:
@@ -387,8 +389,7 @@ def _postprocess_gazetteer(text: str, ents: list[Mention4]) -> list[Mention4]:
     other = lex["ctx_other"]
     switch = any(k in text for k in lex["ctx_cjk"])
     if not switch and other:  # lowercase the text only when a Latin key is still to be looked for
-        low = text.lower()
-        switch = any(k in low for k in other)
+        switch = _lower_may_contain(text, other)
     if switch:
         lens = lex["ctx_lens"]
         todo = [i for i, m in enumerate(ents) if m[2] in unit or m[1] - m[0] in lens]
@@ -459,10 +460,10 @@ def mentions_for_doc(doc) -> list[Mention4]:
     gaz = _postprocess_gazetteer(text, gaz)
     tenor = _tenor_mentions(text)
     if tenor:  # a tenor bond wins over the gazetteer words inside it
-        occ = _Taken(len(text), tenor).occ
-        gaz = [g for g in gaz if g[0] >= g[1] or occ.find(1, g[0], g[1]) < 0]
+        hits = _Taken(tenor, ordered=True).hits  # found left to right, disjoint, non-empty
+        gaz = [g for g in gaz if not hits(g[0], g[1])]
         base = sorted(gaz + tenor)
     else:
         base = gaz
-    extra = find_extra(text, base)  # reads (start, end) of each mention
+    extra = find_extra(text, _Taken(base, ordered=True))  # sorted, disjoint, non-empty tokens and tenors
     return _link_in_document(sorted(base + extra) if extra else base)

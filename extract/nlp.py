@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate, compress
-from operator import lt
+from itertools import compress
 
 import spacy
 from spacy.language import Language
@@ -145,10 +144,13 @@ def _token_pattern(words: list[str], others: set[str]) -> str:
 
 
 class _Everything:
-    """A set holding every string (every gap stays a token)."""
+    """A set holding every string, and a map from every string to itself (every gap and piece stays a token)."""
 
     def __contains__(self, item: object) -> bool:
         return True
+
+    def get(self, key: object) -> "_Everything":
+        return self
 
 
 _EVERYTHING = _Everything()
@@ -190,84 +192,104 @@ class GazetteerTokenizer:
             if len(w) > 2:
                 lens.setdefault(w[:3], set()).add(len(w))
         self._tri_lens = {p: tuple(sorted(ls, reverse=True)) for p, ls in lens.items()}
-        self._gap_after = _EVERYTHING  # while the patterns are cut: every gap is a token
-        self._gap_after = self._continuing_pieces()
+        # while the patterns are cut: every gap and every piece is a token
+        self._gap_after: dict | _Everything = _EVERYTHING
+        self._starters: set[str] | _Everything = _EVERYTHING
+        self._gap_after, self._starters = self._pattern_pieces()
 
-    def _continuing_pieces(self):
-        """Lowercased pieces that some pattern continues after: only a gap after one of these needs a token.
+    def _pattern_pieces(self):
+        """({lowercased piece some pattern continues after: the next pieces after which a gap must stay a token},
+        lowercased first pieces of the patterns).
 
         A GAP token matters only to the matcher, where it keeps two pieces apart (or matches
-        the gap inside "Société Générale"). A multi-piece pattern that runs over a gap has the
-        piece before it at a non-final place, so a gap after any other piece can be left out
-        of the Doc (about half its tokens) without changing a match. The last gap of a text
-        always stays (the offsets then end at the end of the text).
+        the gap inside "Société Générale"). A gap between pieces x and y can only break a
+        match that has x then y (or x then a gap) as neighbours, so it is left out of the
+        Doc otherwise (nearly every gap) without changing a match. Likewise a piece that
+        starts no pattern and follows the piece before in none can be in no match: it is
+        left out as gap text (about a sixth of the pieces: "事件", "/", "ETF" alone). The last gap of
+        a text always stays (the offsets then end at the end of the text).
         """
-        cont: set[str] = set()
+        follow: dict[str, set[str] | _Everything] = {}
+        starters: set[str] = set()
         for cs in (False, True):
             for pat in _patterns(case_sensitive=cs):
-                seq = self._pieces_split(pat["pattern"])[0]
+                seq = [w.lower() for w in self._pieces_split(pat["pattern"])[0]]
                 if seq and seq[0] == GAP:
-                    return _EVERYTHING  # a pattern starting with a gap: every gap must stay
-                cont.update(w.lower() for w in seq[:-1])
-        return cont
+                    return _EVERYTHING, _EVERYTHING  # a pattern starting with a gap: every gap must stay
+                starters.update(seq[:1])
+                for x, y in zip(seq, seq[1:]):
+                    nxt = follow.setdefault(x, set())
+                    if y == GAP:  # a pattern matches a gap after x: every gap after x stays
+                        follow[x] = _EVERYTHING
+                    elif nxt is not _EVERYTHING:
+                        nxt.add(y)
+        return follow, starters
 
     def __call__(self, text: str) -> Doc:
         if self._tables is not None and len(text) >= 64:
-            words, spaces, offsets = self._pieces_np(text)
+            words, spaces, offsets, lows = self._pieces_np(text)
         else:
-            words, spaces, offsets = self._pieces_split(text)
+            words, spaces, offsets, lows = self._pieces_split(text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["narrex.text"] = text
         doc.user_data["narrex.offsets"] = offsets
+        # for the matcher: the token strings and their lowercase (computed here anyway; cheaper than reading the Doc)
+        doc.user_data["narrex.words"] = words
+        doc.user_data["narrex.lower"] = lows
         return doc
 
-    def _pieces_split(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
+    def _pieces_split(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]], list[str]]:
         parts = self._split(text)
         words: list[str] = []
         spaces: list[bool] = []
         offsets: list[tuple[int, int]] = []
-        pos = 0  # offset of parts[i]
-        last = len(parts) - 1
-        gap_after = self._gap_after
-        keep = gap_after is _EVERYTHING  # the gap before the first piece continues nothing
-        for i in range(0, last, 2):
-            gap = parts[i]
-            if gap:
-                g = pos + len(gap)
-                if gap == " " and i:  # one space between two pieces: trailing whitespace
+        lows: list[str] = []
+        at = 0  # offset of parts[i]
+        pos = 0  # end of the last token
+        gap_after, starters = self._gap_after, self._starters
+        keep = gap_after.get(None)  # pieces after which a gap stays (None: the piece before continues no pattern)
+        for i in range(0, len(parts) - 1, 2):
+            s = at + len(parts[i])
+            tok = parts[i + 1]
+            at = e = s + len(tok)
+            low = tok.lower()
+            if low not in starters and (keep is None or low not in keep):
+                continue  # in no match: gap text
+            if s > pos:
+                if s - pos == 1 and text[pos] == " " and words:  # one space between two pieces: trailing whitespace
                     spaces[-1] = True
-                elif keep:  # a gap after a piece that some pattern continues: it breaks the match
+                elif keep is not None and low in keep:  # a gap that breaks a match of the piece before and this one
                     words.append(GAP)
                     spaces.append(False)
-                    offsets.append((pos, g))
-                pos = g
-            tok = parts[i + 1]
-            keep = tok.lower() in gap_after
-            e = pos + len(tok)
+                    offsets.append((pos, s))
+                    lows.append(GAP)
+            keep = gap_after.get(low)
             words.append(tok)
             spaces.append(False)
-            offsets.append((pos, e))
+            offsets.append((s, e))
+            lows.append(low)
             pos = e
-        if parts[last]:
+        if pos < len(text):
             words.append(GAP)
             spaces.append(False)
             offsets.append((pos, len(text)))
-        return words, spaces, offsets
+            lows.append(GAP)
+        return words, spaces, offsets, lows
 
-    def _pieces_np(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]]]:
+    def _pieces_np(self, text: str) -> tuple[list[str], list[bool], list[tuple[int, int]], list[str]]:
         import numpy as np
 
         flags, pairs, triples = self._tables
         a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         n = len(a)
-        f = flags[a]
+        f = flags.take(a)
         # ASCII letter and digit runs: boundaries where the class changes; a run is a piece when its lowercase is one
         run = f & _F_RUN
         edge = np.empty(n + 1, dtype=bool)
         edge[0] = True
         edge[n] = True
         np.not_equal(run[1:], run[:-1], out=edge[1:n])
-        bounds = np.flatnonzero(edge)
+        bounds = edge.nonzero()[0]  # (np.flatnonzero is the same plus two Python-level wrappers)
         is_run = run[bounds[:-1]] != 0
         heads, tails = bounds[:-1][is_run], bounds[1:][is_run]
         end = np.zeros(n, dtype=np.int64)  # end of the ASCII piece that starts here (0: a Chinese candidate)
@@ -276,7 +298,7 @@ class GazetteerTokenizer:
             runs = map(text.__getitem__, map(slice, heads.tolist(), tails.tolist()))
             keep = np.fromiter(map(self.others.__contains__, map(str.lower, runs)), dtype=bool, count=len(heads))
             end[heads[keep]] = tails[keep]
-        sym = np.flatnonzero(f & _F_SYMBOL)
+        sym = (f & _F_SYMBOL).nonzero()[0]
         end[sym] = sym + 1
         cand = end != 0
         cand |= (f & _F_SINGLE) != 0
@@ -288,16 +310,19 @@ class GazetteerTokenizer:
             ok = (pv & _P_WORD) != 0
             ok[:-1] |= ((pv[:-1] & _P_PREFIX) != 0) & triples[((h2[:-1] * _PAIR_MUL) ^ a[2:]) & _PAIR_MASK]
             cand[:-1] |= ((f[:-1] & _F_CJK) != 0) & ok
-        at = np.flatnonzero(cand)
-        tri_lens, wordset, singles, gap_after = self._tri_lens, self._wordset, self._singles, self._gap_after
-        keep = gap_after is _EVERYTHING  # the gap before the first piece continues nothing
+        at = cand.nonzero()[0]
+        tri_lens, wordset, singles = self._tri_lens, self._wordset, self._singles
+        gap_after, starters = self._gap_after, self._starters
+        keep = gap_after.get(None)  # pieces after which a gap stays (None: the piece before continues no pattern)
         words: list[str] = []
         spaces: list[bool] = []
         offsets: list[tuple[int, int]] = []
-        add_word, add_space, add_offsets = words.append, spaces.append, offsets.append
-        pos = 0  # end of the last piece
+        lows: list[str] = []
+        add_word, add_space, add_offsets, add_low = words.append, spaces.append, offsets.append, lows.append
+        pos = 0  # end of the last token
+        scan = 0  # end of the last piece (a token or left out)
         for s, e in zip(at.tolist(), end[at].tolist()):
-            if s < pos:
+            if s < scan:
                 continue  # inside the last piece (the scan resumes after it)
             if e:  # an ASCII run checked above, or a symbol
                 tok = text[s:e]
@@ -316,23 +341,29 @@ class GazetteerTokenizer:
                             continue
                 e = s + len(tok)
                 low = tok  # Chinese: its own lowercase
+            scan = e
+            if low not in starters and (keep is None or low not in keep):
+                continue  # in no match: gap text
             if s > pos:
                 if s - pos == 1 and text[pos] == " " and words:  # one space between two pieces
                     spaces[-1] = True
-                elif keep:  # a gap after a piece that some pattern continues: it breaks the match
+                elif keep is not None and low in keep:  # a gap that breaks a match of the piece before and this one
                     add_word(GAP)
                     add_space(False)
                     add_offsets((pos, s))
-            keep = low in gap_after
+                    add_low(GAP)
+            keep = gap_after.get(low)
             pos = e
             add_word(tok)
             add_space(False)
             add_offsets((s, e))
+            add_low(low)
         if pos < len(text):
             words.append(GAP)
             spaces.append(False)
             offsets.append((pos, len(text)))
-        return words, spaces, offsets
+            lows.append(GAP)
+        return words, spaces, offsets, lows
 
     def pipe(self, texts, batch_size: int = 1000):
         for t in texts:
@@ -363,18 +394,49 @@ def create_gazetteer_tokenizer():
     return make
 
 
+class _Bucket:
+    """The patterns whose first token lowercases to one string, beyond the common lone one-token LOWER pattern."""
+
+    __slots__ = ("singles", "longer", "orth")
+
+    def __init__(self) -> None:
+        self.singles: list[tuple[str, str]] = []  # (label, id) of the one-token LOWER patterns
+        self.longer: dict[str, list] = {}  # second token -> [(lowercase tokens, length, (label, id))]
+        self.orth: dict[str, list] = {}  # first token -> [(tokens, length, (label, id))] of the ORTH patterns
+
+    def find(self, i: int, lows: list[str], words: list[str], out: list) -> int:
+        """Append (i, end, label, id) for every pattern of the bucket matching at token ``i``; returns the furthest end (0: none)."""
+        far = 0
+        for lab, cid in self.singles:
+            out.append((i, i + 1, lab, cid))
+            far = i + 1
+        if self.longer and i + 1 < len(lows):
+            for seq, n, (lab, cid) in self.longer.get(lows[i + 1], ()):
+                if lows[i:i + n] == seq:
+                    out.append((i, i + n, lab, cid))
+                    far = max(far, i + n)
+        for seq, n, (lab, cid) in self.orth.get(words[i], ()) if self.orth else ():
+            if n == 1 or words[i:i + n] == seq:
+                out.append((i, i + n, lab, cid))
+                far = max(far, i + n)
+        return far
+
+
 @Language.factory("narrex_gazetteer", default_config={"set_ents": True})
 class GazetteerMatcher:
     """Rule component: the gazetteer as token-sequence patterns (LOWER for aliases, ORTH for case-sensitive tickers).
 
     Every alias is tokenized like the text (``nlp.make_doc``) and matched as a
     sequence of ``LOWER`` values (``ORTH`` for case-sensitive tickers such as
-    ``MOVE``), as spaCy's PhraseMatcher does, but from a dict keyed by the first
-    token: a Doc of narrex's skeleton tokenizer is a few hundred tokens, and one
-    dict lookup per token is cheaper than the PhraseMatcher's per-call overhead
-    and match objects. All matches at all lengths are found; the longest (in
-    tokens) win, then the leftmost, and for one span the first registered
-    pattern (LOWER before ORTH).
+    ``MOVE``), as spaCy's PhraseMatcher does, but from one dict keyed by the
+    lowercase first token (longer patterns then by their second token): a Doc of
+    narrex's skeleton tokenizer is a few hundred tokens, and one dict lookup per
+    token is cheaper than the PhraseMatcher's per-call overhead and match objects.
+    The token strings and their lowercase come from ``doc.user_data["narrex.words"]``
+    and ``["narrex.lower"]`` when the tokenizer left them there (no pass over the Doc;
+    the tokenizer lowercases each piece anyway). All matches at all lengths are found;
+    the longest (in tokens) win, then the leftmost, and for one span the first
+    registered pattern (LOWER before ORTH).
 
     Puts the longest non-overlapping matches in ``doc.user_data["narrex.gazetteer"]``
     as (start token, end token, type, canonical id) and, when ``set_ents`` (the
@@ -386,84 +448,78 @@ class GazetteerMatcher:
 
     def __init__(self, nlp: Language, name: str, set_ents: bool = True):
         self.set_ents = set_ents
-        self._keys: list[tuple[str, str]] = []  # pattern key -> (label, id)
-        key_of: dict[tuple[str, str], int] = {}
-        # first token value -> patterns starting with it, in registration order; one table per attribute
-        self._lower: dict[int, tuple[list, list]] = {}
-        self._orth: dict[int, tuple[list, list]] = {}
-        for cs, table in ((False, self._lower), (True, self._orth)):
+        # lowercase first token -> (label, id) when that is its one pattern (most tokens), else a _Bucket
+        self._table: dict[str, tuple[str, str] | _Bucket] = {}
+        buckets: dict[str, _Bucket] = {}
+        for cs in (False, True):
             for pat in _patterns(case_sensitive=cs):
                 lc = (pat["label"], pat["id"])
-                if lc not in key_of:
-                    key_of[lc] = len(self._keys)
-                    self._keys.append(lc)
-                doc = nlp.make_doc(pat["pattern"])
-                seq = [t.orth if cs else t.lower for t in doc]
+                seq = [t.orth_ if cs else t.lower_ for t in nlp.make_doc(pat["pattern"])]
                 if not seq:
                     continue
-                # bucket: (keys of the one-token patterns, [(token values, length, key)] of the longer ones)
-                singles, longer = table.setdefault(seq[0], ([], []))
-                k = key_of[lc]
-                if len(seq) == 1:
-                    if k not in singles:
-                        singles.append(k)
-                elif (seq, len(seq), k) not in longer:
-                    longer.append((seq, len(seq), k))
-
-    @staticmethod
-    def _find(values: list[int], table: dict[int, tuple[list, list]], out: list) -> None:
-        """Append (start, end, key) for every pattern of ``table`` matching ``values`` (token attribute values)."""
-        buckets = list(map(table.get, values))  # the patterns starting with each token (None for most)
-        for i in compress(range(len(values)), buckets):
-            singles, longer = buckets[i]
-            for k in singles:
-                out.append((i, i + 1, k))
-            for seq, n, k in longer:
-                if values[i:i + n] == seq:
-                    out.append((i, i + n, k))
+                b = buckets.setdefault(seq[0].lower(), _Bucket())
+                if cs:
+                    orth = b.orth.setdefault(seq[0], [])
+                    if (seq, len(seq), lc) not in orth:
+                        orth.append((seq, len(seq), lc))
+                elif len(seq) == 1:
+                    if lc not in b.singles:
+                        b.singles.append(lc)
+                else:
+                    longer = b.longer.setdefault(seq[1], [])
+                    if (seq, len(seq), lc) not in longer:
+                        longer.append((seq, len(seq), lc))
+        for first, b in buckets.items():
+            for orth in b.orth.values():
+                orth.sort(key=lambda p: p[1] > 1)  # one-token patterns first (a stable sort), as in the LOWER case
+            lone = len(b.singles) == 1 and not b.longer and not b.orth
+            self._table[first] = b.singles[0] if lone else b
 
     def __call__(self, doc: Doc) -> Doc:
-        from spacy.attrs import LOWER, ORTH
-
-        matches: list[tuple[int, int, int]] = []
-        if len(doc):
-            self._find(doc.to_array(LOWER).tolist(), self._lower, matches)
-            if self._orth:
-                orth = doc.to_array(ORTH).tolist()
-                if not self._orth.keys().isdisjoint(orth):  # case-sensitive tickers are rare in a text
-                    n_lower = len(matches)
-                    self._find(orth, self._orth, matches)
-                    if len(matches) > n_lower:
-                        matches.sort(key=lambda m: m[0])  # stable: LOWER before ORTH at one start
-        keys = self._keys
-        n = len(matches)
-        if n > 1:
-            # a match overlaps an earlier one iff it starts before the furthest end so far; such runs
-            # (clusters) are resolved on their own, every other match stands (one C-level pass to find them)
-            reach = list(accumulate([m[1] for m in matches], max))
-            over = list(compress(range(1, n), map(lt, [m[0] for m in matches[1:]], reach)))
-            if over:
-                matches = list(matches)
-                clusters = []
-                for j in over:  # consecutive overlapping matches extend the current cluster
-                    if clusters and clusters[-1][1] == j:
-                        clusters[-1][1] = j + 1
-                    else:
-                        clusters.append([j - 1, j + 1])
-                for a, b in reversed(clusters):
-                    kept: list[tuple[int, int, int]] = []
-                    taken: set[int] = set()
-                    for m in sorted(matches[a:b], key=lambda m: (m[0] - m[1], m[0])):  # longest first, then leftmost
-                        if taken.isdisjoint(range(m[0], m[1])):
-                            taken.update(range(m[0], m[1]))
-                            kept.append(m)
-                    kept.sort(key=lambda m: m[0])
-                    matches[a:b] = kept
-        spans = [(s, e, *keys[k]) for s, e, k in matches]  # sorted by start, disjoint
+        words, lows = doc.user_data.get("narrex.words"), doc.user_data.get("narrex.lower")
+        if words is None or lows is None:  # a Doc from another tokenizer
+            words = [t.orth_ for t in doc]
+            lows = list(map(str.lower, words))
+        table = self._table
+        buckets = list(map(table.get, lows))  # the patterns starting with each token (None for most)
+        matches: list[tuple[int, int, str, str]] = []
+        # a match overlaps an earlier one iff it starts before the furthest end so far (far): ``over`` lists
+        # those matches. Only a bucket makes a match longer than a token, or several at one token, so only
+        # buckets move ``far`` beyond the next token; a lone one-token match just checks it.
+        over: list[int] = []
+        far = 0
+        for i in compress(range(len(lows)), buckets):
+            b = buckets[i]
+            if b.__class__ is tuple:  # one one-token pattern (most hits)
+                if i < far:
+                    over.append(len(matches))
+                matches.append((i, i + 1, *b))
+            else:
+                k = len(matches)
+                end = b.find(i, lows, words, matches)
+                over.extend(range(k if i < far else k + 1, len(matches)))  # all but its first overlap the first
+                far = max(far, end)
+        if over:
+            # runs of overlapping matches (clusters) are resolved on their own, every other match stands
+            clusters = []
+            for j in over:  # consecutive overlapping matches extend the current cluster
+                if clusters and clusters[-1][1] == j:
+                    clusters[-1][1] = j + 1
+                else:
+                    clusters.append([j - 1, j + 1])
+            for a, b in reversed(clusters):
+                kept: list[tuple[int, int, str, str]] = []
+                taken: set[int] = set()
+                for m in sorted(matches[a:b], key=lambda m: (m[0] - m[1], m[0])):  # longest first, then leftmost
+                    if taken.isdisjoint(range(m[0], m[1])):
+                        taken.update(range(m[0], m[1]))
+                        kept.append(m)
+                kept.sort(key=lambda m: m[0])
+                matches[a:b] = kept
         if self.set_ents:
             # "unmodified": no pass over existing annotation (the ents setter reads doc.ents back first)
-            doc.set_ents([Span(doc, a, b, label=label, span_id=cid) for a, b, label, cid in spans], default="unmodified")
-        doc.user_data["narrex.gazetteer"] = spans  # the same matches as plain tuples (cheaper to read back than doc.ents)
+            doc.set_ents([Span(doc, a, b, label=label, span_id=cid) for a, b, label, cid in matches], default="unmodified")
+        doc.user_data["narrex.gazetteer"] = matches  # sorted by start, disjoint (cheaper to read back than doc.ents)
         return doc
 
 

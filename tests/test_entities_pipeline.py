@@ -1,9 +1,10 @@
 """The fast paths of the entity pipeline agree with their plain definitions.
 
 - the tokenizer's numpy candidate scan gives the same tokens as one regex split of the text;
-- the first-token pattern matcher gives the same matches as spaCy's PhraseMatcher (LOWER + ORTH,
-  longest first, then leftmost);
-- tenor bonds found around each 年期 are the matches ``finditer`` finds.
+- the first-token pattern matcher (longer patterns indexed by their second token) gives the same
+  matches as spaCy's PhraseMatcher (LOWER + ORTH, longest first, then leftmost);
+- tenor bonds found around each 年期 are the matches ``finditer`` finds;
+- the discovery regexes with their lookbehind moved after the first character find what the plain ones find.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import random
 
 import pytest
 
-from extract._discovery import _lex, _tenor_matches
+from extract._discovery import _HANDLE, _lex, _tenor_matches
 from extract._gazetteer import gazetteer, to_traditional
 from extract.nlp import GAP, _patterns, get_nlp
 
@@ -57,6 +58,8 @@ def test_numpy_scan_gives_the_same_tokens_as_the_regex_split(texts):
         pytest.skip("numpy missing: only the split path runs")
     for t in texts:
         assert tok._pieces_np(t) == tok._pieces_split(t), t[:80]
+        words, _, _, lows = tok._pieces_np(t)
+        assert lows == [w.lower() for w in words], t[:80]  # the matcher's LOWER values
 
 
 def test_pattern_matcher_agrees_with_spacy_phrasematcher(texts):
@@ -80,6 +83,10 @@ def test_pattern_matcher_agrees_with_spacy_phrasematcher(texts):
                 taken.update(range(a, b))
                 want.append((a, b, *nlp.vocab.strings[key].split("\t", 1)))
         assert ours(doc).user_data["narrex.gazetteer"] == sorted(want), t[:80]
+        # a Doc without the tokenizer's word list (another tokenizer's Doc): the token strings are read from the Doc
+        plain = nlp.make_doc(t)
+        del plain.user_data["narrex.words"], plain.user_data["narrex.lower"]
+        assert ours(plain).user_data["narrex.gazetteer"] == sorted(want), t[:80]
 
 
 def test_gap_token_never_comes_from_text():
@@ -91,7 +98,19 @@ def test_gap_token_never_comes_from_text():
     for tok, (a, b) in zip(doc, offsets):
         if tok.text != GAP:
             assert text[a:b] == tok.text
-    # gaps and pieces tile the text: each token starts where the previous one ended
+    # tokens in text order, disjoint; the last gap stays
+    assert all(a < b <= c for (a, b), (c, _) in zip(offsets, offsets[1:]))
+    assert offsets[0][0] == 0 and offsets[-1][1] == len(text)
+    # with every gap and piece a token, gaps and pieces tile the text
+    from extract.nlp import _EVERYTHING
+
+    tok = get_nlp().tokenizer
+    kept = tok._gap_after, tok._starters
+    tok._gap_after, tok._starters = _EVERYTHING, _EVERYTHING
+    try:
+        offsets = tok(text).user_data["narrex.offsets"]
+    finally:
+        tok._gap_after, tok._starters = kept
     assert [a for a, _ in offsets[1:]] == [b for _, b in offsets[:-1]]
     assert offsets[0][0] == 0 and offsets[-1][1] == len(text)
 
@@ -102,27 +121,67 @@ def test_tenor_matches_are_finditer_matches(text):
     assert [m.span() for m in _tenor_matches(text, rx)] == [m.span() for m in rx.finditer(text)]
 
 
-def test_leaving_out_gaps_that_break_no_pattern_changes_no_match(texts):
-    """The Doc keeps a gap token only after a piece some pattern continues; the matches (as text spans)
-    are those of a Doc with every gap a token."""
+def _full_doc(tok, t: str):
+    """The plain Doc, built here from the regex split: every piece a token, every gap a GAP token (but one space
+    between two pieces, which is trailing whitespace)."""
+    from spacy.tokens import Doc
+
+    parts = tok._split(t)
+    words, spaces, offsets = [], [], []
+    pos = 0
+    for i, p in enumerate(parts):
+        if p and i % 2 == 0 and p == " " and 0 < i < len(parts) - 1:
+            spaces[-1] = True
+        elif p:
+            words.append(p if i % 2 else GAP)
+            spaces.append(False)
+            offsets.append((pos, pos + len(p)))
+        pos += len(p)
+    doc = Doc(tok.vocab, words=words, spaces=spaces)
+    doc.user_data.update({"narrex.words": words, "narrex.lower": [w.lower() for w in words], "narrex.offsets": offsets})
+    return doc
+
+
+def test_leaving_out_gaps_and_pieces_that_are_in_no_match_changes_no_match(texts):
+    """The Doc keeps a gap token only between pieces that are neighbours in some pattern (or before a gap in one),
+    and a piece only when it starts a pattern or follows the piece before in one; the matches (as text
+    spans) are those of a Doc with every gap and piece a token."""
     from extract.nlp import _EVERYTHING
 
     nlp = get_nlp()
     tok, gz = nlp.tokenizer, nlp.get_pipe("narrex_gazetteer")
-    cont = tok._gap_after
-    assert cont is not _EVERYTHING and "比特币" in cont  # 比特币 ETF continues after 比特币
+    assert tok._gap_after is not _EVERYTHING and "etf" in tok._gap_after["比特币"]  # 比特币 ETF
+    assert tok._starters is not _EVERYTHING and "etf" not in tok._starters and "比特币" in tok._starters
 
-    def spans(t):
-        doc = gz(tok(t))
+    def spans(doc):
+        doc = gz(doc)
         offs = doc.user_data["narrex.offsets"]
         return [(offs[a][0], offs[b - 1][1], label, cid) for a, b, label, cid in doc.user_data["narrex.gazetteer"]]
 
-    extra = ["比特币…ETF", "比特币（ETF）", "Soci…t…G…n…rale", "S&P…500", "ETF比特币。ETF"]
-    for t in texts + extra:
-        tok._gap_after = cont
-        fewer = spans(t)
-        tok._gap_after = _EVERYTHING
-        try:
-            assert spans(t) == fewer, t[:80]
-        finally:
-            tok._gap_after = cont
+    extra = ["比特币…ETF", "比特币（ETF）", "Soci…t…G…n…rale", "S&P…500", "ETF比特币。ETF", "事件 比特币 ETF ETF 比特币ETF"]
+    left_out = 0
+    for t in texts + extra + _real_texts()[:30]:
+        doc, full = tok(t), _full_doc(tok, t)
+        left_out += len(full) - len(doc)
+        assert spans(doc) == spans(full), t[:80]
+    assert left_out > 1000
+
+
+def _real_texts() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    return [p.read_text(encoding="utf-8") for p in sorted((root / "tests/data/pages").glob("*.txt"))] + [
+        p.read_text(encoding="utf-8") for p in sorted((root / "corpora/articles").glob("*.txt"))
+    ]
+
+
+def test_handle_pattern_is_the_plain_lookbehind_pattern(texts):
+    import re
+
+    plain = re.compile(r"(?<![A-Za-z0-9_.@])@[A-Za-z0-9_]{2,30}")
+    odd = ["@ab", "x@ab", "@@ab", ".@ab @cd", "a @ab", "邮件a@bc.com 与 @trader_01，@x，@" + "y" * 40, "\n@ab"]
+    real = _real_texts()
+    assert sum("@" in t for t in real) >= 3  # the real pages do name handles
+    for t in texts + odd + real:
+        assert [m.span() for m in _HANDLE.finditer(t)] == [m.span() for m in plain.finditer(t)], t[:80]

@@ -1,0 +1,85 @@
+"""Discovery's fast paths agree with their plain definitions on real text.
+
+- ``_Taken`` (sorted disjoint spans, one bisection per check) answers as a per-character occupancy map would,
+  before and after spans (overlapping ones too) are added.
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from extract._discovery import _Taken
+from extract.nlp import get_nlp
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _real_texts() -> list[str]:
+    paths = sorted((_ROOT / "tests/data/pages").glob("*.txt")) + sorted((_ROOT / "corpora/articles").glob("*.txt"))[:20]
+    return [p.read_text(encoding="utf-8") for p in paths]
+
+
+@pytest.fixture(scope="module")
+def docs():
+    nlp = get_nlp()
+    return [(t, nlp(t).user_data["narrex_mentions"]) for t in _real_texts()]
+
+
+class _Occupancy:
+    """The plain definition: a set of taken character offsets."""
+
+    def __init__(self, spans):
+        self.occ: set[int] = set()
+        for sp in spans:
+            self.add(sp[0], sp[1])
+
+    def add(self, a: int, b: int) -> None:
+        self.occ.update(range(a, b))
+
+    def hits(self, a: int, b: int) -> bool:
+        return not self.occ.isdisjoint(range(a, b))
+
+
+def test_taken_answers_as_an_occupancy_map(docs):
+    rng = random.Random(5)
+    assert sum(len(m) for _, m in docs) > 500
+    for text, ments in docs:
+        n = len(text)
+        fast, plain, unordered = _Taken(ments, ordered=True), _Occupancy(ments), _Taken(rng.sample(ments, len(ments)))
+        for _ in range(60):
+            for _ in range(40):
+                a = rng.randrange(n + 1)
+                b = a + rng.choice((0, 1, 2, 5, 30, -1))
+                assert fast.hits(a, b) == plain.hits(a, b) == unordered.hits(a, b), (a, b)
+            for s, e, *_ in rng.sample(ments, min(3, len(ments))):  # at, next to and across mentions
+                for a, b in ((s, e), (s - 1, s), (e, e + 1), (s + 1, e - 1), (s - 3, e + 3)):
+                    assert fast.hits(a, b) == plain.hits(a, b) == unordered.hits(a, b), (a, b)
+            a = rng.randrange(n)
+            b = a + rng.choice((1, 3, 20, 200))
+            for t in (fast, plain, unordered):
+                t.add(a, b)
+        assert sorted(fast.spans) == fast.spans and fast.starts == [sp[0] for sp in fast.spans]
+        assert all(x[1] <= y[0] for x, y in zip(fast.spans, fast.spans[1:]))  # still disjoint
+
+
+def test_lower_may_contain_is_a_superset_of_the_lowered_search():
+    import sys
+
+    from extract._discovery import _TO_ASCII_LOWER, _lower_may_contain
+
+    # the characters outside ASCII whose lowercase has an ASCII character in it
+    odd = [chr(c) for c in range(0x80, sys.maxunicode + 1) if not 0xD800 <= c < 0xE000 and any(x.isascii() for x in chr(c).lower())]
+    assert sorted(odd) == sorted(_TO_ASCII_LOWER)
+    keys = ("nasdaq", "s&p 500", "kospi", "i", "纳斯达克")
+    texts = _real_texts() + ["NASDAQ收跌", "Nas达daq", "nas\u0130daq", "\u212aOSPI", "\u0130", "S&P 500"]
+    hits = 0
+    for t in texts:
+        for k in keys:
+            want = k in t.lower()
+            hits += want
+            if want:
+                assert _lower_may_contain(t, (k,)), (k, t[:60])
+            assert _lower_may_contain(t, (k,)) == want or not t.isascii()  # exact on ASCII text
+    assert hits > 5
