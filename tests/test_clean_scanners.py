@@ -92,3 +92,52 @@ def test_to_raw_agrees_with_span_to_raw_on_every_span():
         (r,) = _to_raw(doc, [m], "surface")
         assert r is m  # updated in place
         assert (r.start, r.end, r.surface, r.entity) == (a, b, doc.raw[a:b], "X")
+
+
+def _real_texts() -> list[str]:
+    from pathlib import Path
+
+    from conftest import seed_names, seed_text
+
+    pages = sorted((Path(__file__).parent / "data" / "pages").glob("*.txt"))
+    return [p.read_text(encoding="utf-8") for p in pages] + [seed_text(n) for n in seed_names()]
+
+
+def test_offsets_are_the_kept_chars_raw_positions_on_real_pages():
+    """clean() builds offsets as runs expanded at the end; here they are rebuilt char by char from the segments."""
+    from extract.clean import _INVISIBLE
+
+    texts = _real_texts()
+    texts += ["\n".join(l[:5] + "\u200b" + l[5:] if i % 3 == 0 else "  " + l for i, l in enumerate(t.split("\n"))) for t in texts[:6]]
+    checked = 0
+    for raw in texts:
+        doc = clean(raw)
+        ref = []
+        for segs in doc.segments:
+            for a, b in segs:
+                ref.extend(j for j in range(a, b) if not _INVISIBLE.match(doc.raw[j]))
+            ref.append(segs[-1][1])  # the "\n" after the line
+        ref = ref[:-1]
+        if len(ref) != len(doc.text):  # a length-changing phrase conversion: covered by test_clean.py
+            continue
+        assert list(doc.offsets) == ref
+        checked += 1
+    assert checked >= len(texts) - 3
+
+
+def test_offset_runs_expand_alike_with_and_without_numpy(monkeypatch):
+    import importlib
+
+    C = importlib.import_module("extract.clean")  # (the package's ``clean`` attribute is the function)
+    runs = []
+    real = C._expand_runs
+    monkeypatch.setattr(C, "_expand_runs", lambda at, ln: runs.append((list(at), list(ln))) or real(at, ln))
+    for raw in _real_texts():
+        clean(raw)
+    runs.append(([], []))
+    for at, ln in runs:
+        want = [a + j for a, n in zip(at, ln) for j in range(n)]
+        assert list(real(at, ln)) == want
+        monkeypatch.setattr(C, "_HAVE_NUMPY", False)
+        assert list(real(at, ln)) == want
+        monkeypatch.setattr(C, "_HAVE_NUMPY", True)
