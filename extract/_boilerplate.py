@@ -61,6 +61,12 @@ class Analysis:
     published: str | None = None
     title_line: int | None = None
     folded: list[str] = field(default_factory=list, repr=False)  # fold() of each line, for a re-analysis
+    keys: list[str] = field(default_factory=list, repr=False)  # the folded lines, stripped (what the rules read)
+    # what some context rules saw, for reanalysis_drops_nothing(): the digit-only lines, and the
+    # (first, last) long line of _bylines and prose/content line of _head_and_tail (None: there was none)
+    digit_lines: list[int] = field(default_factory=list, repr=False)
+    byline_ends: tuple[int, int] | None = field(default=None, repr=False)
+    body_ends: tuple[int, int] | None = field(default=None, repr=False)
 
 
 # --- data --------------------------------------------------------------------------------
@@ -392,7 +398,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
     drops = res.drops
     folded = fold_lines(lines) if folded is None else folded
     res.folded = folded
-    keys = list(map(str.strip, folded, repeat(_WS)))
+    keys = res.keys = list(map(str.strip, folded, repeat(_WS)))
     nb = list(compress(range(len(keys)), keys))  # the non-blank lines
     nb_single = nb if line_rules is None else list(filter(line_rules.__contains__, nb))  # (in C)
 
@@ -496,7 +502,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
                 continue
 
     # 3. digit-only runs (countdown and counter widgets)
-    _digit_runs(keys, nb, drops)
+    res.digit_lines = _digit_runs(keys, nb, drops)
 
     # 4. repeated blocks and lines
     title = _find_title(keys, nb, drops)
@@ -551,7 +557,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
 
     # 7. bylines in the head and tail of the article, then the other short lines there
     _bylines(lines, keys, nb, drops, res)
-    _head_and_tail(keys, nb, drops, title)
+    res.body_ends = _head_and_tail(keys, nb, drops, title)
 
     # a date in the page head's chrome (e.g. "发布于 2026年1月15日 · 5 分钟阅读") when nothing better was found
     if res.published is None:
@@ -592,8 +598,10 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
     return res
 
 
-def _digit_runs(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> None:
+def _digit_runs(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> list[int]:
+    """Drops the digit-only lines of runs of three or more; returns the digit-only lines."""
     run: list[int] = []
+    digit_only: list[int] = []
 
     def flush() -> None:
         digits = [j for j in run if j not in drops]
@@ -603,11 +611,15 @@ def _digit_runs(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> None:
         run.clear()
 
     for i in nb:
-        if _DIGIT_ONLY.match(keys[i]) or (i in drops and drops[i].reason == "symbol-only line"):
+        if _DIGIT_ONLY.match(keys[i]):
+            digit_only.append(i)
+            run.append(i)
+        elif i in drops and drops[i].reason == "symbol-only line":
             run.append(i)
         elif run:  # (flushing an empty run does nothing)
             flush()
     flush()
+    return digit_only
 
 
 def _find_title(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> int | None:
@@ -634,14 +646,15 @@ def _contentish(k: str) -> bool:
     return bool(_FIGURE.search(k) or _LIST_ITEM.match(k) or _CAPTION.match(k) or _EMOJI.match(k))
 
 
-def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title: int | None) -> None:
+def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title: int | None) -> tuple[int, int] | None:
     """Short lines outside the article: above the title, Latin interface lines between the title and
-    the first paragraph, and short lines after the last paragraph (captions and sentences excepted)."""
+    the first paragraph, and short lines after the last paragraph (captions and sentences excepted).
+    Returns the (first paragraph, last content line) it cut at, None without a paragraph."""
     kept = list(filterfalse(drops.__contains__, nb))  # (in C)
     # _is_prose inlined (a call per line costs more than the test)
     prose = [i for i in kept if "。" in keys[i] or (len(keys[i]) >= 40 and _SENT_PUNCT.search(keys[i]))]
     if not prose:
-        return
+        return None
     first = prose[0]
     # the article ends at its last paragraph, figure line, list item, caption or bullet (kept is
     # ascending: the first such line from the end)
@@ -664,6 +677,7 @@ def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title
             continue
         if len(k) <= (20 if _CJK.search(k) else 40):
             drops[i] = Drop("chrome", "short line after the article's last paragraph (page footer)")
+    return first, last
 
 
 def _repeats(keys, nb, drops, by_pattern, title) -> None:
@@ -722,16 +736,23 @@ def _run_of(marked: set[int], p: int) -> list[int]:
 _TITLE_SUFFIX = re.compile(r"\s*[-|_–—:]\s*\S.{0,24}$")  # after a repeated title: " - site name"
 
 
+def _label_above(keys: list[str], kept: list[int], pos: int) -> bool:
+    """The title candidate ``kept[pos]`` is a short tag/category label above the real title ("比特币 ETF" over a headline)."""
+    t = keys[kept[pos]]
+    if len(t.replace(" ", "")) <= 8 and not _SENT_PUNCT.search(t) and pos + 1 < len(kept):
+        nxt = keys[kept[pos + 1]]
+        return _title_like(nxt) and len(nxt) >= 10
+    return False
+
+
 def _title_and_labels(keys, nb, drops, title: int) -> int:
     kept = list(filterfalse(drops.__contains__, nb))  # (in C)
     pos = kept.index(title)
     t = keys[title]
-    # a short tag/category label above the real title ("比特币 ETF" over a headline)
-    if len(t.replace(" ", "")) <= 8 and not _SENT_PUNCT.search(t) and pos + 1 < len(kept):
+    if _label_above(keys, kept, pos):
         nxt = kept[pos + 1]
-        if _title_like(keys[nxt]) and len(keys[nxt]) >= 10:
-            drops[title] = Drop("chrome", "short category label above the title")
-            title, pos, t = nxt, pos + 1, keys[nxt]
+        drops[title] = Drop("chrome", "short category label above the title")
+        title, pos, t = nxt, pos + 1, keys[nxt]
     # later copies of the title ("<title> - <site>" too); short labels between the title and its first repeat
     first_repeat = None
     for j in kept[pos + 1:]:
@@ -754,6 +775,7 @@ def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
     if first is not None:
         last = next(i for i in reversed(kept) if len(keys[i]) >= 60)
         zone_set = {i for i in kept if i < first or i > last}
+        res.byline_ends = (first, last)
     else:
         zone_set = set(kept)
     rules = _byline_rules()
@@ -798,3 +820,58 @@ def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
                 res.byline.setdefault(fld, v.strip())
                 drops[i] = Drop("byline", f"byline ({fld}), kept as metadata")
             break
+
+
+def reanalysis_drops_nothing(an: Analysis) -> bool:
+    """True when ``analyze`` of the kept lines alone (``clean``'s re-analysis) provably drops nothing more.
+
+    ``an`` is ``analyze`` of a whole page. Only whole-line drops are handled (a cut line is new text
+    for the single-line rules). The re-analysis reads the kept lines K, starts without drops and runs
+    no single-line rule, so it meets no footer, teaser, comment or post marker either. Step by step,
+    each step dropping nothing when the ones before did not:
+
+    * digit runs: only three digit-only lines next to each other in K;
+    * repeated lines and blocks: run here on K (cheap);
+    * title: when K's title is this pass's, its repeats in K were dropped by this pass (it read a
+      superset of K), so only a label above it is new; another title is run here;
+    * bylines: a line's verdict depends on its text and whether it lies in the head/tail zone, and
+      the zone verdict is the looser one; while this pass's first and last long lines are kept, the
+      zone on K is this pass's zone cut to K (else run here);
+    * head and tail: verdicts depend on the text, the title, the first paragraph and the last
+      content line, the same while the title is and those lines are kept (else run here).
+    """
+    drops = an.drops
+    if any(d.spans is not None for d in drops.values()):
+        return False
+    keys = an.keys
+    kept = list(filterfalse(drops.__contains__, compress(range(len(keys)), keys)))
+    digits = set(an.digit_lines).intersection(kept)
+    if len(digits) >= 3:
+        run = 0
+        for i in kept:
+            run = run + 1 if i in digits else 0
+            if run == 3:
+                return False
+    scratch: dict[int, Drop] = {}  # drops of the steps run here on K
+    title = _find_title(keys, kept, scratch)
+    _repeats(keys, kept, scratch, set(), title)
+    if scratch:
+        return False
+    same_title = title == an.title_line
+    if title is not None:
+        if same_title:
+            if _label_above(keys, kept, kept.index(title)):
+                return False
+        else:
+            _title_and_labels(keys, kept, scratch, title)
+            if scratch:
+                return False
+    ends = an.byline_ends
+    if ends is not None and (ends[0] in drops or ends[1] in drops):
+        _bylines(keys, keys, kept, scratch, Analysis())  # (the fields it would keep are not wanted)
+        if scratch:
+            return False
+    ends = an.body_ends
+    if not same_title or (ends is not None and (ends[0] in drops or ends[1] in drops)):
+        _head_and_tail(keys, kept, scratch, title)
+    return not scratch

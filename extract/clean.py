@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from itertools import accumulate, compress, filterfalse, repeat
 from dataclasses import dataclass, field
 
-from ._boilerplate import analyze
+from ._boilerplate import analyze, reanalysis_drops_nothing
 from ._script import _HAVE_NUMPY, convert, detect_script, has_traditional, is_taiwan, normalize_width
 from .records import DroppedLine
 
@@ -236,6 +236,8 @@ def _analyze_to_fixed_point(lines: list[str]):
     gone; re-running on the kept lines makes cleaning idempotent (clean(clean(x).text) == clean(x)).
     """
     an = analyze(lines)
+    if reanalysis_drops_nothing(an):  # the usual page: proven without re-running the rules
+        return an
     for _ in range(3):
         if not an.drops:
             break
