@@ -20,7 +20,7 @@ from itertools import accumulate, compress, filterfalse, repeat
 from dataclasses import dataclass, field
 
 from ._boilerplate import analyze, reanalysis_drops_nothing
-from ._script import _HAVE_NUMPY, convert, detect_script, has_traditional, is_taiwan, normalize_width
+from ._script import _HAVE_NUMPY, convert, detect_script, has_traditional, is_taiwan, normalize_width, trad_and_full_width
 from .records import DroppedLine
 
 __all__ = ["CleanDoc", "clean", "looks_like_html"]
@@ -180,7 +180,7 @@ def clean(raw: str) -> CleanDoc:
         run_len[-1] -= 1  # no "\n" after the last line
     offsets = _expand_runs(run_at, run_len)
     body = "\n".join(text_lines)
-    trad = has_traditional(body)
+    trad, full_width = trad_and_full_width(body)
     script = detect_script(body, traditional=trad) if body.strip() else detect_script(raw)
     if trad and is_taiwan(body):
         # tw2sp also rewrites mainland words (程序 -> 进程), so only lines in Traditional go through it
@@ -205,7 +205,8 @@ def clean(raw: str) -> CleanDoc:
             text, mp = convert(body, taiwan=False)
             if mp is not None:
                 offsets = array("q", [offsets[j] for j in mp])
-        text = normalize_width(text)
+        if trad or full_width:  # (else normalize_width would find nothing to change)
+            text = normalize_width(text)
         out_lines = text.split("\n")
 
     title = None

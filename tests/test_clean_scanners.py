@@ -141,3 +141,26 @@ def test_offset_runs_expand_alike_with_and_without_numpy(monkeypatch):
         monkeypatch.setattr(C, "_HAVE_NUMPY", False)
         assert list(real(at, ln)) == want
         monkeypatch.setattr(C, "_HAVE_NUMPY", True)
+
+
+def test_trad_and_full_width_flags_match_their_plain_definitions():
+    """``trad_and_full_width`` (one numpy pass) against ``has_traditional`` and the full-width regex,
+    on the real pages and articles and on copies with a Traditional, full-width or astral character
+    put in (also at the very ends, and at the edges of the full-width range)."""
+    from pathlib import Path
+
+    from extract._script import _HAS_FW, has_traditional, trad_and_full_width
+
+    root = Path(__file__).parent
+    paths = sorted((root / "data" / "pages").glob("*.txt")) + sorted((root.parent / "corpora" / "articles").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    assert len(texts) > 20
+    rng = random.Random(5)
+    extra = ["後", "於", "說", "１", "Ａ", "％", "\uff01", "\uff5e", "\uff00", "\uff5f", "\U0001F4C8", "\u3000", "a"]
+    seen = set()
+    for t in texts:
+        for v in [t, t[:300]] + [t[:(i := rng.randrange(len(t) + 1))] + c + t[i:] for c in extra] + [extra[0] + t, t + extra[3]]:
+            want = (has_traditional(v), _HAS_FW.search(v) is not None)
+            assert trad_and_full_width(v) == want
+            seen.add(want)
+    assert len(seen) == 4  # every combination occurred
