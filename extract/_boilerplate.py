@@ -306,9 +306,13 @@ _WS = " \t\r\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
 _WORD = re.compile(r"[^\W_]")
 _DIGIT_ONLY = re.compile(r"^[\d\s:.\-/]+$")
 _HAS_DIGIT = re.compile(r"\d")
-_SENT_END = re.compile(r"[。！？!?；;]\s*$")
+_SENT_END = re.compile(r"[。！？!?；;]\s*$")  # (as _ends_sentence: a regex step per character of the line)
 _CLAUSE_END = re.compile(r"[。；;，,：:]\s*$")
+_SENT_END_CHARS = "。！？!?；;"
 _SENT_PUNCT = re.compile(r"[。，,；;！？!?、]")
+# every _URL match holds "://", "www." or a dot before one of its top-level domains; these prechecks
+# are literal (or start with one) where _URL, with no literal prefix, costs a regex step per position
+_URL_TLD = re.compile(r"\.(?:com|org|net|io|me|gg|cn|hk|tw)", re.I)
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u3000，。）)\]】]+|[a-z0-9][a-z0-9.-]*\.(?:com|org|net|io|me|gg|cn|hk|tw)\b(?:/[^\s]*)?", re.I)  # ASCII-only domains: cheap on CJK text
 _SOCIAL = re.compile(r"telegram|twitter|推特|\bx\b|微博|微信|公众号|discord|facebook|youtube|linkedin|instagram|medium|tiktok|抖音|小红书|社群|电报", re.I)
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\U0001F000-\U0001F2FF]")
@@ -333,6 +337,17 @@ _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:%|亿|万|千|百万|美元|元|�
 _LIST_ITEM = re.compile(r"^\s*(?:[-•·*●○■□◆◇▪▶►]|\d{1,2}\s*[.、)）](?!\d)|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*[、.]|[①-⑳])")
 _CAPTION = re.compile(r"^\s*(图|表|注|来源|数据来源|资料来源|图片来源|图注|图表|附图|附表|source|chart|▲|△|※|\*)", re.I)
 _POST_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def _may_hold_url(k: str) -> bool:
+    """False only when ``_URL.search(k)`` finds nothing (a precheck without a regex step per position)."""
+    return "://" in k or "www." in k or _URL_TLD.search(k) is not None
+
+
+def _ends_sentence(k: str) -> bool:
+    """``_SENT_END.search(k)``: a sentence mark, then only whitespace (``\\s`` is ``str.isspace``)."""
+    k = k.rstrip()
+    return bool(k) and k[-1] in _SENT_END_CHARS
 
 
 def _is_prose(s: str) -> bool:
@@ -455,8 +470,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
         if not _WORD.search(k):
             drop(i, "chrome", "symbol-only line")
             continue
-        # every _URL match holds "." or "://" (literal prechecks spare the regex on most lines)
-        if n <= 160 and ("." in k or "://" in k) and _URL.search(k):
+        if n <= 160 and ("." in k or "://" in k) and _may_hold_url(k) and _URL.search(k):
             rest = _URL.sub("", k).strip(_WS + ":：-|")
             if len(rest) <= 20 and not _SENT_PUNCT.search(rest):
                 if _SOCIAL.search(k):
@@ -489,7 +503,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
             if toks and not any(map(_WORD.search, toks - ui)) and any(map(_WORD.search, toks & ui)):
                 drop(i, "chrome", "interface words only (buttons, toolbar, menu)")
                 continue
-        if n <= 120 and not _SENT_END.search(k):
+        if n <= 120 and not ((r := k.rstrip()) and r[-1] in _SENT_END_CHARS):  # (_ends_sentence inlined)
             # three items need two separators (without one, the line is a single item)
             segs = [s for s in _NAV_SPLIT.split(k) if s] if ("|" in k or "•" in k or "·" in k or "｜" in k) else ()
             if (len(segs) >= 3 and all(len(s) <= 14 and not _HAS_DIGIT.search(s) for s in segs)
@@ -673,7 +687,7 @@ def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title
             drops[i] = Drop("chrome", "interface line (no Chinese) above the article body")
     for i in kept[bisect_right(kept, last):]:  # the kept lines after ``last`` (kept is ascending)
         k = keys[i]
-        if _CAPTION.match(k) or _SENT_END.search(k) or _LIST_ITEM.match(k) or _EMOJI.match(k):
+        if _CAPTION.match(k) or _ends_sentence(k) or _LIST_ITEM.match(k) or _EMOJI.match(k):
             continue
         if len(k) <= (20 if _CJK.search(k) else 40):
             drops[i] = Drop("chrome", "short line after the article's last paragraph (page footer)")
@@ -762,7 +776,7 @@ def _title_and_labels(keys, nb, drops, title: int) -> int:
                 first_repeat = j
     if first_repeat is not None:
         between = [j for j in kept[pos + 1:] if j < first_repeat]
-        if len(between) <= 4 and all(len(keys[j]) <= 30 and not _is_prose(keys[j]) and not _SENT_END.search(keys[j]) for j in between):
+        if len(between) <= 4 and all(len(keys[j]) <= 30 and not _is_prose(keys[j]) and not _ends_sentence(keys[j]) for j in between):
             for j in between:
                 drops[j] = Drop("chrome", "label between the title and its repeat (site header)")
     return title

@@ -164,3 +164,44 @@ def test_trad_and_full_width_flags_match_their_plain_definitions():
             assert trad_and_full_width(v) == want
             seen.add(want)
     assert len(seen) == 4  # every combination occurred
+
+
+def _real_lines() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).parent
+    paths = (sorted((root / "data" / "pages").glob("*.txt")) + sorted((root / "data" / "heldout").glob("*.txt"))
+             + sorted((root.parent / "corpora" / "articles").glob("*.txt")))
+    return [fold(line) for p in paths for line in p.read_text(encoding="utf-8").split("\n")]
+
+
+def test_ends_sentence_is_the_sentence_end_regex():
+    """The boilerplate rules test a line's last visible character instead of searching ``_SENT_END``."""
+    from extract._boilerplate import _SENT_END, _ends_sentence
+
+    lines = _real_lines()
+    tails = ["", " ", "\u3000", "\t \u2028", "\x1c", "。", "。 ", "; \u00a0", "？\u2003", "a", "。a "]
+    n = 0
+    for k in lines:
+        for t in tails:
+            v = k + t
+            assert _ends_sentence(v) == bool(_SENT_END.search(v)), v
+            n += _ends_sentence(v)
+    assert n > 1000 and len(lines) > 500
+
+
+def test_url_precheck_holds_for_every_url_match():
+    """Every line ``_URL`` matches passes the literal precheck that spares the regex (on real lines and
+    on them with URLs, bare domains and upper-case variants put in)."""
+    from extract._boilerplate import _URL, _may_hold_url
+
+    rng = random.Random(3)
+    urls = ["https://t.me/abc", "http://localhost", "http://x.y", "www.foo", "WWW.Example.org", "abc.COM", "a-b.cn/x?y=1", "k.\u212aO",
+            "x.io", "yahoo.me", "3.5%", "foo.hk", "ftp://z", "a.tw", "b.gG"]
+    hits = 0
+    for k in _real_lines():
+        for v in (k, k + " " + rng.choice(urls), rng.choice(urls) + k):
+            if _URL.search(v):
+                hits += 1
+                assert _may_hold_url(v), v
+    assert hits > 500
