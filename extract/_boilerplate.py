@@ -61,6 +61,12 @@ class Analysis:
     published: str | None = None
     title_line: int | None = None
     folded: list[str] = field(default_factory=list, repr=False)  # fold() of each line, for a re-analysis
+    keys: list[str] = field(default_factory=list, repr=False)  # the folded lines, stripped (what the rules read)
+    # what some context rules saw, for reanalysis_drops_nothing(): the digit-only lines, and the
+    # (first, last) long line of _bylines and prose/content line of _head_and_tail (None: there was none)
+    digit_lines: list[int] = field(default_factory=list, repr=False)
+    byline_ends: tuple[int, int] | None = field(default=None, repr=False)
+    body_ends: tuple[int, int] | None = field(default=None, repr=False)
 
 
 # --- data --------------------------------------------------------------------------------
@@ -300,9 +306,13 @@ _WS = " \t\r\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
 _WORD = re.compile(r"[^\W_]")
 _DIGIT_ONLY = re.compile(r"^[\d\s:.\-/]+$")
 _HAS_DIGIT = re.compile(r"\d")
-_SENT_END = re.compile(r"[。！？!?；;]\s*$")
+_SENT_END = re.compile(r"[。！？!?；;]\s*$")  # (as _ends_sentence: a regex step per character of the line)
 _CLAUSE_END = re.compile(r"[。；;，,：:]\s*$")
+_SENT_END_CHARS = "。！？!?；;"
 _SENT_PUNCT = re.compile(r"[。，,；;！？!?、]")
+# every _URL match holds "://", "www." or a dot before one of its top-level domains; these prechecks
+# are literal (or start with one) where _URL, with no literal prefix, costs a regex step per position
+_URL_TLD = re.compile(r"\.(?:com|org|net|io|me|gg|cn|hk|tw)", re.I)
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u3000，。）)\]】]+|[a-z0-9][a-z0-9.-]*\.(?:com|org|net|io|me|gg|cn|hk|tw)\b(?:/[^\s]*)?", re.I)  # ASCII-only domains: cheap on CJK text
 _SOCIAL = re.compile(r"telegram|twitter|推特|\bx\b|微博|微信|公众号|discord|facebook|youtube|linkedin|instagram|medium|tiktok|抖音|小红书|社群|电报", re.I)
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2B55\U0001F000-\U0001F2FF]")
@@ -327,6 +337,17 @@ _FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:%|亿|万|千|百万|美元|元|�
 _LIST_ITEM = re.compile(r"^\s*(?:[-•·*●○■□◆◇▪▶►]|\d{1,2}\s*[.、)）](?!\d)|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}\s*[、.]|[①-⑳])")
 _CAPTION = re.compile(r"^\s*(图|表|注|来源|数据来源|资料来源|图片来源|图注|图表|附图|附表|source|chart|▲|△|※|\*)", re.I)
 _POST_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def _may_hold_url(k: str) -> bool:
+    """False only when ``_URL.search(k)`` finds nothing (a precheck without a regex step per position)."""
+    return "://" in k or "www." in k or _URL_TLD.search(k) is not None
+
+
+def _ends_sentence(k: str) -> bool:
+    """``_SENT_END.search(k)``: a sentence mark, then only whitespace (``\\s`` is ``str.isspace``)."""
+    k = k.rstrip()
+    return bool(k) and k[-1] in _SENT_END_CHARS
 
 
 def _is_prose(s: str) -> bool:
@@ -392,7 +413,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
     drops = res.drops
     folded = fold_lines(lines) if folded is None else folded
     res.folded = folded
-    keys = list(map(str.strip, folded, repeat(_WS)))
+    keys = res.keys = list(map(str.strip, folded, repeat(_WS)))
     nb = list(compress(range(len(keys)), keys))  # the non-blank lines
     nb_single = nb if line_rules is None else list(filter(line_rules.__contains__, nb))  # (in C)
 
@@ -449,8 +470,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
         if not _WORD.search(k):
             drop(i, "chrome", "symbol-only line")
             continue
-        # every _URL match holds "." or "://" (literal prechecks spare the regex on most lines)
-        if n <= 160 and ("." in k or "://" in k) and _URL.search(k):
+        if n <= 160 and ("." in k or "://" in k) and _may_hold_url(k) and _URL.search(k):
             rest = _URL.sub("", k).strip(_WS + ":：-|")
             if len(rest) <= 20 and not _SENT_PUNCT.search(rest):
                 if _SOCIAL.search(k):
@@ -483,7 +503,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
             if toks and not any(map(_WORD.search, toks - ui)) and any(map(_WORD.search, toks & ui)):
                 drop(i, "chrome", "interface words only (buttons, toolbar, menu)")
                 continue
-        if n <= 120 and not _SENT_END.search(k):
+        if n <= 120 and not ((r := k.rstrip()) and r[-1] in _SENT_END_CHARS):  # (_ends_sentence inlined)
             # three items need two separators (without one, the line is a single item)
             segs = [s for s in _NAV_SPLIT.split(k) if s] if ("|" in k or "•" in k or "·" in k or "｜" in k) else ()
             if (len(segs) >= 3 and all(len(s) <= 14 and not _HAS_DIGIT.search(s) for s in segs)
@@ -496,7 +516,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
                 continue
 
     # 3. digit-only runs (countdown and counter widgets)
-    _digit_runs(keys, nb, drops)
+    res.digit_lines = _digit_runs(keys, nb, drops)
 
     # 4. repeated blocks and lines
     title = _find_title(keys, nb, drops)
@@ -551,7 +571,7 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
 
     # 7. bylines in the head and tail of the article, then the other short lines there
     _bylines(lines, keys, nb, drops, res)
-    _head_and_tail(keys, nb, drops, title)
+    res.body_ends = _head_and_tail(keys, nb, drops, title)
 
     # a date in the page head's chrome (e.g. "发布于 2026年1月15日 · 5 分钟阅读") when nothing better was found
     if res.published is None:
@@ -592,8 +612,10 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
     return res
 
 
-def _digit_runs(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> None:
+def _digit_runs(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> list[int]:
+    """Drops the digit-only lines of runs of three or more; returns the digit-only lines."""
     run: list[int] = []
+    digit_only: list[int] = []
 
     def flush() -> None:
         digits = [j for j in run if j not in drops]
@@ -603,11 +625,15 @@ def _digit_runs(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> None:
         run.clear()
 
     for i in nb:
-        if _DIGIT_ONLY.match(keys[i]) or (i in drops and drops[i].reason == "symbol-only line"):
+        if _DIGIT_ONLY.match(keys[i]):
+            digit_only.append(i)
+            run.append(i)
+        elif i in drops and drops[i].reason == "symbol-only line":
             run.append(i)
         elif run:  # (flushing an empty run does nothing)
             flush()
     flush()
+    return digit_only
 
 
 def _find_title(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> int | None:
@@ -634,14 +660,15 @@ def _contentish(k: str) -> bool:
     return bool(_FIGURE.search(k) or _LIST_ITEM.match(k) or _CAPTION.match(k) or _EMOJI.match(k))
 
 
-def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title: int | None) -> None:
+def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title: int | None) -> tuple[int, int] | None:
     """Short lines outside the article: above the title, Latin interface lines between the title and
-    the first paragraph, and short lines after the last paragraph (captions and sentences excepted)."""
+    the first paragraph, and short lines after the last paragraph (captions and sentences excepted).
+    Returns the (first paragraph, last content line) it cut at, None without a paragraph."""
     kept = list(filterfalse(drops.__contains__, nb))  # (in C)
     # _is_prose inlined (a call per line costs more than the test)
     prose = [i for i in kept if "。" in keys[i] or (len(keys[i]) >= 40 and _SENT_PUNCT.search(keys[i]))]
     if not prose:
-        return
+        return None
     first = prose[0]
     # the article ends at its last paragraph, figure line, list item, caption or bullet (kept is
     # ascending: the first such line from the end)
@@ -660,10 +687,11 @@ def _head_and_tail(keys: list[str], nb: list[int], drops: dict[int, Drop], title
             drops[i] = Drop("chrome", "interface line (no Chinese) above the article body")
     for i in kept[bisect_right(kept, last):]:  # the kept lines after ``last`` (kept is ascending)
         k = keys[i]
-        if _CAPTION.match(k) or _SENT_END.search(k) or _LIST_ITEM.match(k) or _EMOJI.match(k):
+        if _CAPTION.match(k) or _ends_sentence(k) or _LIST_ITEM.match(k) or _EMOJI.match(k):
             continue
         if len(k) <= (20 if _CJK.search(k) else 40):
             drops[i] = Drop("chrome", "short line after the article's last paragraph (page footer)")
+    return first, last
 
 
 def _repeats(keys, nb, drops, by_pattern, title) -> None:
@@ -722,16 +750,23 @@ def _run_of(marked: set[int], p: int) -> list[int]:
 _TITLE_SUFFIX = re.compile(r"\s*[-|_–—:]\s*\S.{0,24}$")  # after a repeated title: " - site name"
 
 
+def _label_above(keys: list[str], kept: list[int], pos: int) -> bool:
+    """The title candidate ``kept[pos]`` is a short tag/category label above the real title ("比特币 ETF" over a headline)."""
+    t = keys[kept[pos]]
+    if len(t.replace(" ", "")) <= 8 and not _SENT_PUNCT.search(t) and pos + 1 < len(kept):
+        nxt = keys[kept[pos + 1]]
+        return _title_like(nxt) and len(nxt) >= 10
+    return False
+
+
 def _title_and_labels(keys, nb, drops, title: int) -> int:
     kept = list(filterfalse(drops.__contains__, nb))  # (in C)
     pos = kept.index(title)
     t = keys[title]
-    # a short tag/category label above the real title ("比特币 ETF" over a headline)
-    if len(t.replace(" ", "")) <= 8 and not _SENT_PUNCT.search(t) and pos + 1 < len(kept):
+    if _label_above(keys, kept, pos):
         nxt = kept[pos + 1]
-        if _title_like(keys[nxt]) and len(keys[nxt]) >= 10:
-            drops[title] = Drop("chrome", "short category label above the title")
-            title, pos, t = nxt, pos + 1, keys[nxt]
+        drops[title] = Drop("chrome", "short category label above the title")
+        title, pos, t = nxt, pos + 1, keys[nxt]
     # later copies of the title ("<title> - <site>" too); short labels between the title and its first repeat
     first_repeat = None
     for j in kept[pos + 1:]:
@@ -741,7 +776,7 @@ def _title_and_labels(keys, nb, drops, title: int) -> int:
                 first_repeat = j
     if first_repeat is not None:
         between = [j for j in kept[pos + 1:] if j < first_repeat]
-        if len(between) <= 4 and all(len(keys[j]) <= 30 and not _is_prose(keys[j]) and not _SENT_END.search(keys[j]) for j in between):
+        if len(between) <= 4 and all(len(keys[j]) <= 30 and not _is_prose(keys[j]) and not _ends_sentence(keys[j]) for j in between):
             for j in between:
                 drops[j] = Drop("chrome", "label between the title and its repeat (site header)")
     return title
@@ -754,6 +789,7 @@ def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
     if first is not None:
         last = next(i for i in reversed(kept) if len(keys[i]) >= 60)
         zone_set = {i for i in kept if i < first or i > last}
+        res.byline_ends = (first, last)
     else:
         zone_set = set(kept)
     rules = _byline_rules()
@@ -798,3 +834,58 @@ def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
                 res.byline.setdefault(fld, v.strip())
                 drops[i] = Drop("byline", f"byline ({fld}), kept as metadata")
             break
+
+
+def reanalysis_drops_nothing(an: Analysis) -> bool:
+    """True when ``analyze`` of the kept lines alone (``clean``'s re-analysis) provably drops nothing more.
+
+    ``an`` is ``analyze`` of a whole page. Only whole-line drops are handled (a cut line is new text
+    for the single-line rules). The re-analysis reads the kept lines K, starts without drops and runs
+    no single-line rule, so it meets no footer, teaser, comment or post marker either. Step by step,
+    each step dropping nothing when the ones before did not:
+
+    * digit runs: only three digit-only lines next to each other in K;
+    * repeated lines and blocks: run here on K (cheap);
+    * title: when K's title is this pass's, its repeats in K were dropped by this pass (it read a
+      superset of K), so only a label above it is new; another title is run here;
+    * bylines: a line's verdict depends on its text and whether it lies in the head/tail zone, and
+      the zone verdict is the looser one; while this pass's first and last long lines are kept, the
+      zone on K is this pass's zone cut to K (else run here);
+    * head and tail: verdicts depend on the text, the title, the first paragraph and the last
+      content line, the same while the title is and those lines are kept (else run here).
+    """
+    drops = an.drops
+    if any(d.spans is not None for d in drops.values()):
+        return False
+    keys = an.keys
+    kept = list(filterfalse(drops.__contains__, compress(range(len(keys)), keys)))
+    digits = set(an.digit_lines).intersection(kept)
+    if len(digits) >= 3:
+        run = 0
+        for i in kept:
+            run = run + 1 if i in digits else 0
+            if run == 3:
+                return False
+    scratch: dict[int, Drop] = {}  # drops of the steps run here on K
+    title = _find_title(keys, kept, scratch)
+    _repeats(keys, kept, scratch, set(), title)
+    if scratch:
+        return False
+    same_title = title == an.title_line
+    if title is not None:
+        if same_title:
+            if _label_above(keys, kept, kept.index(title)):
+                return False
+        else:
+            _title_and_labels(keys, kept, scratch, title)
+            if scratch:
+                return False
+    ends = an.byline_ends
+    if ends is not None and (ends[0] in drops or ends[1] in drops):
+        _bylines(keys, keys, kept, scratch, Analysis())  # (the fields it would keep are not wanted)
+        if scratch:
+            return False
+    ends = an.body_ends
+    if not same_title or (ends is not None and (ends[0] in drops or ends[1] in drops)):
+        _head_and_tail(keys, kept, scratch, title)
+    return not scratch

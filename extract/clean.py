@@ -14,11 +14,13 @@ number punctuation folded to ASCII (1:1).
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
 from itertools import accumulate, compress, filterfalse, repeat
 from dataclasses import dataclass, field
 
-from ._boilerplate import analyze
-from ._script import convert, detect_script, has_traditional, is_taiwan, normalize_width
+from ._boilerplate import analyze, reanalysis_drops_nothing
+from ._script import _HAVE_NUMPY, convert, detect_script, has_traditional, is_taiwan, normalize_width, trad_and_full_width
 from .records import DroppedLine
 
 __all__ = ["CleanDoc", "clean", "looks_like_html"]
@@ -44,7 +46,8 @@ class CleanDoc:
     text: str
     script: str
     dropped: list[DroppedLine] = field(default_factory=list)
-    offsets: list[int] = field(default_factory=list, repr=False)  # offsets[i] = raw position of text[i]
+    # offsets[i] = raw position of text[i] (clean() gives an array("q"): no int object per character)
+    offsets: Sequence[int] = field(default_factory=lambda: array("q"), repr=False)
     byline: dict[str, str] = field(default_factory=dict)
     title: str | None = None
     published: str | None = None  # ISO date found in the page chrome (e.g. a post header), if any
@@ -114,7 +117,10 @@ def clean(raw: str) -> CleanDoc:
     segments: list[list[tuple[int, int]]] = []
     kept_lines: list[int] = []
     text_lines: list[str] = []
-    offsets: list[int] = []  # raw offset of every char of the body, "\n" between lines included
+    # the raw offset of every char of the body, "\n" between lines included, as runs of consecutive
+    # offsets (run_len[k] of them from run_at[k]); expanded in C at the end (_expand_runs)
+    run_at: list[int] = []
+    run_len: list[int] = []
     drops = an.drops
     starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))  # raw offset of each line (in C)
     # each kept line adds its chars' offsets and then the offset of the "\n" after it (the end of its
@@ -130,7 +136,8 @@ def clean(raw: str) -> CleanDoc:
             segments.append([(start + a, start + b)])
             kept_lines.append(i)
             text_lines.append(line[a:b])
-            offsets.extend(range(start + a, start + b + 1))
+            run_at.append(start + a)
+            run_len.append(b - a + 1)
             continue
         start = starts[i]
         if d is None:
@@ -157,22 +164,23 @@ def clean(raw: str) -> CleanDoc:
                 for j, ch in enumerate(raw[a:b], a):
                     if not _INVISIBLE.match(ch):
                         chars.append(ch)
-                        offsets.append(j)
+                        run_at.append(j)
+                        run_len.append(1)
             text_lines.append("".join(chars))
-        elif len(segs) == 1:
-            a, b = segs[0]
-            text_lines.append(raw[a:b])
-            offsets.extend(range(a, b))
-        else:
-            text_lines.append("".join([raw[a:b] for a, b in segs]))
-            for a, b in segs:
-                offsets.extend(range(a, b))
-        offsets.append(segs[-1][1])  # the "\n" after the line
+            run_at.append(segs[-1][1])  # the "\n" after the line
+            run_len.append(1)
+            continue
+        text_lines.append("".join([raw[a:b] for a, b in segs]) if len(segs) > 1 else raw[segs[0][0]:segs[0][1]])
+        for a, b in segs:
+            run_at.append(a)
+            run_len.append(b - a)
+        run_len[-1] += 1  # the "\n" after the line (at the end of its last piece)
 
-    if offsets:
-        offsets.pop()  # no "\n" after the last line
+    if run_len:
+        run_len[-1] -= 1  # no "\n" after the last line
+    offsets = _expand_runs(run_at, run_len)
     body = "\n".join(text_lines)
-    trad = has_traditional(body)
+    trad, full_width = trad_and_full_width(body)
     script = detect_script(body, traditional=trad) if body.strip() else detect_script(raw)
     if trad and is_taiwan(body):
         # tw2sp also rewrites mainland words (程序 -> 进程), so only lines in Traditional go through it
@@ -188,7 +196,7 @@ def clean(raw: str) -> CleanDoc:
             if new_offsets:
                 new_offsets.append(new_offsets[-1] + 1)  # the "\n" after the previous (converted) line
             new_offsets.extend(offs)
-        offsets = new_offsets
+        offsets = array("q", new_offsets)
         text = "\n".join(out_lines)
     else:
         # t2s leaves Simplified lines as they are, so the body converts in one pass
@@ -196,8 +204,9 @@ def clean(raw: str) -> CleanDoc:
         if trad:
             text, mp = convert(body, taiwan=False)
             if mp is not None:
-                offsets = [offsets[j] for j in mp]
-        text = normalize_width(text)
+                offsets = array("q", [offsets[j] for j in mp])
+        if trad or full_width:  # (else normalize_width would find nothing to change)
+            text = normalize_width(text)
         out_lines = text.split("\n")
 
     title = None
@@ -228,6 +237,8 @@ def _analyze_to_fixed_point(lines: list[str]):
     gone; re-running on the kept lines makes cleaning idempotent (clean(clean(x).text) == clean(x)).
     """
     an = analyze(lines)
+    if reanalysis_drops_nothing(an):  # the usual page: proven without re-running the rules
+        return an
     for _ in range(3):
         if not an.drops:
             break
@@ -280,6 +291,23 @@ def _kept_pieces(lines: list[str], drops: dict, folded: list[str], idx: list[int
             idx.append(i)
             sub.append(line.strip(_WS))
             sub_folded.append(f.strip(_WS))
+
+
+def _expand_runs(run_at: list[int], run_len: list[int]) -> array:
+    """The offsets ``run_at[k], run_at[k] + 1, ...`` (``run_len[k]`` of them) for every k, in one array."""
+    if not _HAVE_NUMPY:
+        out = array("q")
+        for a, n in zip(run_at, run_len):
+            out.extend(range(a, a + n))
+        return out
+    import numpy as np
+
+    lens = np.array(run_len, dtype=np.int64)
+    ends = np.cumsum(lens)
+    # position p of run k holds run_at[k] + (p - start of run k)
+    out = np.arange(int(ends[-1]) if len(ends) else 0, dtype=np.int64)
+    out += np.repeat(np.array(run_at, dtype=np.int64) - (ends - lens), lens)
+    return array("q", out.tobytes())
 
 
 def _simplify(s: str) -> str:
