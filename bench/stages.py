@@ -329,6 +329,16 @@ def _e2e(ctx: Ctx, res: StageResult) -> None:
     ctx.records_file = path if res.errors == 0 else None
 
 
+def _e2e_cold(ctx: Ctx, res: StageResult) -> None:
+    from extract import extract_article
+    from extract.pipeline import _clear_text_memos
+
+    arts = ctx.articles
+    _timed_loop(res, ctx, lambda i: extract_article(arts[i].text, source=arts[i].source, published=arts[i].published),
+                lambda i: _clear_text_memos())  # untimed
+    res.note = "e2e with the memo caches of names and numerals emptied before every article (nothing recurs)"
+
+
 def _e2e_jobs(ctx: Ctx, res: StageResult) -> None:
     from extract.batch import BatchItem, extract_many
 
@@ -529,6 +539,7 @@ STAGES: dict[str, Stage] = {s.name: s for s in (
     Stage("entities", "extract.entities.find_mentions", _entities),
     Stage("claims", "extract.claims.find_claims", _claims),
     Stage("e2e", "extract.extract_article (end to end)", _e2e),
+    Stage("e2e_cold", "extract.extract_article, memo caches emptied per article", _e2e_cold),
     Stage("e2e_jobs", "extract.batch.extract_many --jobs N", _e2e_jobs),
     Stage("graph", "graph.KnowledgeGraph.ingest", _graph),
     Stage("graph_write", "graph.KnowledgeGraph.ingest_record", _graph_write),

@@ -121,6 +121,20 @@ def extract_doc(doc: CleanDoc, source: Optional[str] = None, published: Optional
     )
 
 
+def _clear_text_memos() -> None:
+    """Empty the memo caches keyed on strings taken from articles (not on lexicon data).
+
+    Names, numerals and short conversions recur across the articles of an archive, so a few pure
+    functions keep bounded LRU memos of their results. The bench's ``e2e_cold`` stage clears them
+    before every article: its throughput is what extraction gets when nothing recurs at all.
+    """
+    from . import _discovery, _gazetteer, _numerals
+
+    for f in (_discovery._name_before, _gazetteer.norm, _gazetteer.to_simplified, _gazetteer.to_traditional,
+              _numerals.parse_cn):
+        f.cache_clear()
+
+
 def extract_article(raw_text: str, source: Optional[str] = None, published: Optional[str] = None) -> ArticleRecord:
     """Clean and extract one article.
 

@@ -72,3 +72,19 @@ def test_write_corpus(tmp_path):
     assert len(lines) == n and size == (tmp_path / "c.jsonl").stat().st_size
     row = json.loads(lines[0])
     assert set(row) == {"id", "text", "source", "published"} and sum(len(json.loads(x)["text"]) for x in lines) == chars
+
+
+def test_cold_stage_empties_the_text_memos_before_every_article():
+    from extract import _discovery, _gazetteer, _numerals
+    from extract.pipeline import _clear_text_memos, extract_article
+
+    extract_article("贝莱德旗下 IBIT 周四净流入 2.3 亿美元，高瓴资本增持。")
+    memos = (_discovery._name_before, _gazetteer.norm, _numerals.parse_cn)
+    assert all(f.cache_info().currsize > 0 for f in memos)
+    _clear_text_memos()
+    assert all(f.cache_info().currsize == 0 for f in memos)
+    out = _run("--quick", "--size-mb", "0.03", "--stages", "e2e_cold", "--json", "--no-help-timing")
+    assert out.returncode == 0, out.stderr
+    res = json.loads(out.stdout)
+    assert [r["stage"] for r in res["stages"]] == ["e2e_cold", "jieba"]
+    assert res["e2e_cold_vs_jieba"] > 0 and res["e2e_vs_jieba"] is None
