@@ -240,40 +240,50 @@ def _np_tables():
     return kind, digit
 
 
-def _boundaries(text: str, with_starts: bool = False) -> tuple[list[int], ...]:
-    """Positions of the clause boundaries (``_BOUNDARY`` matches) and of the sentence enders among them.
+def _ranks(positions: list[int], n: int) -> list[int]:
+    """``r[i] == bisect_left(positions, i)`` for 0 <= i <= n (``positions`` sorted, in [0, n))."""
+    out: list[int] = []
+    for k, p in enumerate(positions):
+        out += [k] * (p + 1 - len(out))
+    out += [len(positions)] * (n + 1 - len(out))
+    return out
 
-    ``with_starts`` adds the clause and sentence starts (0, then each boundary + 1), from numpy
-    when it made the boundaries (cheaper than a Python-level map over them).
+
+def _boundaries(text: str) -> tuple:
+    """Clause boundaries (``_BOUNDARY`` matches) and sentence enders among them: positions, starts, ranks.
+
+    Returns ``cb, sb, cstart, sstart, ck, sk``: the boundary positions, the clause and sentence starts
+    (0, then each boundary + 1), and per position i in [0, len(text)] the index of its clause and
+    sentence (``ck[i] == bisect_left(cb, i)``; an index lookup costs a fraction of a bisect, and the
+    stage makes hundreds of them per text).
 
     Long texts are classified by a numpy table lookup per character (a regex scan of the whole
     text costs more); the regex does it for short ones and texts with astral characters.
     """
-    if _HAVE_NUMPY and len(text) >= 256:
+    n = len(text)
+    if _HAVE_NUMPY and n >= 256:
         import numpy as np
 
-        a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        if a.max() < 0x10000:
+        a = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+        if len(a) == n:  # no astral character (those take two UTF-16 units)
             kind_table, digit_table = _np_tables()
-            kind = kind_table[a]
-            two = kind == 2
-            if two.any():  # , or : between two digits (118,000 / 16:00) ends no clause
-                d = digit_table[a]
-                two[0] = two[-1] = False
-                two[1:-1] &= d[:-2] & d[2:]
-                kind[two] = 0
-            cbn, sbn = np.flatnonzero(kind), np.flatnonzero(kind == 3)
-            if not with_starts:
-                return cbn.tolist(), sbn.tolist()
+            kind = kind_table.take(a)
+            two = np.flatnonzero(kind == 2)
+            if two.size:  # , or : between two digits (118,000 / 16:00) ends no clause ("clip": the ends see themselves)
+                between = digit_table.take(a.take(two - 1, mode="clip")) & digit_table.take(a.take(two + 1, mode="clip"))
+                kind[two[between]] = 0
+            isb, iss = kind != 0, kind == 3
+            cbn, sbn = np.flatnonzero(isb), np.flatnonzero(iss)
+            ck, sk = np.zeros(n + 1, dtype=np.intp), np.zeros(n + 1, dtype=np.intp)
+            np.cumsum(isb, out=ck[1:])
+            np.cumsum(iss, out=sk[1:])
             cstart, sstart = (cbn + 1).tolist(), (sbn + 1).tolist()
             cstart.insert(0, 0)
             sstart.insert(0, 0)
-            return cbn.tolist(), sbn.tolist(), cstart, sstart
+            return cbn.tolist(), sbn.tolist(), cstart, sstart, memoryview(ck), memoryview(sk)
     cb = [m.start() for m in _BOUNDARY.finditer(text)]
     sb = [i for i in cb if text[i] in _SENT_PUNCT]
-    if not with_starts:
-        return cb, sb
-    return cb, sb, [0, *map(_PLUS_ONE, cb)], [0, *map(_PLUS_ONE, sb)]
+    return cb, sb, [0, *map(_PLUS_ONE, cb)], [0, *map(_PLUS_ONE, sb)], _ranks(cb, n), _ranks(sb, n)
 
 
 class _Segments:
@@ -285,9 +295,9 @@ class _Segments:
         self.cue_ends: list[int] = []
         n = len(text)
         # boundary positions (the punctuation char); sentence enders always end a clause too
-        # start and end of the k-th clause / sentence: a lookup is one bisect over the boundaries
-        # (two int lists: a (start, end) tuple per clause would cost more to build than the lookups)
-        self.cb, self.sb, self.cstart, self.sstart = _boundaries(text, with_starts=True)
+        # start and end of the k-th clause / sentence, and k for every position (ck, sk)
+        # (int lists: a (start, end) tuple per clause would cost more to build than the lookups)
+        self.cb, self.sb, self.cstart, self.sstart, self.ck, self.sk = _boundaries(text)
         self.cend, self.send = self.cb + [n], self.sb + [n]
         self._cond_re = lex["cond_re"]
         # where a conditional word (如果, 若 …) starts: a clause with none in its first characters opens no conditional
@@ -296,12 +306,12 @@ class _Segments:
 
     def clause(self, i: int) -> tuple[int, int]:
         """(start, end) of the clause holding position ``i`` (a boundary char ends the clause before it)."""
-        k = bisect_left(self.cb, i)
+        k = self.ck[i]
         return self.cstart[k], self.cend[k]
 
     def sentence(self, i: int) -> tuple[int, int]:
         """(start, end) of the sentence holding position ``i``."""
-        k = bisect_left(self.sb, i)
+        k = self.sk[i]
         return self.sstart[k], self.send[k]
 
     def last_cue_end(self, a: int, b: int) -> int | None:
@@ -322,10 +332,10 @@ class _Segments:
         """The clause before the one starting at ``start``, within the same sentence."""
         if start < 2:
             return None  # (at 1 the clause before is empty)
-        s0 = self.sstart[bisect_left(self.sb, start)]
+        s0 = self.sstart[self.sk[start]]
         if start - 1 < s0:
             return None
-        k = bisect_left(self.cb, start - 2)  # two bisects: cheaper than a memo (most starts are asked once)
+        k = self.ck[start - 2]
         a, b = self.cstart[k], self.cend[k]
         if b <= a or a < s0:
             return None
@@ -410,10 +420,10 @@ def _cause_before(seg: _Segments, cs: int, p: int, anaphora: bool = True) -> tup
     if b - a >= _MIN_SPAN and not _refers_back(text, a, b, anaphora):
         return a, b
     # seg.prev_clause(cs), inlined (its sentence start is needed below too)
-    s0 = seg.sstart[bisect_left(seg.sb, cs)]
+    s0 = seg.sstart[seg.sk[cs]]
     prev = None
     if cs >= 2 and cs - 1 >= s0:
-        k = bisect_left(seg.cb, cs - 2)
+        k = seg.ck[cs - 2]
         pa, pb = seg.cstart[k], seg.cend[k]
         if pb > pa and pa >= s0:
             prev = pa, pb
@@ -441,13 +451,13 @@ def _widen(seg: _Segments, clause: tuple[int, int]) -> tuple[int, int]:
     clause chain), up to the previous clause that is itself a causal statement.
     """
     a, b = clause
-    s0 = seg.sstart[bisect_left(seg.sb, a)]
-    cb, cstart, cend = seg.cb, seg.cstart, seg.cend
+    s0 = seg.sstart[seg.sk[a]]
+    ck, cstart, cend = seg.ck, seg.cstart, seg.cend
     while a > s0:
         # seg.prev_clause(a), inlined: a stays in the sentence starting at s0
         if a < 2:
             break
-        k = bisect_left(cb, a - 2)
+        k = ck[a - 2]
         pa, pb = cstart[k], cend[k]
         if pb <= pa or pa < s0 or seg.opens_cond(pa):
             break
@@ -506,7 +516,7 @@ def _conditional(seg: _Segments, cs: int, lex: dict) -> bool:
     if r is None:
         # both clauses lie in [sentence start, cs + 5] as far as cond_re can see: most hold no conditional word
         at = seg._cond_at
-        k = bisect_left(at, seg.sstart[bisect_left(seg.sb, cs)])
+        k = bisect_left(at, seg.sstart[seg.sk[cs]])
         if k == len(at) or at[k] > cs + 5:
             r = False
         else:
@@ -523,7 +533,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
     bstarts = [b[0] for b in blocked]
     out: list[_Raw] = []
     cues = lex["cues"]
-    cb, cstart, cend, cond_memo = seg.cb, seg.cstart, seg.cend, seg.cond
+    ck, cstart, cend, cond_memo = seg.ck, seg.cstart, seg.cend, seg.cond
     for p, q, word in found:
         cue = cues.get(word)
         if cue is None:
@@ -540,7 +550,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
             continue  # 即使, 使用, 命令, 令人, 转让, 让我: not causal
         if cue.family == "fwd" and p > 0 and (text[p - 1] == "所" or (text[p - 1] == "为" and text[p - 2:p - 1] not in ("成", "作", "认", "因", "行"))):
             continue  # 以看跌期权为主导, 所驱动 (read by the passive frames); 成为决定 … is fine
-        k = bisect_left(cb, p)  # seg.clause(p), inlined
+        k = ck[p]  # seg.clause(p), inlined
         cs, ce = cstart[k], cend[k]
         n_before = len(out)
         fam = cue.family
@@ -756,7 +766,7 @@ _MARKER_BAD_AFTER = {"由": "于此", "受": "到益众理", "被": "动迫", "�
 
 def _marker_clauses(seg: _Segments, marker: str, common: str) -> list[tuple[int, int]]:
     """(start, end) of the clauses holding ``marker`` and every character of ``common``, in order."""
-    text, cb, cstart, cend = seg.text, seg.cb, seg.cstart, seg.cend
+    text, ck, cstart, cend = seg.text, seg.ck, seg.cstart, seg.cend
     out = []
     # walk the occurrences of the rarest of the marker and the common characters (下 for 在: about half
     # as many); every clause kept holds all of them, so any of them finds the same clauses
@@ -764,7 +774,7 @@ def _marker_clauses(seg: _Segments, marker: str, common: str) -> list[tuple[int,
     drive = min(need, key=text.count) if common else marker
     i = text.find(drive)
     while i >= 0:
-        k = bisect_left(cb, i)  # seg.clause(i), inlined: this runs for every occurrence in the text
+        k = ck[i]  # seg.clause(i), inlined: this runs for every occurrence in the text
         a, b = cstart[k], cend[k]
         i = text.find(drive, b + 1)
         for w in need:
@@ -1003,7 +1013,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     # pos and endpos is the same as searching the slice, without copying it
     hedge, neg_clause, neg_sent = lex["hedge_re"].search, lex["neg_clause_re"].search, lex["neg_sent_re"].search
     before_cue_any = lex["before_cue_any"].search
-    sstart, send, sb_, cstart, cb = seg.sstart, seg.send, seg.sb, seg.cstart, seg.cb
+    sstart, send, sk, cstart, ck = seg.sstart, seg.send, seg.sk, seg.cstart, seg.ck
     kept: list[tuple[int, int, int, int]] = []  # cause and effect spans of the claims kept so far
     kept_e1: list[int] = []  # their effect ends
     out: list[Claim] = []
@@ -1022,13 +1032,13 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
             continue  # a claim whose spans overlap each other is a mis-parse
         kept.append((c0, c1, e0, e1))
         kept_e1.append(e1)
-        k = bisect_left(sb_, p)  # seg.sentence(p), inlined
+        k = sk[p]  # seg.sentence(p), inlined
         s0, s1 = sstart[k], send[k]
         hi = max(c1, e1, q)
         sa, sb = min(s0, c0, e0, p), (s1 if s1 >= hi else hi)
         negated, attributed_to = r.neg, author
         if before_cue_any(text, s0, p) is not None:  # (the clause part [max(cs, lo), p) lies inside [s0, p))
-            cs = cstart[bisect_left(cb, p)]  # seg.clause(p), inlined: only needed here
+            cs = cstart[ck[p]]  # seg.clause(p), inlined: only needed here
             lo = min(c0, e0, p)
             negated = r.neg or neg_clause(text, max(cs, lo), p) is not None or neg_sent(text, s0, p) is not None
             attributed_to = _attribution(text, s0, s1, p, ms, starts, lex, author)

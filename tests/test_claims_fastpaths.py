@@ -6,6 +6,7 @@ on random strings built from the characters the patterns care about.
 """
 import random
 import re
+from bisect import bisect_left
 
 import pytest
 
@@ -82,9 +83,13 @@ def test_numpy_boundaries_match_the_regex():
             s += "\U0001d7ce,\U0001d7cf"  # an astral digit: the regex path
         cb = [m.start() for m in C._BOUNDARY.finditer(s)]
         sb = [b for b in cb if s[b] in C._SENT_PUNCT]
-        assert C._boundaries(s) == (cb, sb), s
+        got_cb, got_sb, cstart, sstart, ck, sk = C._boundaries(s)
+        assert (got_cb, got_sb) == (cb, sb), s
         # the starts: 0, then one past each boundary (numpy-made on the table path)
-        assert C._boundaries(s, with_starts=True) == (cb, sb, [0] + [b + 1 for b in cb], [0] + [b + 1 for b in sb]), s
+        assert (cstart, sstart) == ([0] + [b + 1 for b in cb], [0] + [b + 1 for b in sb]), s
+        # the ranks: the clause and sentence index of every position, as a bisect gives it
+        assert list(ck) == [bisect_left(cb, i) for i in range(len(s) + 1)], s
+        assert list(sk) == [bisect_left(sb, i) for i in range(len(s) + 1)], s
 
 
 @pytest.mark.parametrize("rx, anchor", [(C._SHI, "shi"), (C._CASE, "case")])
