@@ -141,3 +141,30 @@ def test_gated_cue_scan_finds_what_the_plain_trie_finds():
     for s, _, _ in _strings(pool, 20000, 30, seed=8):
         want = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(s)]
         assert C._find_cues(s, lex) == want, s
+
+
+def _real_texts() -> list[str]:
+    import glob
+    from pathlib import Path
+
+    from extract.clean import clean
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(glob.glob(str(root / "tests/data/pages/*.txt")) + glob.glob(str(root / "corpora/articles/*.txt")))
+    return [clean(Path(f).read_text(encoding="utf-8")).text for f in files]
+
+
+def test_trail_scan_on_real_text():
+    # every clause of the real pages, and every clause cut at each of its characters (as _trim cuts spans)
+    lex = C._lex()
+    n = 0
+    for text in _real_texts():
+        seg = C._Segments(text, lex)
+        for a, b in zip(seg.cstart, seg.cend):
+            for e in range(a + 1, b + 1):
+                s = text[a:e]
+                whole = C._TRAIL.search(s)
+                fast = C._trail(s)
+                assert (whole and whole.start()) == (fast and fast.start()), s
+                n += whole is not None
+    assert n > 1000  # the runs are there to find
