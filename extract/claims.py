@@ -58,16 +58,19 @@ _TRAIL_FIRSTS = _TRAIL_PUNCT + "".join(re.sub(r"\(\?<!\[[^\]]*\]\)", "", w)[0] f
 _TRAIL_SCAN = re.compile(rf"[\s{char_class(set(_TRAIL_FIRSTS))}](?<=(?=(?:{_TRAIL.pattern[3:]}).)", re.S)  # (. takes \n too)
 # A span whose first (last) character cannot open (close) one of these needs no regex: most spans.
 # (Searching for a $-anchored pattern tries every start position.)
-_LEAD_FIRST = frozenset(_LEAD_PUNCT + "对从在" + "".join(w[0] for w in _LEAD_WORDS.split("|")))
-_TRAIL_LAST = frozenset(_TRAIL_PUNCT + "".join(w[-1] for w in _TRAIL_WORDS.split("|")))
+# (with every character str.isspace() -- re's \s -- accepts: one set test instead of a method call)
+_SPACES = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())  # none lies above U+3000 (a test checks)
+_LEAD_FIRST = frozenset(_LEAD_PUNCT + "对从在" + "".join(w[0] for w in _LEAD_WORDS.split("|"))) | _SPACES
+_TRAIL_LAST = frozenset(_TRAIL_PUNCT + "".join(w[-1] for w in _TRAIL_WORDS.split("|"))) | _SPACES
 _TRAIL_MAX = max(len(re.sub(r"\(\?<!\[[^\]]*\]\)", "", w)) for w in _TRAIL_WORDS.split("|"))  # longest word (5)
 _TRAIL_WINDOW = 16
 _PRONOUNS = frozenset("这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只".split("|"))
-_PRONOUN_FIRST = frozenset(w[0] for w in _PRONOUNS)
+_PRONOUN_FIRST = frozenset(w[0] for w in _PRONOUNS)  # (and whitespace, which strip() removes: _SPACES)
 _PRONOUN_HEAD = re.compile(r"^(?:它们|它)(?!们的|的)")  # "它直接影响 X 并迫使 Y": the cause is what 它 refers to
 _ANAPHOR_EVENT = re.compile(r"^(?:若|如果|一旦)?(?:这|此|该)[一种个些]?[^，,。]{1,3}(?:持续|延续|继续)(?:下去)?$")  # 若此态势持续
 _ANAPHOR = re.compile(r"^(?:这|此|该)[一种个些]?[^，,。]{0,3}$")  # 这一过程, 此态势: a cause named by reference
 _REFERS_FIRST = ("它", "若", "如果", "一旦", "这", "此", "该")  # how _PRONOUN_HEAD / _ANAPHOR_EVENT matches begin
+_REFERS_OPEN = _PRONOUN_FIRST | _SPACES | {w[0] for w in _REFERS_FIRST}  # what a span _refers_back to can open with
 _BECAUSE_OPENER = re.compile(r"\s*(?:因为|由于)")
 _MODIFIER_NOUNS = ("因素", "因子", "作用", "效应")
 _MIN_SPAN = 2
@@ -204,6 +207,7 @@ def _lex() -> dict:
         "neg_clause_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "clause")),
         "neg_sent_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "sentence")),
         "nonobject": frozenset(read_lines("claims", "nonobject.txt")),
+        "nonobject_len": max(map(len, read_lines("claims", "nonobject.txt"))),  # a longer effect is none of them
         "implicit_effect_re": re.compile("^(?:[^的]{0,8})?(?:" + "|".join(re.escape(c) for c, v in cues.items() if v.family == "noun") + "|催化因素|诱因|原因)$"),
         "quantity_re": re.compile(r"^(?:超过|约|近|逾|大约|高达|不到|[0-9０-９+\-−.])"),
         "skip_re": re.compile("|".join(map(re.escape, read_lines("claims", "skip_contexts.txt")))),
@@ -359,14 +363,14 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     if a >= b:
         return a, b
     ch = text[a]  # the first and last characters decide most spans without a slice
-    if ch in _LEAD_FIRST or ch.isspace():  # str.isspace() is re's \s
+    if ch in _LEAD_FIRST:
         m = _LEAD_AT.match(text, a, b)
         if m:
             a = m.end()
             if a >= b:
                 return a, b
     ch = text[b - 1]
-    if ch in _TRAIL_LAST or ch.isspace():
+    if ch in _TRAIL_LAST:
         m = _trail(text[a:b])
         if m:
             b = a + m.start()  # all adverbs and particles: nothing left
@@ -396,13 +400,15 @@ def _ok(a: int, b: int) -> bool:
 
 def _is_pronoun(text: str, a: int, b: int) -> bool:
     ch = text[a:a + 1]  # most spans open with a character no pronoun opens with: no slice and strip
-    if ch and ch not in _PRONOUN_FIRST and not ch.isspace():
+    if ch and ch not in _PRONOUN_FIRST and ch not in _SPACES:
         return False
     return text[a:b].strip() in _PRONOUNS
 
 
 def _refers_back(text: str, a: int, b: int, anaphora: bool) -> bool:
     """True when span [a, b) is a bare pronoun or, with ``anaphora``, opens by referring back (它…, 若此态势持续)."""
+    if text[a:a + 1] not in _REFERS_OPEN:
+        return False  # most spans: no pronoun, no reference opens them (nor whitespace before one)
     if _is_pronoun(text, a, b):
         return True
     return anaphora and text.startswith(_REFERS_FIRST, a, b) and bool(_PRONOUN_HEAD.match(text[a:b]) or _ANAPHOR_EVENT.match(text[a:b]))
@@ -584,7 +590,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
             if c is None:
                 continue
             # 将/把 construction: "A 将 X 推至 Y" — A is the cause, "X 推至 Y" the effect
-            k = max(text.rfind("将", cs, p), text.rfind("把", cs, p))
+            k = max(text.rfind("将", cs, p), text.rfind("把", cs, p)) if "将" in head or "把" in head else -1
             if k > cs and p - k > 2:  # 将 X 推至: an object between 将 and the verb (a bare 将 is "will")
                 c2 = _trim(text, cs, k)
                 if _ok(*c2) and not _is_pronoun(text, *c2) and not _ANAPHOR.match(text[c2[0]:c2[1]]):
@@ -593,7 +599,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
                     prev = _cause_before(seg, cs, cs)
                     if prev:
                         c, e = prev, (k + 1, e[1])
-            if text[e[0]:e[1]] in lex["nonobject"]:
+            if e[1] - e[0] <= lex["nonobject_len"] and text[e[0]:e[1]] in lex["nonobject"]:
                 continue  # 影响深远: an adjective, not an object
             out.append(_Raw(c, e, (p, q), cue.neg))
         elif fam == "conn":

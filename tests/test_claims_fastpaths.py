@@ -168,3 +168,39 @@ def test_trail_scan_on_real_text():
                 assert (whole and whole.start()) == (fast and fast.start()), s
                 n += whole is not None
     assert n > 1000  # the runs are there to find
+
+
+def test_spaces_are_all_of_isspace():
+    # _LEAD_FIRST / _TRAIL_LAST / _is_pronoun test whitespace by set membership instead of str.isspace()
+    assert C._SPACES == {c for c in map(chr, range(0x110000)) if c.isspace()}
+
+
+def _plain_trim(text: str, a: int, b: int) -> tuple[int, int]:
+    if a >= b:
+        return a, b
+    m = C._LEAD.match(text[a:b])
+    if m:
+        a += m.end()
+        if a >= b:
+            return a, b
+    m = C._TRAIL.search(text[a:b])
+    if m:
+        b = a + m.start()
+    return a, b
+
+
+def _plain_refers_back(text: str, a: int, b: int, anaphora: bool) -> bool:
+    s = text[a:b]
+    return s.strip() in C._PRONOUNS or (anaphora and bool(C._PRONOUN_HEAD.match(s) or C._ANAPHOR_EVENT.match(s)))
+
+
+def test_trim_and_refers_back_on_real_text():
+    # every clause of the real pages cut at each character on either side, and whitespace-led spans
+    lex = C._lex()
+    for text in _real_texts() + ["  这一点，\u3000此举，\u00a0它们的， 若此态势持续下去，\t的了"]:
+        seg = C._Segments(text, lex)
+        for a0, b0 in zip(seg.cstart, seg.cend):
+            for a, b in [(a0, e) for e in range(a0, b0 + 1)] + [(s, b0) for s in range(a0, b0)]:
+                assert C._trim(text, a, b) == _plain_trim(text, a, b), (text[a:b], a, b)
+                for anaphora in (True, False):
+                    assert C._refers_back(text, a, b, anaphora) == _plain_refers_back(text, a, b, anaphora), text[a:b]
