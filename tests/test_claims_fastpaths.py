@@ -204,3 +204,9 @@ def test_trim_and_refers_back_on_real_text():
                 assert C._trim(text, a, b) == _plain_trim(text, a, b), (text[a:b], a, b)
                 for anaphora in (True, False):
                     assert C._refers_back(text, a, b, anaphora) == _plain_refers_back(text, a, b, anaphora), text[a:b]
+
+
+def test_nonobject_length_bound():
+    # _from_cues looks an effect up in nonobject only when it is no longer than the longest entry
+    lex = C._lex()
+    assert lex["nonobject_len"] == max(map(len, lex["nonobject"]))
