@@ -295,7 +295,7 @@ def _boundaries(text: str) -> tuple:
 
 
 class _Segments:
-    """Sentence and clause boundaries of a text, for O(log n) lookups."""
+    """Sentence and clause boundaries of a text, with the clause and sentence of every position."""
 
     def __init__(self, text: str, lex: dict):
         self.text = text
