@@ -166,10 +166,28 @@ class _Cue:
 
 
 
-def _find_cues(text: str, lex: dict) -> list[tuple[int, int, str]]:
-    """(start, end, word) of the cues in ``text``: the matches of ``lex["cue_re"].finditer(text)``."""
+def _find_cues(text: str, lex: dict, a=None) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the cues in ``text``: the matches of ``lex["cue_re"].finditer(text)``.
+
+    ``a``: the text's UTF-16 code units (``_utf16``), when it has them; then numpy finds the positions
+    whose two characters can open a cue (~1 in 50), and only those are tried.
+    """
     out = []
     end = 0
+    if a is not None:
+        first, second, pair = _np_cue_tables()
+        code = first.take(a)  # nonzero where a cue's first character stands
+        cand = code.nonzero()[0]
+        # (the last position's "next" is itself: a false candidate at worst, which cue_re rejects)
+        cand = cand[pair.take(code.take(cand) + second.take(a.take(cand + 1, mode="clip")))]
+        match = lex["cue_re"].match
+        for p in cand.tolist():
+            if p >= end:  # a cue starting inside the previous one is not one (finditer resumes after it)
+                m = match(text, p)
+                if m is not None:
+                    end = m.end()
+                    out.append((p, end, m.group()))
+        return out
     for m in lex["cue_scan"].finditer(text):
         p = m.start()
         if p >= end:  # finditer resumes after a match: a cue starting inside the previous one is not one
@@ -177,6 +195,33 @@ def _find_cues(text: str, lex: dict) -> list[tuple[int, int, str]]:
             end = p + len(w)
             out.append((p, end, w))
     return out
+
+
+@lru_cache(maxsize=1)
+def _np_cue_tables():
+    """Per BMP character its index among the cue words' first (``first``, times a stride) and second
+    (``second``) characters, 0 for none; ``pair[first + second]`` is True where a cue can start: a
+    two-character opening of a word, or a one-character word followed by anything."""
+    import numpy as np
+
+    words = list(_lex()["cues"])
+    firsts = sorted({w[0] for w in words})
+    seconds = sorted({w[1] for w in words if len(w) > 1})
+    stride = len(seconds) + 1
+    assert (len(firsts) + 1) * stride < 0x10000  # uint16 sums
+    first, second = np.zeros(0x10000, dtype=np.uint16), np.zeros(0x10000, dtype=np.uint16)
+    for i, ch in enumerate(firsts, 1):
+        first[ord(ch)] = i * stride
+    for i, ch in enumerate(seconds, 1):
+        second[ord(ch)] = i
+    pair = np.zeros((len(firsts) + 1) * stride, dtype=bool)
+    for w in words:
+        f = int(first[ord(w[0])])
+        if len(w) == 1:
+            pair[f:f + stride] = True
+        else:
+            pair[f + int(second[ord(w[1])])] = True
+    return first, second, pair
 
 
 @lru_cache(maxsize=1)
@@ -257,7 +302,19 @@ def _ranks(positions: list[int], n: int) -> list[int]:
     return out
 
 
-def _boundaries(text: str) -> tuple:
+def _utf16(text: str):
+    """The text's characters as a numpy uint16 array, or None: no numpy, a short text (plain Python is
+    cheaper), or an astral character (two UTF-16 units: positions would shift)."""
+    if _HAVE_NUMPY and len(text) >= 256:
+        import numpy as np
+
+        a = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+        if len(a) == len(text):
+            return a
+    return None
+
+
+def _boundaries(text: str, a=None) -> tuple:
     """Clause boundaries (``_BOUNDARY`` matches) and sentence enders among them: positions, starts, ranks.
 
     Returns ``cb, sb, cstart, sstart, ck, sk``: the boundary positions, the clause and sentence starts
@@ -267,28 +324,29 @@ def _boundaries(text: str) -> tuple:
 
     Long texts are classified by a numpy table lookup per character (a regex scan of the whole
     text costs more); the regex does it for short ones and texts with astral characters.
+    ``a``: the text's ``_utf16`` array when the caller has it.
     """
     n = len(text)
-    if _HAVE_NUMPY and n >= 256:
+    if a is None:
+        a = _utf16(text)
+    if a is not None:
         import numpy as np
 
-        a = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-        if len(a) == n:  # no astral character (those take two UTF-16 units)
-            kind_table, digit_table = _np_tables()
-            kind = kind_table.take(a)
-            two = np.flatnonzero(kind == 2)
-            if two.size:  # , or : between two digits (118,000 / 16:00) ends no clause ("clip": the ends see themselves)
-                between = digit_table.take(a.take(two - 1, mode="clip")) & digit_table.take(a.take(two + 1, mode="clip"))
-                kind[two[between]] = 0
-            isb, iss = kind != 0, kind == 3
-            cbn, sbn = np.flatnonzero(isb), np.flatnonzero(iss)
-            ck, sk = np.zeros(n + 1, dtype=np.intp), np.zeros(n + 1, dtype=np.intp)
-            np.cumsum(isb, out=ck[1:])
-            np.cumsum(iss, out=sk[1:])
-            cstart, sstart = (cbn + 1).tolist(), (sbn + 1).tolist()
-            cstart.insert(0, 0)
-            sstart.insert(0, 0)
-            return cbn.tolist(), sbn.tolist(), cstart, sstart, memoryview(ck), memoryview(sk)
+        kind_table, digit_table = _np_tables()
+        kind = kind_table.take(a)
+        two = np.flatnonzero(kind == 2)
+        if two.size:  # , or : between two digits (118,000 / 16:00) ends no clause ("clip": the ends see themselves)
+            between = digit_table.take(a.take(two - 1, mode="clip")) & digit_table.take(a.take(two + 1, mode="clip"))
+            kind[two[between]] = 0
+        isb, iss = kind != 0, kind == 3
+        cbn, sbn = np.flatnonzero(isb), np.flatnonzero(iss)
+        ck, sk = np.zeros(n + 1, dtype=np.intp), np.zeros(n + 1, dtype=np.intp)
+        np.cumsum(isb, out=ck[1:])
+        np.cumsum(iss, out=sk[1:])
+        cstart, sstart = (cbn + 1).tolist(), (sbn + 1).tolist()
+        cstart.insert(0, 0)
+        sstart.insert(0, 0)
+        return cbn.tolist(), sbn.tolist(), cstart, sstart, memoryview(ck), memoryview(sk)
     cb = [m.start() for m in _BOUNDARY.finditer(text)]
     sb = [i for i in cb if text[i] in _SENT_PUNCT]
     return cb, sb, [0, *map(_PLUS_ONE, cb)], [0, *map(_PLUS_ONE, sb)], _ranks(cb, n), _ranks(sb, n)
@@ -305,7 +363,8 @@ class _Segments:
         # boundary positions (the punctuation char); sentence enders always end a clause too
         # start and end of the k-th clause / sentence, and k for every position (ck, sk)
         # (int lists: a (start, end) tuple per clause would cost more to build than the lookups)
-        self.cb, self.sb, self.cstart, self.sstart, self.ck, self.sk = _boundaries(text)
+        self.u16 = _utf16(text)  # None for short texts: the plain regex paths then
+        self.cb, self.sb, self.cstart, self.sstart, self.ck, self.sk = _boundaries(text, self.u16)
         self.cend, self.send = self.cb + [n], self.sb + [n]
         self._cond_re = lex["cond_re"]
         # where a conditional word (如果, 若 …) starts: a clause with none in its first characters opens no conditional
@@ -1005,7 +1064,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         return []
     lex = _lex()
     seg = _Segments(text, lex)
-    found = _find_cues(text, lex)
+    found = _find_cues(text, lex, seg.u16)
     seg.cue_starts = [a for a, _, _ in found]
     seg.cue_ends = [b for _, b, _ in found]
     blocked: list[tuple[int, int]] = []

@@ -210,3 +210,22 @@ def test_nonobject_length_bound():
     # _from_cues looks an effect up in nonobject only when it is no longer than the longest entry
     lex = C._lex()
     assert lex["nonobject_len"] == max(map(len, lex["nonobject"]))
+
+
+def test_numpy_cue_candidates_find_what_the_plain_trie_finds():
+    # the real pages (long: the numpy path), and random strings of cue words padded to that path's length
+    pytest.importorskip("numpy")
+    lex = C._lex()
+    words = list(lex["cues"])
+    pool = words + [w[0] for w in words] + [w[1:] for w in words if len(w) > 1] + list("使令让用命人这是不中，。\n 市场下跌")
+    rnd = random.Random(9)
+    randoms = ["".join(rnd.choice(pool) for _ in range(rnd.randint(150, 400))) for _ in range(300)]
+    n = 0
+    for s in _real_texts() + randoms + ["价" * 255 + "让", "价" * 254 + "导致"]:
+        a = C._utf16(s)
+        if a is None:
+            continue
+        want = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(s)]
+        assert C._find_cues(s, lex, a) == want, s
+        n += len(want)
+    assert n > 5000
