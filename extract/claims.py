@@ -30,7 +30,7 @@ from functools import lru_cache
 from operator import attrgetter
 
 from ._gazetteer import read_lines, read_tsv
-from ._trie import key_scanner, trie_pattern
+from ._trie import char_class, key_scanner, trie_pattern
 from .records import Claim, Figure, Mention, Span
 
 __all__ = ["find_claims"]
@@ -52,18 +52,25 @@ _TRAIL_PUNCT = "“”\"'「」『』)）"  # and whitespace
 # (?<!…) keeps 机会, 所以会, 场所, 但是, 存在 … whole
 _TRAIL_WORDS = "进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|既|基本上|实际上|事实上|成为|成了|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把"
 _TRAIL = re.compile(rf"(?:[\s“”\"'「」『』)）]|{_TRAIL_WORDS})+$")
+# _TRAIL tried only where a run can start (whitespace or the first character of a word): the class up
+# front lets re skip to those in C instead of entering the pattern at every position
+_TRAIL_FIRSTS = _TRAIL_PUNCT + "".join(re.sub(r"\(\?<!\[[^\]]*\]\)", "", w)[0] for w in _TRAIL_WORDS.split("|"))
+_TRAIL_SCAN = re.compile(rf"[\s{char_class(set(_TRAIL_FIRSTS))}](?<=(?=(?:{_TRAIL.pattern[3:]}).)", re.S)  # (. takes \n too)
 # A span whose first (last) character cannot open (close) one of these needs no regex: most spans.
 # (Searching for a $-anchored pattern tries every start position.)
-_LEAD_FIRST = frozenset(_LEAD_PUNCT + "对从在" + "".join(w[0] for w in _LEAD_WORDS.split("|")))
-_TRAIL_LAST = frozenset(_TRAIL_PUNCT + "".join(w[-1] for w in _TRAIL_WORDS.split("|")))
+# (with every character str.isspace() -- re's \s -- accepts: one set test instead of a method call)
+_SPACES = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())  # none lies above U+3000 (a test checks)
+_LEAD_FIRST = frozenset(_LEAD_PUNCT + "对从在" + "".join(w[0] for w in _LEAD_WORDS.split("|"))) | _SPACES
+_TRAIL_LAST = frozenset(_TRAIL_PUNCT + "".join(w[-1] for w in _TRAIL_WORDS.split("|"))) | _SPACES
 _TRAIL_MAX = max(len(re.sub(r"\(\?<!\[[^\]]*\]\)", "", w)) for w in _TRAIL_WORDS.split("|"))  # longest word (5)
 _TRAIL_WINDOW = 16
 _PRONOUNS = frozenset("这|此|这一|这一点|这些|这种|其|它|它们|该|这便|这就|这也|此举|这一切|这个|那|这种情况|此事|这只".split("|"))
-_PRONOUN_FIRST = frozenset(w[0] for w in _PRONOUNS)
+_PRONOUN_FIRST = frozenset(w[0] for w in _PRONOUNS)  # (and whitespace, which strip() removes: _SPACES)
 _PRONOUN_HEAD = re.compile(r"^(?:它们|它)(?!们的|的)")  # "它直接影响 X 并迫使 Y": the cause is what 它 refers to
 _ANAPHOR_EVENT = re.compile(r"^(?:若|如果|一旦)?(?:这|此|该)[一种个些]?[^，,。]{1,3}(?:持续|延续|继续)(?:下去)?$")  # 若此态势持续
 _ANAPHOR = re.compile(r"^(?:这|此|该)[一种个些]?[^，,。]{0,3}$")  # 这一过程, 此态势: a cause named by reference
 _REFERS_FIRST = ("它", "若", "如果", "一旦", "这", "此", "该")  # how _PRONOUN_HEAD / _ANAPHOR_EVENT matches begin
+_REFERS_OPEN = _PRONOUN_FIRST | _SPACES | {w[0] for w in _REFERS_FIRST}  # what a span _refers_back to can open with
 _BECAUSE_OPENER = re.compile(r"\s*(?:因为|由于)")
 _MODIFIER_NOUNS = ("因素", "因子", "作用", "效应")
 _MIN_SPAN = 2
@@ -159,10 +166,28 @@ class _Cue:
 
 
 
-def _find_cues(text: str, lex: dict) -> list[tuple[int, int, str]]:
-    """(start, end, word) of the cues in ``text``: the matches of ``lex["cue_re"].finditer(text)``."""
+def _find_cues(text: str, lex: dict, a=None) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the cues in ``text``: the matches of ``lex["cue_re"].finditer(text)``.
+
+    ``a``: the text's UTF-16 code units (``_utf16``), when it has them; then numpy finds the positions
+    whose two characters can open a cue (~1 in 50), and only those are tried.
+    """
     out = []
     end = 0
+    if a is not None:
+        first, second, pair = _np_cue_tables()
+        code = first.take(a)  # nonzero where a cue's first character stands
+        cand = code.nonzero()[0]
+        # (the last position's "next" is itself: a false candidate at worst, which cue_re rejects)
+        cand = cand[pair.take(code.take(cand) + second.take(a.take(cand + 1, mode="clip")))]
+        match = lex["cue_re"].match
+        for p in cand.tolist():
+            if p >= end:  # a cue starting inside the previous one is not one (finditer resumes after it)
+                m = match(text, p)
+                if m is not None:
+                    end = m.end()
+                    out.append((p, end, m.group()))
+        return out
     for m in lex["cue_scan"].finditer(text):
         p = m.start()
         if p >= end:  # finditer resumes after a match: a cue starting inside the previous one is not one
@@ -170,6 +195,33 @@ def _find_cues(text: str, lex: dict) -> list[tuple[int, int, str]]:
             end = p + len(w)
             out.append((p, end, w))
     return out
+
+
+@lru_cache(maxsize=1)
+def _np_cue_tables():
+    """Per BMP character its index among the cue words' first (``first``, times a stride) and second
+    (``second``) characters, 0 for none; ``pair[first + second]`` is True where a cue can start: a
+    two-character opening of a word, or a one-character word followed by anything."""
+    import numpy as np
+
+    words = list(_lex()["cues"])
+    firsts = sorted({w[0] for w in words})
+    seconds = sorted({w[1] for w in words if len(w) > 1})
+    stride = len(seconds) + 1
+    assert (len(firsts) + 1) * stride < 0x10000  # uint16 sums
+    first, second = np.zeros(0x10000, dtype=np.uint16), np.zeros(0x10000, dtype=np.uint16)
+    for i, ch in enumerate(firsts, 1):
+        first[ord(ch)] = i * stride
+    for i, ch in enumerate(seconds, 1):
+        second[ord(ch)] = i
+    pair = np.zeros((len(firsts) + 1) * stride, dtype=bool)
+    for w in words:
+        f = int(first[ord(w[0])])
+        if len(w) == 1:
+            pair[f:f + stride] = True
+        else:
+            pair[f + int(second[ord(w[1])])] = True
+    return first, second, pair
 
 
 @lru_cache(maxsize=1)
@@ -200,6 +252,7 @@ def _lex() -> dict:
         "neg_clause_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "clause")),
         "neg_sent_re": re.compile("|".join(re.escape(c) for c, s in neg_rows if s == "sentence")),
         "nonobject": frozenset(read_lines("claims", "nonobject.txt")),
+        "nonobject_len": max(map(len, read_lines("claims", "nonobject.txt"))),  # a longer effect is none of them
         "implicit_effect_re": re.compile("^(?:[^的]{0,8})?(?:" + "|".join(re.escape(c) for c, v in cues.items() if v.family == "noun") + "|催化因素|诱因|原因)$"),
         "quantity_re": re.compile(r"^(?:超过|约|近|逾|大约|高达|不到|[0-9０-９+\-−.])"),
         "skip_re": re.compile("|".join(map(re.escape, read_lines("claims", "skip_contexts.txt")))),
@@ -240,44 +293,67 @@ def _np_tables():
     return kind, digit
 
 
-def _boundaries(text: str, with_starts: bool = False) -> tuple[list[int], ...]:
-    """Positions of the clause boundaries (``_BOUNDARY`` matches) and of the sentence enders among them.
+def _ranks(positions: list[int], n: int) -> list[int]:
+    """``r[i] == bisect_left(positions, i)`` for 0 <= i <= n (``positions`` sorted, in [0, n))."""
+    out: list[int] = []
+    for k, p in enumerate(positions):
+        out += [k] * (p + 1 - len(out))
+    out += [len(positions)] * (n + 1 - len(out))
+    return out
 
-    ``with_starts`` adds the clause and sentence starts (0, then each boundary + 1), from numpy
-    when it made the boundaries (cheaper than a Python-level map over them).
 
-    Long texts are classified by a numpy table lookup per character (a regex scan of the whole
-    text costs more); the regex does it for short ones and texts with astral characters.
-    """
+def _utf16(text: str):
+    """The text's characters as a numpy uint16 array, or None: no numpy, a short text (plain Python is
+    cheaper), or an astral character (two UTF-16 units: positions would shift)."""
     if _HAVE_NUMPY and len(text) >= 256:
         import numpy as np
 
-        a = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        if a.max() < 0x10000:
-            kind_table, digit_table = _np_tables()
-            kind = kind_table[a]
-            two = kind == 2
-            if two.any():  # , or : between two digits (118,000 / 16:00) ends no clause
-                d = digit_table[a]
-                two[0] = two[-1] = False
-                two[1:-1] &= d[:-2] & d[2:]
-                kind[two] = 0
-            cbn, sbn = np.flatnonzero(kind), np.flatnonzero(kind == 3)
-            if not with_starts:
-                return cbn.tolist(), sbn.tolist()
-            cstart, sstart = (cbn + 1).tolist(), (sbn + 1).tolist()
-            cstart.insert(0, 0)
-            sstart.insert(0, 0)
-            return cbn.tolist(), sbn.tolist(), cstart, sstart
+        a = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+        if len(a) == len(text):
+            return a
+    return None
+
+
+def _boundaries(text: str, a=None) -> tuple:
+    """Clause boundaries (``_BOUNDARY`` matches) and sentence enders among them: positions, starts, ranks.
+
+    Returns ``cb, sb, cstart, sstart, ck, sk``: the boundary positions, the clause and sentence starts
+    (0, then each boundary + 1), and per position i in [0, len(text)] the index of its clause and
+    sentence (``ck[i] == bisect_left(cb, i)``; an index lookup costs a fraction of a bisect, and the
+    stage makes hundreds of them per text).
+
+    Long texts are classified by a numpy table lookup per character (a regex scan of the whole
+    text costs more); the regex does it for short ones and texts with astral characters.
+    ``a``: the text's ``_utf16`` array when the caller has it.
+    """
+    n = len(text)
+    if a is None:
+        a = _utf16(text)
+    if a is not None:
+        import numpy as np
+
+        kind_table, digit_table = _np_tables()
+        kind = kind_table.take(a)
+        two = np.flatnonzero(kind == 2)
+        if two.size:  # , or : between two digits (118,000 / 16:00) ends no clause ("clip": the ends see themselves)
+            between = digit_table.take(a.take(two - 1, mode="clip")) & digit_table.take(a.take(two + 1, mode="clip"))
+            kind[two[between]] = 0
+        isb, iss = kind != 0, kind == 3
+        cbn, sbn = np.flatnonzero(isb), np.flatnonzero(iss)
+        ck, sk = np.zeros(n + 1, dtype=np.intp), np.zeros(n + 1, dtype=np.intp)
+        np.cumsum(isb, out=ck[1:])
+        np.cumsum(iss, out=sk[1:])
+        cstart, sstart = (cbn + 1).tolist(), (sbn + 1).tolist()
+        cstart.insert(0, 0)
+        sstart.insert(0, 0)
+        return cbn.tolist(), sbn.tolist(), cstart, sstart, memoryview(ck), memoryview(sk)
     cb = [m.start() for m in _BOUNDARY.finditer(text)]
     sb = [i for i in cb if text[i] in _SENT_PUNCT]
-    if not with_starts:
-        return cb, sb
-    return cb, sb, [0, *map(_PLUS_ONE, cb)], [0, *map(_PLUS_ONE, sb)]
+    return cb, sb, [0, *map(_PLUS_ONE, cb)], [0, *map(_PLUS_ONE, sb)], _ranks(cb, n), _ranks(sb, n)
 
 
 class _Segments:
-    """Sentence and clause boundaries of a text, for O(log n) lookups."""
+    """Sentence and clause boundaries of a text, with the clause and sentence of every position."""
 
     def __init__(self, text: str, lex: dict):
         self.text = text
@@ -285,9 +361,10 @@ class _Segments:
         self.cue_ends: list[int] = []
         n = len(text)
         # boundary positions (the punctuation char); sentence enders always end a clause too
-        # start and end of the k-th clause / sentence: a lookup is one bisect over the boundaries
-        # (two int lists: a (start, end) tuple per clause would cost more to build than the lookups)
-        self.cb, self.sb, self.cstart, self.sstart = _boundaries(text, with_starts=True)
+        # start and end of the k-th clause / sentence, and k for every position (ck, sk)
+        # (int lists: a (start, end) tuple per clause would cost more to build than the lookups)
+        self.u16 = _utf16(text)  # None for short texts: the plain regex paths then
+        self.cb, self.sb, self.cstart, self.sstart, self.ck, self.sk = _boundaries(text, self.u16)
         self.cend, self.send = self.cb + [n], self.sb + [n]
         self._cond_re = lex["cond_re"]
         # where a conditional word (如果, 若 …) starts: a clause with none in its first characters opens no conditional
@@ -296,12 +373,12 @@ class _Segments:
 
     def clause(self, i: int) -> tuple[int, int]:
         """(start, end) of the clause holding position ``i`` (a boundary char ends the clause before it)."""
-        k = bisect_left(self.cb, i)
+        k = self.ck[i]
         return self.cstart[k], self.cend[k]
 
     def sentence(self, i: int) -> tuple[int, int]:
         """(start, end) of the sentence holding position ``i``."""
-        k = bisect_left(self.sb, i)
+        k = self.sk[i]
         return self.sstart[k], self.send[k]
 
     def last_cue_end(self, a: int, b: int) -> int | None:
@@ -322,10 +399,10 @@ class _Segments:
         """The clause before the one starting at ``start``, within the same sentence."""
         if start < 2:
             return None  # (at 1 the clause before is empty)
-        s0 = self.sstart[bisect_left(self.sb, start)]
+        s0 = self.sstart[self.sk[start]]
         if start - 1 < s0:
             return None
-        k = bisect_left(self.cb, start - 2)  # two bisects: cheaper than a memo (most starts are asked once)
+        k = self.ck[start - 2]
         a, b = self.cstart[k], self.cend[k]
         if b <= a or a < s0:
             return None
@@ -345,14 +422,14 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     if a >= b:
         return a, b
     ch = text[a]  # the first and last characters decide most spans without a slice
-    if ch in _LEAD_FIRST or ch.isspace():  # str.isspace() is re's \s
+    if ch in _LEAD_FIRST:
         m = _LEAD_AT.match(text, a, b)
         if m:
             a = m.end()
             if a >= b:
                 return a, b
     ch = text[b - 1]
-    if ch in _TRAIL_LAST or ch.isspace():
+    if ch in _TRAIL_LAST:
         m = _trail(text[a:b])
         if m:
             b = a + m.start()  # all adverbs and particles: nothing left
@@ -369,10 +446,10 @@ def _trail(seg: str) -> re.Match | None:
     """
     w = len(seg) - _TRAIL_WINDOW
     if w <= 0:
-        return _TRAIL.search(seg)
-    m = _TRAIL.search(seg, w)  # a lookbehind still sees the characters before w
+        return _TRAIL_SCAN.search(seg)
+    m = _TRAIL_SCAN.search(seg, w)  # a lookbehind still sees the characters before w
     if m is not None and m.start() < w + _TRAIL_MAX:
-        return _TRAIL.search(seg)
+        return _TRAIL_SCAN.search(seg)
     return m
 
 
@@ -382,13 +459,15 @@ def _ok(a: int, b: int) -> bool:
 
 def _is_pronoun(text: str, a: int, b: int) -> bool:
     ch = text[a:a + 1]  # most spans open with a character no pronoun opens with: no slice and strip
-    if ch and ch not in _PRONOUN_FIRST and not ch.isspace():
+    if ch and ch not in _PRONOUN_FIRST and ch not in _SPACES:
         return False
     return text[a:b].strip() in _PRONOUNS
 
 
 def _refers_back(text: str, a: int, b: int, anaphora: bool) -> bool:
     """True when span [a, b) is a bare pronoun or, with ``anaphora``, opens by referring back (它…, 若此态势持续)."""
+    if text[a:a + 1] not in _REFERS_OPEN:
+        return False  # most spans: no pronoun, no reference opens them (nor whitespace before one)
     if _is_pronoun(text, a, b):
         return True
     return anaphora and text.startswith(_REFERS_FIRST, a, b) and bool(_PRONOUN_HEAD.match(text[a:b]) or _ANAPHOR_EVENT.match(text[a:b]))
@@ -410,10 +489,10 @@ def _cause_before(seg: _Segments, cs: int, p: int, anaphora: bool = True) -> tup
     if b - a >= _MIN_SPAN and not _refers_back(text, a, b, anaphora):
         return a, b
     # seg.prev_clause(cs), inlined (its sentence start is needed below too)
-    s0 = seg.sstart[bisect_left(seg.sb, cs)]
+    s0 = seg.sstart[seg.sk[cs]]
     prev = None
     if cs >= 2 and cs - 1 >= s0:
-        k = bisect_left(seg.cb, cs - 2)
+        k = seg.ck[cs - 2]
         pa, pb = seg.cstart[k], seg.cend[k]
         if pb > pa and pa >= s0:
             prev = pa, pb
@@ -441,13 +520,13 @@ def _widen(seg: _Segments, clause: tuple[int, int]) -> tuple[int, int]:
     clause chain), up to the previous clause that is itself a causal statement.
     """
     a, b = clause
-    s0 = seg.sstart[bisect_left(seg.sb, a)]
-    cb, cstart, cend = seg.cb, seg.cstart, seg.cend
+    s0 = seg.sstart[seg.sk[a]]
+    ck, cstart, cend = seg.ck, seg.cstart, seg.cend
     while a > s0:
         # seg.prev_clause(a), inlined: a stays in the sentence starting at s0
         if a < 2:
             break
-        k = bisect_left(cb, a - 2)
+        k = ck[a - 2]
         pa, pb = cstart[k], cend[k]
         if pb <= pa or pa < s0 or seg.opens_cond(pa):
             break
@@ -506,7 +585,7 @@ def _conditional(seg: _Segments, cs: int, lex: dict) -> bool:
     if r is None:
         # both clauses lie in [sentence start, cs + 5] as far as cond_re can see: most hold no conditional word
         at = seg._cond_at
-        k = bisect_left(at, seg.sstart[bisect_left(seg.sb, cs)])
+        k = bisect_left(at, seg.sstart[seg.sk[cs]])
         if k == len(at) or at[k] > cs + 5:
             r = False
         else:
@@ -523,7 +602,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
     bstarts = [b[0] for b in blocked]
     out: list[_Raw] = []
     cues = lex["cues"]
-    cb, cstart, cend, cond_memo = seg.cb, seg.cstart, seg.cend, seg.cond
+    ck, cstart, cend, cond_memo = seg.ck, seg.cstart, seg.cend, seg.cond
     for p, q, word in found:
         cue = cues.get(word)
         if cue is None:
@@ -540,7 +619,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
             continue  # 即使, 使用, 命令, 令人, 转让, 让我: not causal
         if cue.family == "fwd" and p > 0 and (text[p - 1] == "所" or (text[p - 1] == "为" and text[p - 2:p - 1] not in ("成", "作", "认", "因", "行"))):
             continue  # 以看跌期权为主导, 所驱动 (read by the passive frames); 成为决定 … is fine
-        k = bisect_left(cb, p)  # seg.clause(p), inlined
+        k = ck[p]  # seg.clause(p), inlined
         cs, ce = cstart[k], cend[k]
         n_before = len(out)
         fam = cue.family
@@ -570,7 +649,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
             if c is None:
                 continue
             # 将/把 construction: "A 将 X 推至 Y" — A is the cause, "X 推至 Y" the effect
-            k = max(text.rfind("将", cs, p), text.rfind("把", cs, p))
+            k = max(text.rfind("将", cs, p), text.rfind("把", cs, p)) if "将" in head or "把" in head else -1
             if k > cs and p - k > 2:  # 将 X 推至: an object between 将 and the verb (a bare 将 is "will")
                 c2 = _trim(text, cs, k)
                 if _ok(*c2) and not _is_pronoun(text, *c2) and not _ANAPHOR.match(text[c2[0]:c2[1]]):
@@ -579,7 +658,7 @@ def _from_cues(seg: _Segments, lex: dict, blocked: list[tuple[int, int]], found:
                     prev = _cause_before(seg, cs, cs)
                     if prev:
                         c, e = prev, (k + 1, e[1])
-            if text[e[0]:e[1]] in lex["nonobject"]:
+            if e[1] - e[0] <= lex["nonobject_len"] and text[e[0]:e[1]] in lex["nonobject"]:
                 continue  # 影响深远: an adjective, not an object
             out.append(_Raw(c, e, (p, q), cue.neg))
         elif fam == "conn":
@@ -756,7 +835,7 @@ _MARKER_BAD_AFTER = {"由": "于此", "受": "到益众理", "被": "动迫", "�
 
 def _marker_clauses(seg: _Segments, marker: str, common: str) -> list[tuple[int, int]]:
     """(start, end) of the clauses holding ``marker`` and every character of ``common``, in order."""
-    text, cb, cstart, cend = seg.text, seg.cb, seg.cstart, seg.cend
+    text, ck, cstart, cend = seg.text, seg.ck, seg.cstart, seg.cend
     out = []
     # walk the occurrences of the rarest of the marker and the common characters (下 for 在: about half
     # as many); every clause kept holds all of them, so any of them finds the same clauses
@@ -764,7 +843,7 @@ def _marker_clauses(seg: _Segments, marker: str, common: str) -> list[tuple[int,
     drive = min(need, key=text.count) if common else marker
     i = text.find(drive)
     while i >= 0:
-        k = bisect_left(cb, i)  # seg.clause(i), inlined: this runs for every occurrence in the text
+        k = ck[i]  # seg.clause(i), inlined: this runs for every occurrence in the text
         a, b = cstart[k], cend[k]
         i = text.find(drive, b + 1)
         for w in need:
@@ -985,7 +1064,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         return []
     lex = _lex()
     seg = _Segments(text, lex)
-    found = _find_cues(text, lex)
+    found = _find_cues(text, lex, seg.u16)
     seg.cue_starts = [a for a, _, _ in found]
     seg.cue_ends = [b for _, b, _ in found]
     blocked: list[tuple[int, int]] = []
@@ -1003,14 +1082,14 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
     # pos and endpos is the same as searching the slice, without copying it
     hedge, neg_clause, neg_sent = lex["hedge_re"].search, lex["neg_clause_re"].search, lex["neg_sent_re"].search
     before_cue_any = lex["before_cue_any"].search
-    sstart, send, sb_, cstart, cb = seg.sstart, seg.send, seg.sb, seg.cstart, seg.cb
+    sstart, send, sk, cstart, ck = seg.sstart, seg.send, seg.sk, seg.cstart, seg.ck
     kept: list[tuple[int, int, int, int]] = []  # cause and effect spans of the claims kept so far
-    kept_e1: list[int] = []  # their effect ends
+    kept_e1_max = -1  # the largest effect end among them (an effect starting there or later overlaps none)
     out: list[Claim] = []
     for r in sorted(raws, key=lambda r: (r.cue[0], r.cause[0])):
         (c0, c1), (e0, e1), (p, q) = r.cause, r.effect, r.cue
-        # an effect overlapping no kept effect of the window rules the loop out at once (about 9 in 10 claims)
-        if kept_e1 and e0 < max(kept_e1[-8:]):
+        # an effect overlapping no kept effect rules the loop out at once (about 9 in 10 claims)
+        if e0 < kept_e1_max:
             seen = False
             for kc0, kc1, ke0, ke1 in kept[-8:]:
                 if c0 < kc1 and kc0 < c1 and e0 < ke1 and ke0 < e1:
@@ -1021,14 +1100,21 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         if c0 < e1 and e0 < c1:
             continue  # a claim whose spans overlap each other is a mis-parse
         kept.append((c0, c1, e0, e1))
-        kept_e1.append(e1)
-        k = bisect_left(sb_, p)  # seg.sentence(p), inlined
+        if e1 > kept_e1_max:
+            kept_e1_max = e1
+        k = sk[p]  # seg.sentence(p), inlined
         s0, s1 = sstart[k], send[k]
-        hi = max(c1, e1, q)
-        sa, sb = min(s0, c0, e0, p), (s1 if s1 >= hi else hi)
+        # (conditional expressions: a min/max call costs several times more)
+        hi = c1 if c1 > e1 else e1
+        if q > hi:
+            hi = q
+        sa = c0 if c0 < e0 else e0  # the sentence of p starts at s0 <= p
+        if s0 < sa:
+            sa = s0
+        sb = s1 if s1 >= hi else hi
         negated, attributed_to = r.neg, author
         if before_cue_any(text, s0, p) is not None:  # (the clause part [max(cs, lo), p) lies inside [s0, p))
-            cs = cstart[bisect_left(cb, p)]  # seg.clause(p), inlined: only needed here
+            cs = cstart[ck[p]]  # seg.clause(p), inlined: only needed here
             lo = min(c0, e0, p)
             negated = r.neg or neg_clause(text, max(cs, lo), p) is not None or neg_sent(text, s0, p) is not None
             attributed_to = _attribution(text, s0, s1, p, ms, starts, lex, author)

@@ -6,6 +6,7 @@ on random strings built from the characters the patterns care about.
 """
 import random
 import re
+from bisect import bisect_left
 
 import pytest
 
@@ -82,9 +83,13 @@ def test_numpy_boundaries_match_the_regex():
             s += "\U0001d7ce,\U0001d7cf"  # an astral digit: the regex path
         cb = [m.start() for m in C._BOUNDARY.finditer(s)]
         sb = [b for b in cb if s[b] in C._SENT_PUNCT]
-        assert C._boundaries(s) == (cb, sb), s
+        got_cb, got_sb, cstart, sstart, ck, sk = C._boundaries(s)
+        assert (got_cb, got_sb) == (cb, sb), s
         # the starts: 0, then one past each boundary (numpy-made on the table path)
-        assert C._boundaries(s, with_starts=True) == (cb, sb, [0] + [b + 1 for b in cb], [0] + [b + 1 for b in sb]), s
+        assert (cstart, sstart) == ([0] + [b + 1 for b in cb], [0] + [b + 1 for b in sb]), s
+        # the ranks: the clause and sentence index of every position, as a bisect gives it
+        assert list(ck) == [bisect_left(cb, i) for i in range(len(s) + 1)], s
+        assert list(sk) == [bisect_left(sb, i) for i in range(len(s) + 1)], s
 
 
 @pytest.mark.parametrize("rx, anchor", [(C._SHI, "shi"), (C._CASE, "case")])
@@ -136,3 +141,91 @@ def test_gated_cue_scan_finds_what_the_plain_trie_finds():
     for s, _, _ in _strings(pool, 20000, 30, seed=8):
         want = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(s)]
         assert C._find_cues(s, lex) == want, s
+
+
+def _real_texts() -> list[str]:
+    import glob
+    from pathlib import Path
+
+    from extract.clean import clean
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted(glob.glob(str(root / "tests/data/pages/*.txt")) + glob.glob(str(root / "corpora/articles/*.txt")))
+    return [clean(Path(f).read_text(encoding="utf-8")).text for f in files]
+
+
+def test_trail_scan_on_real_text():
+    # every clause of the real pages, and every clause cut at each of its characters (as _trim cuts spans)
+    lex = C._lex()
+    n = 0
+    for text in _real_texts():
+        seg = C._Segments(text, lex)
+        for a, b in zip(seg.cstart, seg.cend):
+            for e in range(a + 1, b + 1):
+                s = text[a:e]
+                whole = C._TRAIL.search(s)
+                fast = C._trail(s)
+                assert (whole and whole.start()) == (fast and fast.start()), s
+                n += whole is not None
+    assert n > 1000  # the runs are there to find
+
+
+def test_spaces_are_all_of_isspace():
+    # _LEAD_FIRST / _TRAIL_LAST / _is_pronoun test whitespace by set membership instead of str.isspace()
+    assert C._SPACES == {c for c in map(chr, range(0x110000)) if c.isspace()}
+
+
+def _plain_trim(text: str, a: int, b: int) -> tuple[int, int]:
+    if a >= b:
+        return a, b
+    m = C._LEAD.match(text[a:b])
+    if m:
+        a += m.end()
+        if a >= b:
+            return a, b
+    m = C._TRAIL.search(text[a:b])
+    if m:
+        b = a + m.start()
+    return a, b
+
+
+def _plain_refers_back(text: str, a: int, b: int, anaphora: bool) -> bool:
+    s = text[a:b]
+    return s.strip() in C._PRONOUNS or (anaphora and bool(C._PRONOUN_HEAD.match(s) or C._ANAPHOR_EVENT.match(s)))
+
+
+def test_trim_and_refers_back_on_real_text():
+    # every clause of the real pages cut at each character on either side, and whitespace-led spans
+    lex = C._lex()
+    for text in _real_texts() + ["  这一点，\u3000此举，\u00a0它们的， 若此态势持续下去，\t的了"]:
+        seg = C._Segments(text, lex)
+        for a0, b0 in zip(seg.cstart, seg.cend):
+            for a, b in [(a0, e) for e in range(a0, b0 + 1)] + [(s, b0) for s in range(a0, b0)]:
+                assert C._trim(text, a, b) == _plain_trim(text, a, b), (text[a:b], a, b)
+                for anaphora in (True, False):
+                    assert C._refers_back(text, a, b, anaphora) == _plain_refers_back(text, a, b, anaphora), text[a:b]
+
+
+def test_nonobject_length_bound():
+    # _from_cues looks an effect up in nonobject only when it is no longer than the longest entry
+    lex = C._lex()
+    assert lex["nonobject_len"] == max(map(len, lex["nonobject"]))
+
+
+def test_numpy_cue_candidates_find_what_the_plain_trie_finds():
+    # the real pages (long: the numpy path), and random strings of cue words padded to that path's length
+    pytest.importorskip("numpy")
+    lex = C._lex()
+    words = list(lex["cues"])
+    pool = words + [w[0] for w in words] + [w[1:] for w in words if len(w) > 1] + list("使令让用命人这是不中，。\n 市场下跌")
+    rnd = random.Random(9)
+    randoms = ["".join(rnd.choice(pool) for _ in range(rnd.randint(150, 400))) for _ in range(300)]
+    n = 0
+    for s in _real_texts() + randoms + ["价" * 255 + "让", "价" * 254 + "导致"]:
+        a = C._utf16(s)
+        if a is None:
+            continue
+        want = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(s)]
+        assert C._find_cues(s, lex, a) == want, s
+        n += len(want)
+    assert n > 5000
