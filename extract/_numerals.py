@@ -346,12 +346,14 @@ def _scan_re(cn_next: frozenset | None) -> tuple[re.Pattern, tuple[int, ...]]:
 
 def _simple_re() -> str:
     """A plain ASCII number (``12``, ``5.8``) that the grammar would read as just that: no
-    character follows that could extend it -- a digit, a space (spaced thousands, a scale or
-    Latin word after a space), a point or comma, an exponent, a Chinese numeral or scale word,
-    余/多, 又/分 (a fraction), the first letter of a Latin scale word. The grammar is then skipped."""
+    character follows that could extend it -- a digit, a point or comma, an exponent, a Chinese
+    numeral or scale word, 余/多, 又/分 (a fraction), the first letter of a Latin scale word --
+    nor one space before such a character or another space (spaced thousands, ``5 亿``, ``5 k``:
+    the grammar reads past one or two spaces only into these). The grammar is then skipped
+    (``1 月 5 日``: a space before an ordinary character is common in the bench texts)."""
     firsts = "".join(sorted({w[0] for w in scale_words() if w}))
     stop = re.escape(".,eE又分余多" + CN_CHARS + firsts)
-    return rf"(?P<simple>[0-9]+(?:\.[0-9]+)?)(?![\d\s{stop}])"
+    return rf"(?P<simple>[0-9]+(?:\.[0-9]+)?)(?![\d{stop}]|\s[\d\s{stop}])"
 
 
 def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None = None,

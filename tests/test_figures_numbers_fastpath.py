@@ -39,3 +39,15 @@ def test_plain_number_shortcut_matches_the_grammar(grammar_only, cn_next):
     got = [N.find_numbers(s, cn_next=cn_next) for s in cases]
     for s, w, g in zip(cases, want, got):
         assert g == w, s
+
+
+def test_plain_number_shortcut_matches_the_grammar_on_real_pages(grammar_only, seeds):
+    from pathlib import Path
+
+    from extract.figures import _unit_first_chars
+
+    pages = sorted(Path(__file__).parent.glob("data/*/*.txt"))
+    texts = list(seeds.values()) + [p.read_text(encoding="utf-8") for p in pages]
+    for cn_next in (None, _unit_first_chars()):
+        for t in texts:
+            assert N.find_numbers(t, cn_next=cn_next) == grammar_only(t, cn_next), t[:80]
