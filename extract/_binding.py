@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from functools import lru_cache
 from itertools import accumulate
+from operator import attrgetter
 from typing import Optional
 
 from . import _lexicon as L
@@ -52,6 +52,7 @@ def _mark_ends(t: str, marks: str, lo: int = 0, hi: Optional[int] = None) -> lis
 
 
 _PLUS_ONE = (1).__add__
+_START = attrgetter("start")
 
 
 _LEVEL_AFTER = re.compile(r"^\s*(?:了)?\s*(?:至|到|于)")
@@ -163,15 +164,25 @@ class _Doc:
                 subs.append((a, b, i, typ))
         subs.sort()
         self.subjects = subs
-        self.subject_maxlen = max((e - s for s, e, *_ in subs), default=0)
-        self.dates = sorted(dates or [], key=lambda d: d.start)
+        self.dates = sorted(dates or [], key=_START)
         self.date_starts = [d.start for d in self.dates]
         self.story_day = context_date(self.dates)
-        assets = Counter(s[2] for s in subs if s[3] == "asset")
-        # ties go to the asset named first (a Counter keeps first-seen order; a set would make
+        # the longest subject, the asset counts and whether a group is named: one pass over subs
+        maxlen = 0
+        assets: dict[str, int] = {}
+        has_group = False
+        for s, e, i, typ in subs:
+            if e - s > maxlen:
+                maxlen = e - s
+            if typ == "asset":
+                assets[i] = assets.get(i, 0) + 1
+            elif typ == "group":
+                has_group = True
+        self.subject_maxlen = maxlen
+        # ties go to the asset named first (a dict keeps first-seen order; a set would make
         # the choice depend on the hash seed)
         self.main_asset = max(assets, key=assets.__getitem__) if assets else None
-        self.has_group = any(s[3] == "group" for s in subs)
+        self.has_group = has_group
 
     def _scan_window(self, k: int) -> tuple[int, int]:
         """The span sentence ``k``'s cue scans cover."""
@@ -430,6 +441,9 @@ class _Sorted(list):
         self.starts = [g.start for g in self]
 
 
+_TENOR = re.compile(r"(\d+)\s*年期")
+
+
 def _yield_subject(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]:
     s0, s1 = doc.sentence(f.start)
     tenor = None
@@ -438,7 +452,7 @@ def _yield_subject(doc: _Doc, f: Figure, figures: list[Figure]) -> Optional[str]
             tenor = g.value
     if tenor is None:
         m = None
-        for m in re.finditer(r"(\d+)\s*年期", doc.t[s0:f.start]):
+        for m in _TENOR.finditer(doc.t, s0, f.start):
             pass
         if m:
             tenor = int(m.group(1))
