@@ -401,12 +401,12 @@ def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None
                 body = mixed
                 if body[-1] not in _BIG_LAST:  # no scale word at the end (most numbers)
                     sc = None
-                    base = parse_cn(body, True) if _HAS_CN.search(body) else parse_arabic(body)
+                    base = parse_cn(body, True) if not body.isascii() and _HAS_CN.search(body) else parse_arabic(body)
                     val = base
                     over = False
                 else:
                     head, sc, over = _split_scale(body)
-                    base = parse_arabic(head) if sc is not None else parse_cn(body, True) if _HAS_CN.search(body) else parse_arabic(body)
+                    base = parse_arabic(head) if sc is not None else parse_cn(body, True) if not body.isascii() and _HAS_CN.search(body) else parse_arabic(body)
                     val = base * sc if sc is not None else base
                 if latin:
                     lat = scale_words()[latin]
