@@ -80,7 +80,9 @@ def _changed_re() -> re.Pattern:
     return re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_table()) if k < 0x10000) + "]")
 
 
-_FW_THOUSANDS = re.compile("(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+# starts with the literal comma (the digit before it checked by a lookbehind), so ``re`` jumps
+# from comma to comma instead of trying the lookbehind at every position
+_FW_THOUSANDS = re.compile("，(?<=[０-９]，)(?=[０-９]{3}(?![０-９]))")
 
 
 @lru_cache(maxsize=8)
