@@ -210,6 +210,26 @@ class _Doc:
             )
         return r
 
+    def frame(self, i: int) -> tuple[tuple, tuple[int, int], tuple[int, int]]:
+        """``(self.local(i), self.clause(i), self.sentence(i))`` with one bisect and no nested
+        calls: every figure asks for all three (~3k instructions saved per figure)."""
+        sent = self.sent
+        k = bisect.bisect_right(sent, i) - 1
+        loc = self._local.get(k)
+        if loc is None:
+            loc = self.local(i)
+        se = self._sent_memo.get(i)
+        if se is None:
+            b = sent[k + 1] if k + 1 < len(sent) else len(self.t)
+            se = self._sent_memo[i] = (max(sent[k], i - 300), min(b, i + 300))
+        cl = self._clause_memo.get(i)
+        if cl is None:
+            bounds = loc[0]
+            j = bisect.bisect_right(bounds, i) - 1
+            b = bounds[j + 1] if j + 1 < len(bounds) else len(self.t)
+            cl = self._clause_memo[i] = (max(bounds[j], i - 120), min(b, i + 120))
+        return loc, cl, se
+
     def directions(self, i: int) -> list:
         """Direction words of the sentence holding position ``i``: only signs read them, so they
         are scanned on first use (most figure sentences never ask)."""
@@ -566,9 +586,7 @@ def bind(text: str, figures: list[Figure], mentions: list[Mention], dates: list[
 def _bind_one(doc: _Doc, t: str, f: Figure, figures: list[Figure]) -> None:
     uc = _unit_class(f)
     # the figure's clause, sentence and sentence scans: asked once here, passed to the helpers
-    loc = doc.local(f.start)
-    cl = doc.clause(f.start)
-    se = doc.sentence(f.start)
+    loc, cl, se = doc.frame(f.start)
     after = t[f.end:f.end + 4]
     cue = None
     if uc == "count" and (t[f.start:f.end].endswith("年期") or after.lstrip().startswith(("期", "年期"))):
