@@ -182,7 +182,7 @@ def label_spans(t: str) -> list[tuple[int, int]]:
         pos = b if b > a else a + 1
 
 
-def _dispatch_scan(patterns: list[str]) -> tuple[re.Pattern, Optional[bool]]:
+def _dispatch_scan(patterns: list[str], gate: bool = True) -> tuple[re.Pattern, Optional[bool]]:
     """A regex finding what the alternation of ``patterns`` finds, without trying every
     alternative at every position (``re`` tries the branches of an alternation one by one).
 
@@ -195,7 +195,8 @@ def _dispatch_scan(patterns: list[str]) -> tuple[re.Pattern, Optional[bool]]:
     lookahead that captures the span. Searching again from the end of each match gives the
     same leftmost, first-alternative, non-overlapping spans as ``finditer`` on the plain
     alternation. Returns (regex, True), or the plain alternation and None when a pattern's
-    first characters cannot be worked out.
+    first characters cannot be worked out. ``gate``: check what follows the first character
+    (:func:`_after_first`) before trying the group's patterns (False only to test it).
     """
     guard = _first_char_guard(patterns)  # (?=[...]): every match starts with one of these
     plain = re.compile(guard + "(?:" + "|".join(f"(?:{p})" for p in patterns) + ")")
@@ -220,6 +221,12 @@ def _dispatch_scan(patterns: list[str]) -> tuple[re.Pattern, Optional[bool]]:
         # before a digit: the middle of a number) skips the group at once
         rejected = set.intersection(*(_rejected_before(patterns[i], allc) for i in idx))
         guard = f"(?<![{''.join(map(re.escape, sorted(rejected)))}](?s:.))" if rejected else ""
+        if gate:
+            # what must follow the first character (a digit run then [A-Z./], 证 after 中, a second
+            # capital): most candidates fail here, before the nested lookarounds below
+            nexts = [_after_first(patterns[i]) for i in idx]
+            if all(nexts):
+                guard += "(?=" + "|".join(dict.fromkeys(nexts)) + ")"
         branches.append("[" + "".join(map(re.escape, chars)) + f"]{guard}(?<=(?=(?:{alts}))(?s:.))")
     cls = "".join(re.escape(c) for _, chars in order for c in chars)
     try:
@@ -239,6 +246,102 @@ def _rejected_before(pattern: str, allc: str) -> set:
     if m is None:
         return set()
     return set(re.compile("[" + m.group(1) + "]").findall(allc))
+
+
+_CATS = {r"\d": "CATEGORY_DIGIT", r"\D": "CATEGORY_NOT_DIGIT", r"\s": "CATEGORY_SPACE",
+         r"\S": "CATEGORY_NOT_SPACE", r"\w": "CATEGORY_WORD", r"\W": "CATEGORY_NOT_WORD"}
+
+
+def _after_first(pattern: str, max_items: int = 3) -> Optional[str]:
+    """A regex that matches right after the first character of every match of ``pattern``: its
+    leading items of one character (literals, sets, their repeats, groups and alternations of
+    them), the first character taken off, zero-width assertions dropped (which only widens it),
+    at most ``max_items`` items. None when the first character cannot be read off (or nothing
+    follows it: no gate)."""
+    import re._constants as C
+    import re._parser as P
+
+    cats = {getattr(C, name): text for text, name in _CATS.items()}
+    repeats = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
+
+    def one(op, av):  # regex text of an item matching one character, or None
+        if op is C.LITERAL:
+            return re.escape(chr(av))
+        if op is not C.IN:
+            return None
+        parts = []
+        for o, a in av:
+            if o is C.NEGATE:
+                parts.append("^")
+            elif o is C.LITERAL:
+                parts.append(re.escape(chr(a)))
+            elif o is C.RANGE:
+                parts.append(re.escape(chr(a[0])) + "-" + re.escape(chr(a[1])))
+            elif o is C.CATEGORY and a in cats:
+                parts.append(cats[a])
+            else:
+                return None
+        return "[" + "".join(parts) + "]"
+
+    def seq(items, drop, n):
+        """(text, first character still to take off, items left, stopped early) or None."""
+        out = []
+        for op, av in items:
+            if op in (C.ASSERT, C.ASSERT_NOT, C.AT):
+                continue
+            if n == 0:
+                return "".join(out), drop, n, True
+            c = one(op, av)
+            if c is None and op in repeats and len(av[2].data) == 1:
+                c = one(*av[2].data[0])
+                if c is not None:
+                    lo, hi = av[0], av[1]
+                    if drop:
+                        if lo == 0:
+                            return None
+                        lo, hi, drop = lo - 1, hi if hi is C.MAXREPEAT else hi - 1, False
+                    out.append(f"{c}{{{lo},{'' if hi is C.MAXREPEAT else hi}}}")
+                    n -= 1
+                    continue
+            if c is not None:
+                if drop:
+                    drop = False
+                else:
+                    out.append(c)
+                    n -= 1
+                continue
+            if op is C.SUBPATTERN and not (av[1] | av[2]) & ~re.IGNORECASE:
+                r = seq(av[3].data, drop, n)
+                if r is None:
+                    return None
+                fl = ("i" if av[1] else "") + ("-i" if av[2] else "")
+                out.append(f"(?{fl}:{r[0]})")
+                _, drop, n, stop = r
+                if stop:
+                    return "".join(out), drop, n, True
+                continue
+            if op is C.BRANCH:
+                rs = [seq(s.data, drop, n) for s in av[1]]
+                if None in rs or len({r[1] for r in rs}) > 1:
+                    return None
+                if any(r[0] for r in rs):
+                    out.append("(?:" + "|".join(r[0] for r in rs) + ")")
+                drop, n = rs[0][1], min(r[2] for r in rs)
+                if any(r[3] for r in rs):
+                    return "".join(out), drop, n, True
+                continue
+            return "".join(out), drop, n, True
+        return "".join(out), drop, n, False
+
+    try:
+        parsed = P.parse(pattern)
+        flags = parsed.state.flags & ~re.UNICODE
+        r = None if flags & ~re.IGNORECASE else seq(parsed.data, True, max_items)
+    except Exception:  # pragma: no cover - private parser API changed: no gate
+        return None
+    if r is None or r[1] or not r[0]:
+        return None
+    return f"(?i:{r[0]})" if flags else r[0]
 
 
 def _first_chars(pattern: str) -> Optional[str]:

@@ -80,7 +80,9 @@ def _changed_re() -> re.Pattern:
     return re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(_table()) if k < 0x10000) + "]")
 
 
-_FW_THOUSANDS = re.compile("(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+# starts with the literal comma (the digit before it checked by a lookbehind), so ``re`` jumps
+# from comma to comma instead of trying the lookbehind at every position
+_FW_THOUSANDS = re.compile("，(?<=[０-９]，)(?=[０-９]{3}(?![０-９]))")
 
 
 @lru_cache(maxsize=8)
@@ -346,12 +348,14 @@ def _scan_re(cn_next: frozenset | None) -> tuple[re.Pattern, tuple[int, ...]]:
 
 def _simple_re() -> str:
     """A plain ASCII number (``12``, ``5.8``) that the grammar would read as just that: no
-    character follows that could extend it -- a digit, a space (spaced thousands, a scale or
-    Latin word after a space), a point or comma, an exponent, a Chinese numeral or scale word,
-    余/多, 又/分 (a fraction), the first letter of a Latin scale word. The grammar is then skipped."""
+    character follows that could extend it -- a digit, a point or comma, an exponent, a Chinese
+    numeral or scale word, 余/多, 又/分 (a fraction), the first letter of a Latin scale word --
+    nor one space before such a character or another space (spaced thousands, ``5 亿``, ``5 k``:
+    the grammar reads past one or two spaces only into these). The grammar is then skipped
+    (``1 月 5 日``: a space before an ordinary character is common in the bench texts)."""
     firsts = "".join(sorted({w[0] for w in scale_words() if w}))
     stop = re.escape(".,eE又分余多" + CN_CHARS + firsts)
-    return rf"(?P<simple>[0-9]+(?:\.[0-9]+)?)(?![\d\s{stop}])"
+    return rf"(?P<simple>[0-9]+(?:\.[0-9]+)?)(?![\d{stop}]|\s[\d\s{stop}])"
 
 
 def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None = None,
@@ -399,12 +403,12 @@ def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None
                 body = mixed
                 if body[-1] not in _BIG_LAST:  # no scale word at the end (most numbers)
                     sc = None
-                    base = parse_cn(body, True) if _HAS_CN.search(body) else parse_arabic(body)
+                    base = parse_cn(body, True) if not body.isascii() and _HAS_CN.search(body) else parse_arabic(body)
                     val = base
                     over = False
                 else:
                     head, sc, over = _split_scale(body)
-                    base = parse_arabic(head) if sc is not None else parse_cn(body, True) if _HAS_CN.search(body) else parse_arabic(body)
+                    base = parse_arabic(head) if sc is not None else parse_cn(body, True) if not body.isascii() and _HAS_CN.search(body) else parse_arabic(body)
                     val = base * sc if sc is not None else base
                 if latin:
                     lat = scale_words()[latin]

@@ -38,6 +38,9 @@ _LEVEL_CUES = re.compile(r"(?:障碍|水平|价位|关口|支撑|阻力|点位|�
 
 
 _SKIP = re.compile(r"\s{0,2}([多余])?\s?")
+# the characters _SKIP can start with: 多, 余 and whitespace (str.isspace is re's \s; all of
+# it lies in the BMP)
+_SKIP_FIRST = frozenset("多余" + "".join(c for c in map(chr, range(0x10000)) if c.isspace()))
 _ENUM_SEP = re.compile(r"\s*[、/]\s*")
 
 
@@ -181,18 +184,17 @@ def _post_qualifier(t: str, end: int) -> tuple[Optional[str], int]:
     return None, end
 
 
-def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
-    """Read unit and qualifiers around number ``n``; None when it is not a figure."""
+def _atom(t: str, n: Number, mask: bytearray, lex: Optional[tuple] = None) -> Optional[_Atom]:
+    """Read unit and qualifiers around number ``n``; None when it is not a figure.
+    ``lex``: :func:`_atom_lexicons` (find_figures fetches it once, not once per number)."""
     if mask.find(1, n.start, n.end) >= 0:
         return None
-    nf = L.not_figures()
+    nf, post_units, post_re, pre_units, pre_re, pw, sym_last = lex or _atom_lexicons()
     before = t[max(0, n.start - 8):n.start]
-    post_units, post_re, pre_units, pre_re = L.units()
     # glued to Latin letters or digits: a ticker, version or label (BTC2, V3, 3AC)
     prev = t[n.start - 1] if n.start > 0 else ""
     if prev and (prev.isascii() and (prev.isalpha() or prev == "_")) and not pre_re.search(t[max(0, n.start - 4):n.start]):
         return None
-    pw, sym_last = _atom_lex()
     if (before.rstrip().endswith(pw) if pw is not None else nf["prefix"].search(before)) and not pre_re.search(before):
         return None
     a = _Atom(start=n.start, end=n.end, n=n, value=n.value, scale=n.scale)
@@ -235,8 +237,9 @@ def _atom(t: str, n: Number, mask: bytearray) -> Optional[_Atom]:
         pass  # the minus is part of the number span already
     # unit after
     pos = n.end
-    mm = _SKIP.match(t, pos)
-    skip = mm.end() - pos
+    # (_SKIP matches the empty string unless whitespace, 多 or 余 follows: most numbers)
+    mm = _SKIP.match(t, pos) if t[pos:pos + 1] in _SKIP_FIRST else None
+    skip = mm.end() - pos if mm else 0
     if a.bare:
         um = post_re.match(t, pos + skip)
         if um:
@@ -337,6 +340,13 @@ def _atom_lex() -> tuple[Optional[tuple[str, ...]], frozenset]:
 
 
 @lru_cache(maxsize=1)
+def _atom_lexicons() -> tuple:
+    """What :func:`_atom` reads: (not_figures, post units, post regex, pre units, pre regex,
+    prefix words, last characters of the pre symbols)."""
+    return (L.not_figures(), *L.units(), *_atom_lex())
+
+
+@lru_cache(maxsize=1)
 def _unit_first_chars() -> frozenset:
     """First characters of every post unit, plus 成 (三成) and the pair numerals (两三个)."""
     post = L.units()[0]
@@ -404,6 +414,7 @@ def find_figures(text: str) -> list[Figure]:
     mask, masked = _mask(t)
     unit_first = _unit_first_chars()
     nums = find_numbers(text, t, cn_next=unit_first, skip=mask)
+    lex = _atom_lexicons()
     atoms: list[_Atom] = []
     for n in nums:
         if n.chinese:  # fast path: prose numerals (一个, 一些) have no unit after them
@@ -411,7 +422,7 @@ def find_figures(text: str) -> list[Figure]:
             if nxt not in unit_first and not t[max(0, n.start - 2):n.start] == "分之" and "分之" not in t[n.start:n.end]:
                 continue
         try:
-            a = _atom(t, n, mask)
+            a = _atom(t, n, mask, lex)
         except (ArithmeticError, KeyError, IndexError):
             a = None
         if a is not None:

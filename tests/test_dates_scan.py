@@ -73,3 +73,29 @@ def test_the_trigger_misses_no_position_where_a_pattern_matches(seeds):
     for t in texts:
         got = [(m.kind, m.start, m.end, m.g) for m in D._scan.__wrapped__(t)]
         assert got == _plain_scan(t, every_position=True), t[:80]
+
+
+def test_publication_marker_search_matches_the_one_regex(seeds):
+    # _pub_search runs one regex per first character of the marker words; it must return what
+    # the single alternation _PUB returns: the leftmost marker followed by a date
+    from pathlib import Path
+
+    pages = sorted(Path(__file__).parent.glob("data/*/*.txt"))
+    texts = [norm(t) for t in seeds.values()] + [norm(p.read_text(encoding="utf-8")) for p in pages]
+    rng = random.Random(3)
+    marks = [w + sep + d for w in D._PUB_WORDS for sep in ("", ": ", "：") for d in ("2025-09-22", "2024年3月1日", "1999")]
+    cases = list(texts)
+    for t in texts:
+        for _ in range(6):  # markers (some without a valid date) spliced in at random places
+            s = t
+            for _ in range(rng.randint(1, 3)):
+                k = rng.randrange(len(s) + 1)
+                s = s[:k] + rng.choice(marks) + s[k:]
+            cases.append(s)
+    found = 0
+    for s in cases:
+        want = D._PUB.search(s)
+        got = D._pub_search(s)
+        assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict())), s[:80]
+        found += want is not None
+    assert found > len(texts)  # the spliced markers were found

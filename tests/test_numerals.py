@@ -74,3 +74,24 @@ def test_lone_financial_capitals_are_words():
 @pytest.mark.parametrize("text", ["", "😀🚀", "\u200b\u200b", "\x00\x01", "亿" * 50, "9" * 5000, "一" * 3000])
 def test_odd_input_never_raises(text):
     find_numbers(text)
+
+
+def test_fw_thousands_matches_plain_definition():
+    """_FW_THOUSANDS (literal-first, for speed) finds what its plain lookbehind-first form finds,
+    on the real pages with full-width digits spliced in (ASCII digits -> full-width, ',' -> '，')."""
+    import pathlib
+    import re
+
+    from extract import _numerals as NU
+
+    plain = re.compile("(?<=[０-９])，(?=[０-９]{3}(?![０-９]))")
+    fw = str.maketrans("0123456789,", "０１２３４５６７８９，")
+    root = pathlib.Path(__file__).resolve().parents[1]
+    paths = sorted((root / "tests" / "data" / "pages").glob("*.txt")) + sorted((root / "corpora" / "articles").glob("*.txt"))
+    found = 0
+    for p in paths:
+        t = p.read_text(encoding="utf-8").translate(fw)
+        spans = [m.span() for m in NU._FW_THOUSANDS.finditer(t)]
+        assert spans == [m.span() for m in plain.finditer(t)], p.name
+        found += len(spans)
+    assert found > 10
