@@ -325,7 +325,9 @@ class GazetteerTokenizer:
             h2 = (a[:-1] * _PAIR_MUL) ^ a[1:]
             pv = pairs.take(h2 & _PAIR_MASK)
             ok = (pv & _P_WORD) != 0
-            ok[:-1] |= ((pv[:-1] & _P_PREFIX) != 0) & triples.take(((h2[:-1] * _PAIR_MUL) ^ a[2:]) & _PAIR_MASK)
+            # the triple hash only at the (few) pairs that start longer words, not over the whole text
+            pre = ((pv[:-1] & _P_PREFIX) != 0).nonzero()[0]
+            ok[pre] |= triples.take(((h2.take(pre) * _PAIR_MUL) ^ a.take(pre + 2)) & _PAIR_MASK)
             cand[:-1] |= ((f[:-1] & _F_CJK) != 0) & ok
         starts = None
         if with_starts and n > 1:  # for discovery (tuple of sorted lists: title, org suffix, Latin name)
