@@ -83,3 +83,30 @@ def test_lower_may_contain_is_a_superset_of_the_lowered_search():
                 assert _lower_may_contain(t, (k,)), (k, t[:60])
             assert _lower_may_contain(t, (k,)) == want or not t.isascii()  # exact on ASCII text
     assert hits > 5
+
+
+def test_regexes_tried_at_the_tokenizer_starts_find_what_a_whole_text_scan_finds():
+    from extract._discovery import _LATIN_NAME, _lex, _matches_at
+
+    tok = get_nlp().tokenizer
+    rxs = (_lex()["title_re"], _lex()["cjk_suffix_re"], _LATIN_NAME)
+    found = [0, 0, 0]
+    rng = random.Random(11)
+    texts = _real_texts()
+    # titled people are rare in real pages: also put every title (with a name) into one
+    for title in _lex()["titles"]:
+        t = rng.choice(texts)
+        at = rng.randrange(len(t))
+        texts.append(t[:at] + f"，{title}王小明表示，" + t[at:] + f"{title} Janet Yellen说")
+    for text in texts:
+        starts = tok(text).user_data.get("narrex.starts")
+        if tok._tables is None:
+            pytest.skip("numpy missing: discovery scans the whole text")
+        assert starts is not None
+        for k, (rx, at) in enumerate(zip(rxs, starts)):
+            assert at == sorted(set(at))
+            plain = [(m.span(), m.group()) for m in rx.finditer(text)]
+            assert [(m.span(), m.group()) for m in _matches_at(rx, text, at)] == plain, (k, text[:60])
+            assert [(m.span(), m.group()) for m in _matches_at(rx, text, None)] == plain
+            found[k] += len(plain)
+    assert min(found) > 20, found  # the texts exercise all three
