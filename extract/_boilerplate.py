@@ -306,7 +306,7 @@ _WS = " \t\r\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
 _WORD = re.compile(r"[^\W_]")
 _DIGIT_ONLY = re.compile(r"^[\d\s:.\-/]+$")
 _HAS_DIGIT = re.compile(r"\d")
-_SENT_END = re.compile(r"[。！？!?；;]\s*$")  # (as _ends_sentence: a regex step per character of the line)
+_SENT_END = re.compile(r"[。！？!?；;]\s*$")  # the plain form of _ends_sentence, kept for the tests
 _CLAUSE_END = re.compile(r"[。；;，,：:]\s*$")
 _SENT_END_CHARS = "。！？!?；;"
 _SENT_PUNCT = re.compile(r"[。，,；;！？!?、]")
@@ -340,7 +340,8 @@ _POST_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 
 
 def _may_hold_url(k: str) -> bool:
-    """False only when ``_URL.search(k)`` finds nothing (a precheck without a regex step per position)."""
+    """False only when ``_URL.search(k)`` finds nothing, for a folded (lower-case) line ``k`` as analyze reads
+    (a precheck without a regex step per position; "WWW." is not looked for)."""
     return "://" in k or "www." in k or _URL_TLD.search(k) is not None
 
 

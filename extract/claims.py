@@ -51,11 +51,12 @@ _LEAD_AT = re.compile(_LEAD.pattern[1:])
 _TRAIL_PUNCT = "“”\"'「」『』)）"  # and whitespace
 # (?<!…) keeps 机会, 所以会, 场所, 但是, 存在 … whole
 _TRAIL_WORDS = "进一步|直接|最终|可能|很可能|或许|也许|(?<![机议协员事社聚约])会|将|也|都|已经|已|正在|往往|还|就|又|才|(?<![易究务场])所|则|并|主要|首先|同时|恰好|正是|完全有可能|有可能|足以单独|足以|单独|共同|再次|明显|大幅|几乎|明确|既|基本上|实际上|事实上|成为|成了|更易|容易|易|反而|甚至|往往|通常|只|(?<![但总或就正还也却])是|了|的|被|由|(?<![存现实潜内外所正])在|将|把"
-_TRAIL = re.compile(rf"(?:[\s“”\"'「」『』)）]|{_TRAIL_WORDS})+$")
+_TRAIL_BODY = rf"(?:[\s“”\"'「」『』)）]|{_TRAIL_WORDS})+$"
+_TRAIL = re.compile(_TRAIL_BODY)
 # _TRAIL tried only where a run can start (whitespace or the first character of a word): the class up
 # front lets re skip to those in C instead of entering the pattern at every position
 _TRAIL_FIRSTS = _TRAIL_PUNCT + "".join(re.sub(r"\(\?<!\[[^\]]*\]\)", "", w)[0] for w in _TRAIL_WORDS.split("|"))
-_TRAIL_SCAN = re.compile(rf"[\s{char_class(set(_TRAIL_FIRSTS))}](?<=(?=(?:{_TRAIL.pattern[3:]}).)", re.S)  # (. takes \n too)
+_TRAIL_SCAN = re.compile(rf"[\s{char_class(set(_TRAIL_FIRSTS))}](?<=(?={_TRAIL_BODY}).)", re.S)  # (. takes \n too)
 # A span whose first (last) character cannot open (close) one of these needs no regex: most spans.
 # (Searching for a $-anchored pattern tries every start position.)
 # (with every character str.isspace() -- re's \s -- accepts: one set test instead of a method call)
@@ -437,7 +438,8 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def _trail(seg: str) -> re.Match | None:
-    """``_TRAIL.search(seg)``, without trying every start position of a long span.
+    """A match whose ``.start()`` is ``_TRAIL.search(seg).start()`` (None when that finds nothing), without
+    trying every start position of a long span (only ``.start()`` is read: the match itself is one character).
 
     The trailing run is a chain of words of at most _TRAIL_MAX characters, and every word
     boundary in it starts a shorter run. So if a run started before the last _TRAIL_WINDOW

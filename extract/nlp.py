@@ -158,7 +158,7 @@ def _token_pattern(words: list[str], others: set[str]) -> str:
 
 
 class _Everything:
-    """A set holding every string, and a map from every string to itself (every gap and piece stays a token)."""
+    """A set holding every string, and a map from every string to itself, the set (after any piece, every next piece and gap stays a token)."""
 
     def __contains__(self, item: object) -> bool:
         return True

@@ -56,7 +56,8 @@ def _entity_index(mentions: list[Mention]) -> dict[str, Entity]:
 
     Gazetteer entities come with all their aliases. An entity found outside the gazetteer
     (discovered names, tenor bonds) is described from this article alone: its id, the type
-    of its first mention and the surfaces seen here. The process-wide registry behind
+    of its first mention and the surfaces seen here. (A gazetteer mention carries the entry's
+    own id, so ids are looked up as ids, not resolved as aliases.) The process-wide registry behind
     ``lookup`` holds what earlier articles said about a name, which would make the record
     depend on what the process (or a ``--jobs`` worker) extracted before.
     """
@@ -128,10 +129,10 @@ def _clear_text_memos() -> None:
     functions keep bounded LRU memos of their results. The bench's ``e2e_cold`` stage clears them
     before every article: its throughput is what extraction gets when nothing recurs at all.
     """
-    from . import _discovery, _gazetteer, _numerals
+    from . import _discovery, _gazetteer, _numerals, dates
 
     for f in (_discovery._name_before, _gazetteer.norm, _gazetteer.to_simplified, _gazetteer.to_traditional,
-              _numerals.parse_cn):
+              _numerals.parse_cn, _numerals.norm, dates._scan):
         f.cache_clear()
 
 
