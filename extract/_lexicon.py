@@ -248,8 +248,29 @@ def _rejected_before(pattern: str, allc: str) -> set:
     return set(re.compile("[" + m.group(1) + "]").findall(allc))
 
 
-_CATS = {r"\d": "CATEGORY_DIGIT", r"\D": "CATEGORY_NOT_DIGIT", r"\s": "CATEGORY_SPACE",
-         r"\S": "CATEGORY_NOT_SPACE", r"\w": "CATEGORY_WORD", r"\W": "CATEGORY_NOT_WORD"}
+# re._parser's category names -> their regex text
+_CAT_TEXT = {"CATEGORY_DIGIT": r"\d", "CATEGORY_NOT_DIGIT": r"\D", "CATEGORY_SPACE": r"\s",
+             "CATEGORY_NOT_SPACE": r"\S", "CATEGORY_WORD": r"\w", "CATEGORY_NOT_WORD": r"\W"}
+
+
+def _set_parts(av, negate: bool = False) -> Optional[list[str]]:
+    """Regex text of the items of a parsed character set (``re._parser``'s IN argument), or None
+    when one cannot be spelled out (an unknown category; a negated set unless ``negate``)."""
+    import re._constants as C
+
+    parts = []
+    for o, a in av:
+        if o is C.NEGATE and negate:
+            parts.append("^")
+        elif o is C.LITERAL:
+            parts.append(re.escape(chr(a)))
+        elif o is C.RANGE:
+            parts.append(re.escape(chr(a[0])) + "-" + re.escape(chr(a[1])))
+        elif o is C.CATEGORY and getattr(a, "name", None) in _CAT_TEXT:
+            parts.append(_CAT_TEXT[a.name])
+        else:
+            return None
+    return parts
 
 
 def _after_first(pattern: str, max_items: int = 3) -> Optional[str]:
@@ -261,27 +282,13 @@ def _after_first(pattern: str, max_items: int = 3) -> Optional[str]:
     import re._constants as C
     import re._parser as P
 
-    cats = {getattr(C, name): text for text, name in _CATS.items()}
     repeats = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
 
     def one(op, av):  # regex text of an item matching one character, or None
         if op is C.LITERAL:
             return re.escape(chr(av))
-        if op is not C.IN:
-            return None
-        parts = []
-        for o, a in av:
-            if o is C.NEGATE:
-                parts.append("^")
-            elif o is C.LITERAL:
-                parts.append(re.escape(chr(a)))
-            elif o is C.RANGE:
-                parts.append(re.escape(chr(a[0])) + "-" + re.escape(chr(a[1])))
-            elif o is C.CATEGORY and a in cats:
-                parts.append(cats[a])
-            else:
-                return None
-        return "[" + "".join(parts) + "]"
+        parts = _set_parts(av, negate=True) if op is C.IN else None
+        return None if parts is None else "[" + "".join(parts) + "]"
 
     def seq(items, drop, n):
         """(text, first character still to take off, items left, stopped early) or None."""
@@ -349,9 +356,6 @@ def _first_chars(pattern: str) -> Optional[str]:
     import re._constants as C
     import re._parser as P
 
-    cats = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
-            C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
-
     def seq(items, flags):
         cs, ci = [], []
         for op, av in items:
@@ -371,16 +375,9 @@ def _first_chars(pattern: str) -> Optional[str]:
         if op is C.LITERAL:
             frag = [re.escape(chr(av))]
         elif op is C.IN:
-            frag = []
-            for o, a in av:
-                if o is C.LITERAL:
-                    frag.append(re.escape(chr(a)))
-                elif o is C.RANGE:
-                    frag.append(re.escape(chr(a[0])) + "-" + re.escape(chr(a[1])))
-                elif o is C.CATEGORY and a in cats:
-                    frag.append(cats[a])
-                else:
-                    return None
+            frag = _set_parts(av)
+            if frag is None:
+                return None
         elif op is C.BRANCH:
             cs, ci, empty = [], [], False
             for sub in av[1]:
