@@ -502,9 +502,9 @@ def utf16(t: str):
 def pattern_rows(patterns: list[str], guard: Optional[str] = None) -> Optional[list[tuple]]:
     """:class:`PairGate` rows for ``patterns``, read off them: the first characters
     (:func:`_first_chars`, within ``guard``, a one-character regex every match's first character
-    must also match), the second (the first characters of :func:`_after_first`, when it needs one)
-    and a leading ``(?<![...])``. Patterns with the same first characters share a row. None when
-    a pattern's first characters cannot be read off (it may match the empty string)."""
+    must also match), the second (the first characters of :func:`_after_first`, when a match needs
+    one) and a leading ``(?<![...])``. None when a pattern's first characters cannot be read off (it
+    may match the empty string)."""
     allc = _all_chars()
     rows: dict[str, tuple[Optional[set], set]] = {}
     for p in patterns:
@@ -512,70 +512,80 @@ def pattern_rows(patterns: list[str], guard: Optional[str] = None) -> Optional[l
         if fc is None:
             return None
         if guard is not None:
-            fs = sorted(c for c in re.findall(fc, allc) if re.match(guard, c))
-            fc = "[" + "".join(map(re.escape, fs)) + "]" if fs else r"(?!x)x"
+            fc = _char_class(c for c in re.findall(fc, allc) if re.match(guard, c))
         after = _after_first(p)
         sc = _first_chars(after) if after else None
         second = set(re.findall(sc, allc)) if sc else None
         rejected = _rejected_before(p, allc)
-        if fc in rows:
+        if fc in rows:  # patterns with the same first characters share a row
             s0, r0 = rows[fc]
             second = None if s0 is None or second is None else s0 | second
             rejected = r0 & rejected
         rows[fc] = (second, rejected)
-    return [(fc, None if s is None else _char_class(s), _char_class(r) if r else None) for fc, (s, r) in rows.items()]
+    # (no third character: the rows then differ less and more of them share a bit)
+    return [(fc, None if s is None else _char_class(s), None, _char_class(r) if r else None) for fc, (s, r) in rows.items()]
 
 
 def _char_class(chars) -> str:
-    return "[" + "".join(map(re.escape, sorted(chars))) + "]" if chars else r"(?!x)x"
+    chars = sorted(chars)
+    return "[" + "".join(map(re.escape, chars)) + "]" if chars else r"(?!x)x"
 
 
 def _merge_rows(rows: list[tuple]) -> list[tuple]:
     """``rows`` with those that differ only in their first characters joined (the same positions
     pass: a bit saved)."""
     by: dict[tuple, list[str]] = {}
-    for first, second, rejected in rows:
-        by.setdefault((second, rejected), []).append(first)
-    return [(fs[0] if len(fs) == 1 else "(?:" + "|".join(fs) + ")", second, rejected) for (second, rejected), fs in by.items()]
+    for first, *rest in rows:
+        by.setdefault(tuple(rest), []).append(first)
+    return [(fs[0] if len(fs) == 1 else "(?:" + "|".join(fs) + ")", *rest) for rest, fs in by.items()]
+
+
+def _join_rows(r1: tuple, r2: tuple) -> tuple:
+    """One row letting through what either does (a wider row only lets more positions through)."""
+    (f1, s1, t1, x1), (f2, s2, t2, x2) = r1, r2
+    return (f"(?:{f1}|{f2})", None if s1 is None or s2 is None else f"(?:{s1}|{s2})",
+            None if t1 is None or t2 is None else f"(?:{t1}|{t2})",
+            # (rejected by both: a character matching x1, then, looking back at it, x2)
+            f"(?:{x1})(?<=(?:{x2}))" if x1 is not None and x2 is not None else None)
 
 
 class PairGate:
-    """Per BMP character three bit tables, a bit per row: ``first`` -- the row's matches can start
-    with it --, ``second`` -- can go on with it --, ``before`` -- can stand after it. Position p is a
-    candidate of a row when its bit is set in all three for t[p], t[p+1], t[p-1] (the text's ends
-    check only what exists). Every row must give supersets: a position where a match of the row's
-    patterns starts is then always a candidate."""
+    """Per BMP character four bit tables, a bit per row: ``first`` -- the row's matches can start
+    with it --, ``second``, ``third`` -- can go on with it as their second, third character --,
+    ``before`` -- can stand after it. Position p is a candidate of a row when its bit is set in all
+    four for t[p], t[p+1], t[p+2], t[p-1] (the text's ends check only what exists). Every row must
+    give supersets: a position where a match of the row's patterns starts is then always a
+    candidate."""
 
-    __slots__ = ("first", "second", "before", "groups")
+    __slots__ = ("first", "second", "third", "before", "groups")
 
-    def __init__(self, groups: list[list[tuple[str, Optional[str], Optional[str]]]]):
-        """``groups``: per scan, its rows (first, second, rejected_before), each a regex of one
-        character (``second`` None: any; ``rejected_before`` None: none rejected)."""
+    def __init__(self, groups: list[list[tuple[str, Optional[str], Optional[str], Optional[str]]]]):
+        """``groups``: per scan, its rows (first, second, third, rejected_before), each a regex of
+        one character (``second``, ``third`` None: any; ``rejected_before`` None: none rejected)."""
         import numpy as np
 
         groups = [_merge_rows(rows) for rows in groups]
-        while sum(map(len, groups)) > 64:  # (a wider row only lets more positions through)
+        while sum(map(len, groups)) > 64:
             g = max(groups, key=len)
-            (f1, s1, r1), (f2, s2, r2) = g[-2:]
-            g[-2:] = [(f"(?:{f1}|{f2})", None if s1 is None or s2 is None else f"(?:{s1}|{s2})",
-                       f"(?:{r1})(?<=(?:{r2}))" if r1 is not None and r2 is not None else None)]
+            g[-2:] = [_join_rows(*g[-2:])]
         n = sum(map(len, groups))
         dtype = next(d for k, d in ((8, np.uint8), (16, np.uint16), (32, np.uint32), (64, np.uint64)) if n <= k)
         allc = _all_chars()
-        self.first, self.second, self.before = (np.zeros(0x10000, dtype=dtype) for _ in range(3))
+        self.first, self.second, self.third, self.before = (np.zeros(0x10000, dtype=dtype) for _ in range(4))
         self.groups = []
         i = 0
         for rows in groups:
             mask = 0
-            for first, second, rejected in rows:
+            for first, second, third, rejected in rows:
                 b = dtype(1 << i)
                 mask |= 1 << i
                 i += 1
                 self.first[[ord(c) for c in re.findall(first, allc)]] |= b
-                if second is None:
-                    self.second |= b
-                else:
-                    self.second[[ord(c) for c in re.findall(second, allc)]] |= b
+                for table, chars in ((self.second, second), (self.third, third)):
+                    if chars is None:
+                        table |= b
+                    else:
+                        table[[ord(c) for c in re.findall(chars, allc)]] |= b
                 self.before |= b
                 if rejected is not None:
                     self.before[[ord(c) for c in re.findall(rejected, allc)]] &= ~b
@@ -583,15 +593,16 @@ class PairGate:
 
     def candidates(self, a) -> list[list[int]]:
         """Per group, the candidate positions of the text ``a`` (:func:`utf16`), in order."""
-        import numpy as np
-
         # the first characters first (one lookup over the text); the rest only where one fits
         c = self.first.take(a)
-        nz = np.flatnonzero(c)
+        nz = c.nonzero()[0]
         if not nz.size:
             return [[] for _ in self.groups]
         c = c.take(nz)
-        c &= self.second.take(a.take(nz + 1, mode="clip"))  # (the last position sees itself: a superset)
+        # (past the end, the last character stands in: a superset, as no match needing that
+        # character can start there)
+        c &= self.second.take(a.take(nz + 1, mode="clip"))
+        c &= self.third.take(a.take(nz + 2, mode="clip"))
         before = self.before.take(a.take(nz - 1, mode="clip"))
         if nz[0] == 0:
             before[0] = ~before.dtype.type(0)  # nothing stands before the text's first character

@@ -119,13 +119,23 @@ def _trigger_rows() -> Optional[list[tuple]]:
     r"""``_lexicon.PairGate`` rows of the trigger (see :func:`_regexes`): a digit not after a digit
     (``(?<!\d.)``) before what the lookahead allows next; the Chinese numerals likewise; the
     trigger words by first character (``_lexicon.pattern_rows``)."""
-    from ._lexicon import _first_chars, pattern_rows, trie_branches
+    from ._lexicon import pattern_rows, trie_branches
 
     words = pattern_rows(trie_branches(_TRIGGER_WORDS))
     if words is None:
         return None
-    return [("[0-9]", _first_chars(_AFTER_DIGIT), r"\d"), ("[一二三四]", _first_chars(_AFTER_CN4), None),
-            ("[两五六七八九十]", _first_chars(_AFTER_CN), None), *words]
+    # (first, second, third, rejected before), written out from the lookaheads: after the digit, a
+    # marker; an "ago" unit (个交易日, 个星期, 个月, 交易日, 天前, 周前, 星期, 年前); more digits or
+    # spaces, then one of those. A Chinese numeral: 季度; an "ago" unit; spaces or numerals, then one
+    marks, ago, ago2 = "年月/\\-.:季Q", "个交天星周年", "交星月易前期"
+    cn = "[一二两三四五六七八九十]"
+    return [
+        ("[0-9]", f"[{marks}]", None, r"\d"), ("[0-9]", f"[{ago}]", f"[{ago2}]", r"\d"),
+        ("[0-9]", r"[\d\s]", rf"[\d\s{marks}{ago}]", r"\d"),
+        ("[一二三四]", "[季]", "[度]", None), (cn, f"[{ago}]", f"[{ago2}]", None),
+        (cn, rf"[\s]", rf"[\s季{ago}]", None), (cn, cn, rf"[\s{cn[1:-1]}{ago}]", None),
+        *words,
+    ]
 
 
 def _trigger_starts(t: str, trig: re.Pattern):
