@@ -165,13 +165,23 @@ def not_figures() -> dict[str, object]:
     }
 
 
-def label_spans(t: str) -> list[tuple[int, int]]:
-    """Spans of ``not_figures()["label"].finditer(t)``, found faster (see :func:`_dispatch_scan`)."""
+def label_spans(t: str, cands: Optional[list[int]] = None) -> list[tuple[int, int]]:
+    """Spans of ``not_figures()["label"].finditer(t)``, found faster (see :func:`_dispatch_scan`).
+    ``cands``: :func:`scan_candidates` ``(t)[1]`` when the caller has them: only those positions
+    are tried."""
     rx, which = not_figures()["label_scan"]
     if which is None:
         return [m.span() for m in rx.finditer(t)]
     out = []
     pos = 0
+    if cands is not None:
+        match = rx.match
+        for p in cands:
+            if p >= pos and (m := match(t, p)) is not None:
+                a, b = m.span(m.lastindex)  # (a == p: the pattern's lookahead starts there)
+                out.append((a, b))
+                pos = b if b > a else a + 1
+        return out
     search = rx.search
     while True:
         m = search(t, pos)
@@ -180,6 +190,21 @@ def label_spans(t: str) -> list[tuple[int, int]]:
         a, b = m.span(m.lastindex)  # the pattern's group closes last
         out.append((a, b))
         pos = b if b > a else a + 1
+
+
+def idiom_spans(t: str, cands: Optional[list[int]] = None) -> list[tuple[int, int]]:
+    """Spans of ``not_figures()["idiom"].finditer(t)``; ``cands``: :func:`scan_candidates` ``(t)[2]``."""
+    rx = not_figures()["idiom"]
+    if cands is None:
+        return [m.span() for m in rx.finditer(t)]
+    out = []
+    end = 0
+    match = rx.match
+    for p in cands:
+        if p >= end and (m := match(t, p)) is not None:  # (no idiom matches the empty string)
+            end = m.end()
+            out.append((p, end))
+    return out
 
 
 def _dispatch_scan(patterns: list[str], gate: bool = True) -> tuple[re.Pattern, Optional[bool]]:
@@ -453,3 +478,164 @@ def yield_curves() -> tuple[dict[str, str], re.Pattern]:
 def fx_pairs() -> tuple[dict[str, tuple[str, str]], re.Pattern]:
     d = {norm(c): (u, s) for c, u, s in rows("fx_pairs.tsv")}
     return d, alternation(d)
+
+
+# --- candidate positions of three whole-text scans, from one numpy pass ---------------------
+# A regex pass over the whole text whose pattern starts with a character set costs ~57
+# instructions per character, plus the branches tried at each character of the set (the date
+# trigger, label and idiom scans cost ~300M per pass over the bench corpus together). One numpy
+# table lookup per character serves all three, and also checks the characters after and before:
+# most positions whose first character fits fail there (ET in ETF, 这 not before 周 or 个).
+def utf16(t: str):
+    """``t``'s characters as a numpy uint16 array, or None: no numpy, a short text (the numpy calls
+    cost more than they save), or an astral character (two UTF-16 units: positions would shift)."""
+    if len(t) < 256:
+        return None
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy is a declared dependency
+        return None
+    a = np.frombuffer(t.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    return a if len(a) == len(t) else None
+
+
+def pattern_rows(patterns: list[str], guard: Optional[str] = None) -> Optional[list[tuple]]:
+    """:class:`PairGate` rows for ``patterns``, read off them: the first characters
+    (:func:`_first_chars`, within ``guard``, a one-character regex every match's first character
+    must also match), the second (the first characters of :func:`_after_first`, when a match needs
+    one) and a leading ``(?<![...])``. None when a pattern's first characters cannot be read off (it
+    may match the empty string)."""
+    allc = _all_chars()
+    rows: dict[str, tuple[Optional[set], set]] = {}
+    for p in patterns:
+        fc = _first_chars(p)
+        if fc is None:
+            return None
+        if guard is not None:
+            fc = _char_class(c for c in re.findall(fc, allc) if re.match(guard, c))
+        after = _after_first(p)
+        sc = _first_chars(after) if after else None
+        second = set(re.findall(sc, allc)) if sc else None
+        rejected = _rejected_before(p, allc)
+        if fc in rows:  # patterns with the same first characters share a row
+            s0, r0 = rows[fc]
+            second = None if s0 is None or second is None else s0 | second
+            rejected = r0 & rejected
+        rows[fc] = (second, rejected)
+    # (no third character: the rows then differ less and more of them share a bit)
+    return [(fc, None if s is None else _char_class(s), None, _char_class(r) if r else None) for fc, (s, r) in rows.items()]
+
+
+def _char_class(chars) -> str:
+    chars = sorted(chars)
+    return "[" + "".join(map(re.escape, chars)) + "]" if chars else r"(?!x)x"
+
+
+def _merge_rows(rows: list[tuple]) -> list[tuple]:
+    """``rows`` with those that differ only in their first characters joined (the same positions
+    pass: a bit saved)."""
+    by: dict[tuple, list[str]] = {}
+    for first, *rest in rows:
+        by.setdefault(tuple(rest), []).append(first)
+    return [(fs[0] if len(fs) == 1 else "(?:" + "|".join(fs) + ")", *rest) for rest, fs in by.items()]
+
+
+def _join_rows(r1: tuple, r2: tuple) -> tuple:
+    """One row letting through what either does (a wider row only lets more positions through)."""
+    (f1, s1, t1, x1), (f2, s2, t2, x2) = r1, r2
+    return (f"(?:{f1}|{f2})", None if s1 is None or s2 is None else f"(?:{s1}|{s2})",
+            None if t1 is None or t2 is None else f"(?:{t1}|{t2})",
+            # (rejected by both: a character matching x1, then, looking back at it, x2)
+            f"(?:{x1})(?<=(?:{x2}))" if x1 is not None and x2 is not None else None)
+
+
+class PairGate:
+    """Per BMP character four bit tables, a bit per row: ``first`` -- the row's matches can start
+    with it --, ``second``, ``third`` -- can go on with it as their second, third character --,
+    ``before`` -- can stand after it. Position p is a candidate of a row when its bit is set in all
+    four for t[p], t[p+1], t[p+2], t[p-1] (the text's ends check only what exists). Every row must
+    give supersets: a position where a match of the row's patterns starts is then always a
+    candidate."""
+
+    __slots__ = ("first", "second", "third", "before", "groups")
+
+    def __init__(self, groups: list[list[tuple[str, Optional[str], Optional[str], Optional[str]]]]):
+        """``groups``: per scan, its rows (first, second, third, rejected_before), each a regex of
+        one character (``second``, ``third`` None: any; ``rejected_before`` None: none rejected)."""
+        import numpy as np
+
+        groups = [_merge_rows(rows) for rows in groups]
+        while sum(map(len, groups)) > 64:
+            g = max(groups, key=len)
+            g[-2:] = [_join_rows(*g[-2:])]
+        n = sum(map(len, groups))
+        dtype = next(d for k, d in ((8, np.uint8), (16, np.uint16), (32, np.uint32), (64, np.uint64)) if n <= k)
+        allc = _all_chars()
+        self.first, self.second, self.third, self.before = (np.zeros(0x10000, dtype=dtype) for _ in range(4))
+        self.groups = []
+        i = 0
+        for rows in groups:
+            mask = 0
+            for first, second, third, rejected in rows:
+                b = dtype(1 << i)
+                mask |= 1 << i
+                i += 1
+                self.first[[ord(c) for c in re.findall(first, allc)]] |= b
+                for table, chars in ((self.second, second), (self.third, third)):
+                    if chars is None:
+                        table |= b
+                    else:
+                        table[[ord(c) for c in re.findall(chars, allc)]] |= b
+                self.before |= b
+                if rejected is not None:
+                    self.before[[ord(c) for c in re.findall(rejected, allc)]] &= ~b
+            self.groups.append(dtype(mask))
+
+    def candidates(self, a) -> list[list[int]]:
+        """Per group, the candidate positions of the text ``a`` (:func:`utf16`), in order."""
+        # the first characters first (one lookup over the text); the rest only where one fits
+        c = self.first.take(a)
+        nz = c.nonzero()[0]
+        if not nz.size:
+            return [[] for _ in self.groups]
+        c = c.take(nz)
+        # (past the end, the last character stands in: a superset, as no match needing that
+        # character can start there)
+        c &= self.second.take(a.take(nz + 1, mode="clip"))
+        c &= self.third.take(a.take(nz + 2, mode="clip"))
+        before = self.before.take(a.take(nz - 1, mode="clip"))
+        if nz[0] == 0:
+            before[0] = ~before.dtype.type(0)  # nothing stands before the text's first character
+        c &= before
+        return [nz.compress(c & g).tolist() for g in self.groups]
+
+
+@lru_cache(maxsize=1)
+def scan_gate() -> Optional[PairGate]:
+    """:class:`PairGate` of three scans: (0) the date trigger (``dates._trigger_rows``), (1) the label
+    patterns, (2) the idiom patterns; None without numpy or when a pattern's first characters
+    cannot be read off."""
+    try:
+        import numpy  # noqa: F401
+    except ImportError:  # pragma: no cover - numpy is a declared dependency
+        return None
+    from .dates import _trigger_rows
+
+    by: dict[str, list[str]] = {}
+    for kind, text in rows("not_figures.tsv"):
+        by.setdefault(kind, []).append(text)
+    groups = [_trigger_rows(), pattern_rows(by["label"], _first_char_guard(by["label"])[3:-1]), pattern_rows(by["idiom"])]
+    if None in groups:
+        return None
+    return PairGate(groups)
+
+
+@lru_cache(maxsize=4)
+def scan_candidates(t: str) -> Optional[list[list[int]]]:
+    """Candidate start positions in normalized text ``t`` of the date trigger (``dates._scan``), the
+    labels (:func:`label_spans`) and the idioms (:func:`idiom_spans`), or None (a short text, no
+    numpy): then each scans the whole text itself. Kept for the text: the dates stage and the
+    figure mask both read it."""
+    gate = scan_gate()
+    a = utf16(t) if gate is not None else None
+    return None if a is None else gate.candidates(a)

@@ -101,14 +101,59 @@ def _regexes() -> tuple[dict[str, tuple], re.Pattern]:
     # to candidate characters in C instead of trying the branches at every position
     from ._lexicon import trie_branches
 
-    # (every digit-led pattern has 年, 月, a separator, 季度, Q or an "ago" unit after its first digit run)
-    ago = r"\s*(?:个交易日|交易日|天|个星期|星期|周|个月|年)前"
-    digits = [d + r"(?<!\d.)(?=\d*(?:\s*[年月/\-.:季Q]|" + ago + "))" for d in "0123456789"]
-    # a Chinese numeral starts a quarter (一季度) or an "ago" (两天前, 三个月前)
-    cn = [c + r"(?=\s*季度|[一二两三四五六七八九十]{0,2}" + ago + ")" for c in "一二三四"]
-    cn += [c + r"(?=[一二两三四五六七八九十]{0,2}" + ago + ")" for c in "两五六七八九十"]
+    digits = [d + r"(?<!\d.)(?=" + _AFTER_DIGIT + ")" for d in "0123456789"]
+    cn = [c + "(?=" + _AFTER_CN4 + ")" for c in "一二三四"] + [c + "(?=" + _AFTER_CN + ")" for c in "两五六七八九十"]
     trig = re.compile("|".join(digits + cn + trie_branches(_TRIGGER_WORDS)))
     return {c: _with_groups(re.compile("|".join(ps))) for c, ps in by_char.items()}, trig
+
+
+# the trigger's lookaheads: every digit-led pattern has 年, 月, a separator, 季度, Q or an "ago"
+# unit after its first digit run; a Chinese numeral starts a quarter (一季度) or an "ago" (两天前)
+_AGO = r"\s*(?:个交易日|交易日|天|个星期|星期|周|个月|年)前"
+_AFTER_DIGIT = r"\d*(?:\s*[年月/\-.:季Q]|" + _AGO + ")"
+_AFTER_CN = "[一二两三四五六七八九十]{0,2}" + _AGO
+_AFTER_CN4 = r"\s*季度|" + _AFTER_CN
+
+
+def _trigger_rows() -> Optional[list[tuple]]:
+    r"""``_lexicon.PairGate`` rows of the trigger (see :func:`_regexes`): a digit not after a digit
+    (``(?<!\d.)``) before what the lookahead allows next; the Chinese numerals likewise; the
+    trigger words by first character (``_lexicon.pattern_rows``)."""
+    from ._lexicon import pattern_rows, trie_branches
+
+    words = pattern_rows(trie_branches(_TRIGGER_WORDS))
+    if words is None:
+        return None
+    # (first, second, third, rejected before), written out from the lookaheads: after the digit, a
+    # marker; an "ago" unit (个交易日, 个星期, 个月, 交易日, 天前, 周前, 星期, 年前); more digits or
+    # spaces, then one of those. A Chinese numeral: 季度; an "ago" unit; spaces or numerals, then one
+    marks, ago, ago2 = "年月/\\-.:季Q", "个交天星周年", "交星月易前期"
+    cn = "[一二两三四五六七八九十]"
+    return [
+        ("[0-9]", f"[{marks}]", None, r"\d"), ("[0-9]", f"[{ago}]", f"[{ago2}]", r"\d"),
+        ("[0-9]", r"[\d\s]", rf"[\d\s{marks}{ago}]", r"\d"),
+        ("[一二三四]", "[季]", "[度]", None), (cn, f"[{ago}]", f"[{ago2}]", None),
+        (cn, rf"[\s]", rf"[\s季{ago}]", None), (cn, cn, rf"[\s{cn[1:-1]}{ago}]", None),
+        *words,
+    ]
+
+
+def _trigger_starts(t: str, trig: re.Pattern):
+    """Start positions of ``trig.finditer(t)``, found at the candidates of ``_lexicon.scan_candidates``
+    when it has them (a match there is what finditer finds: it resumes after each match)."""
+    from ._lexicon import scan_candidates
+
+    cands = scan_candidates(t)
+    if cands is None:
+        for tm in trig.finditer(t):
+            yield tm.start()
+        return
+    match = trig.match
+    end = 0
+    for p in cands[0]:
+        if p >= end and (tm := match(t, p)) is not None:
+            end = tm.end()  # (no trigger matches the empty string)
+            yield p
 
 
 def _with_groups(rx: re.Pattern) -> tuple[re.Pattern, dict[int, tuple[int, tuple[tuple[int, str], ...]]]]:
@@ -179,8 +224,7 @@ def _scan(t: str) -> tuple:
     by_char, trig = _regexes()
     out = []
     last = 0
-    for tm in trig.finditer(t):
-        pos = tm.start()
+    for pos in _trigger_starts(t, trig):
         if pos < last:
             continue
         ch = t[pos]

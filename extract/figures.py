@@ -79,8 +79,9 @@ def _mask(t: str) -> tuple[bytearray, list[tuple[int, int]]]:
 
     mask = bytearray(len(t))
     spans = date_spans(t, t)
-    spans += L.label_spans(t)
-    spans += [m.span() for m in L.not_figures()["idiom"].finditer(t)]
+    cands = L.scan_candidates(t)  # (None for short texts: the plain scans)
+    spans += L.label_spans(t, cands and cands[1])
+    spans += L.idiom_spans(t, cands and cands[2])
     for a, b in spans:
         mask[a:b] = b"\x01" * (b - a)
     return mask, spans
