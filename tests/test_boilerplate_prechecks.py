@@ -124,3 +124,18 @@ def test_analyze_gives_the_same_verdicts_with_the_prechecks_off():
                           and not (i in a.drops and "(pattern" in a.drops[i].reason)}
         assert (a.byline, a.published, a.title_line) == (b.byline, b.published, b.title_line)
     assert sum(len(a.drops) for a in fast) > 1000
+
+
+def test_number_punctuation_regex_matches_its_plain_form():
+    from extract import _script as S
+
+    rng = random.Random(2)
+    texts = [k for k in _keys()]
+    alphabet = "0１２3．，：／～％＋－a，。 "
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    hits = 0
+    for t in texts:
+        got = [m.span() for m in S._NUM_PUNCT.finditer(t)]
+        assert got == [m.span() for m in S._NUM_PUNCT_PLAIN.finditer(t)], t
+        hits += len(got)
+    assert hits > 1000
