@@ -259,6 +259,14 @@ def _share_vocab() -> frozenset[str]:
     return platforms | labels
 
 
+@lru_cache(maxsize=1)
+def _token_heads() -> frozenset[str]:
+    """The characters a share word or an interface word starts with, and the separators of _SHARE_SPLIT and
+    _UI_SPLIT that are not whitespace (the first token of a line starting with none of them and with no
+    whitespace starts with its first character)."""
+    return frozenset(w[0] for w in _share_vocab() | _ui_words()) | frozenset("|/·•,，、:;；›»>[]【】")
+
+
 def _is_share_bar(k: str) -> bool:
     """A share/follow bar: platform names only (two or more, or one after a label such as 分享：)."""
     first = _SHARE_FIRST.match(k)
@@ -305,6 +313,7 @@ def fold_lines(lines: list[str]) -> list[str]:
 _WS = " \t\r\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
 _WORD = re.compile(r"[^\W_]")
 _DIGIT_ONLY = re.compile(r"^[\d\s:.\-/]+$")
+_DIGIT_HEAD = re.compile(r"[\d\s:.\-/]")  # the first character of a _DIGIT_ONLY line
 _HAS_DIGIT = re.compile(r"\d")
 _SENT_END = re.compile(r"[。！？!?；;]\s*$")  # the plain form of _ends_sentence, kept for the tests
 _CLAUSE_END = re.compile(r"[。；;，,：:]\s*$")
@@ -326,6 +335,7 @@ _CJK_TOKEN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _META_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b", re.I)
 _META_WORD = re.compile(r"发布于|发布时间|发表于|更新于|更新时间|修改于|来源\s*[:：]|作者\s*[:：]|原创|分钟阅读|阅读时间|\d+\s*分钟|min read|\d{1,2}:\d{2}", re.I)
 _META_FIELD = re.compile(r"\s*(来源|作者|编辑|责任编辑|编译|记者)\s*[:：]\s*([^\s|·,，;；()（）]{1,20})")
+_META_FIELD_HEAD = re.compile(r"[\s来作编责记]")  # the first character of a _META_FIELD match
 _BYLINE_HINT = re.compile(r"[:：丨|/｜]|记者|通讯员|报道|报导|\d")
 _META_FIELDS = {"来源": "source", "作者": "author", "记者": "author", "编辑": "editor", "责任编辑": "editor", "编译": "compiler"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -463,12 +473,14 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
     # 2. structural shapes of single lines
     ui = _ui_words()
     share = _share_vocab()  # a share bar's first token is in it (checked before the whole bar)
+    heads = _token_heads()
     for i in nb_single:
         if i in drops:
             continue
         k = keys[i]
         n = len(k)
-        if not _WORD.search(k):
+        h = k[0]
+        if not (h.isalnum() or _WORD.search(k)):  # (_WORD is str.isalnum: most lines pass on their first char)
             drop(i, "chrome", "symbol-only line")
             continue
         if n <= 160 and ("." in k or "://" in k) and _may_hold_url(k) and _URL.search(k):
@@ -490,10 +502,13 @@ def analyze(lines: list[str], line_rules: Container[int] | None = None, folded: 
             if not len(s) % 2 and _DOUBLED.match(s):  # a doubled line is pairs of equal halves: even length
                 drop(i, "ad", "doubled link text (banner image alt text + label)")
                 continue
-        if n <= 80 and (m := _SHARE_FIRST.match(k)) and m.group(1) in share and _is_share_bar(k):
-            drop(i, "social", "share/follow bar (platform names only)")
-            continue
-        if n <= 80:
+        # (a line starting with a character that starts no share word nor interface word and is no
+        # separator has a first token outside both lists: the two checks below fail without a regex)
+        if n <= 80 and (h in heads or h.isspace()):
+            if (m := _SHARE_FIRST.match(k)) and m.group(1) in share and _is_share_bar(k):
+                drop(i, "social", "share/follow bar (platform names only)")
+                continue
+        if n <= 80 and (h in heads or not h.isalnum()):
             # tokens with a word character (emoji and symbols do not count) are all interface words:
             # none outside the list has one, and one in the list has
             first = _UI_FIRST.match(k)  # most lines fail on their first token
@@ -625,14 +640,28 @@ def _digit_runs(keys: list[str], nb: list[int], drops: dict[int, Drop]) -> list[
                 drops[j] = Drop("chrome", f"digit-only line in a run of {len(run)} (counter or countdown widget)")
         run.clear()
 
-    for i in nb:
-        if _DIGIT_ONLY.match(keys[i]):
-            digit_only.append(i)
-            run.append(i)
-        elif i in drops and drops[i].reason == "symbol-only line":
-            run.append(i)
-        elif run:  # (flushing an empty run does nothing)
+    # a run is a stretch of consecutive non-blank lines that are digit-only or dropped as symbol-only,
+    # so only those lines are visited; a digit-only line starts with a character of the class, found for
+    # all lines by one regex pass over their first characters (instead of a match call per line)
+    member: dict[int, bool] = {}  # position in nb -> digit-only (else a symbol-only drop)
+    heads = "".join([keys[i][0] for i in nb])
+    for m in _DIGIT_HEAD.finditer(heads):
+        p = m.start()
+        if _DIGIT_ONLY.match(keys[nb[p]]):
+            member[p] = True
+    for i, d in drops.items():
+        if d.reason == "symbol-only line":
+            p = bisect_left(nb, i)  # (nb is sorted)
+            if p < len(nb) and nb[p] == i:
+                member.setdefault(p, False)
+    last = -2
+    for p in sorted(member):
+        if p != last + 1 and run:  # a line between ends the run
             flush()
+        last = p
+        if member[p]:
+            digit_only.append(nb[p])
+        run.append(nb[p])
     flush()
     return digit_only
 
@@ -794,6 +823,11 @@ def _bylines(lines, keys, nb, drops, res: Analysis) -> None:
     else:
         zone_set = set(kept)
     rules = _byline_rules()
+    if first is not None:
+        # outside the zone only a line starting like _META_FIELD can hold a field: the zone lines and
+        # those, in line order (one regex pass over the lines' first characters, not a match per line)
+        heads = "".join([keys[i][0] for i in kept])
+        kept = sorted(zone_set.union([kept[m.start()] for m in _META_FIELD_HEAD.finditer(heads)]))
     for i in kept:
         k = keys[i]
         if i in zone_set:
