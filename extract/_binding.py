@@ -372,8 +372,9 @@ _LEVEL_BEFORE = re.compile(r"(?:至|到)\s*$")
 _FIT_MEMO: dict[tuple[int, str], tuple] = {}
 
 
-def _metric(doc: _Doc, f: Figure, cl: tuple[int, int], se: tuple[int, int], loc: tuple) -> Optional[object]:
-    uc = _unit_class(f)
+def _metric(doc: _Doc, f: Figure, cl: tuple[int, int], se: tuple[int, int], loc: tuple,
+            uc: str) -> Optional[object]:
+    """The metric cue of ``f`` (``uc``: its unit class, which the caller has)."""
     # 跌 8 个基点至 3.95%: a number after 至 is the level reached, not the move
     w = doc.t[max(0, f.start - 3):f.start]
     level = ("至" in w or "到" in w) and _LEVEL_BEFORE.search(w) is not None
@@ -462,7 +463,7 @@ class _Sorted(list):
     """Figures sorted by start, with their starts for bisect."""
 
     def __init__(self, figures):
-        super().__init__(sorted(figures, key=lambda g: g.start))
+        super().__init__(sorted(figures, key=_START))
         self.starts = [g.start for g in self]
 
 
@@ -605,7 +606,7 @@ def _bind_one(doc: _Doc, t: str, f: Figure, figures: list[Figure]) -> None:
     elif uc == "zscore":
         f.metric = "zscore"
     else:
-        cue = _metric(doc, f, cl, se, loc)
+        cue = _metric(doc, f, cl, se, loc, uc)
         if cue is not None:
             f.metric = cue.metric
             if cue.kind and not (f.kind in ("count",)):
