@@ -164,6 +164,9 @@ class _Doc:
                 subs.append((a, b, i, typ))
         subs.sort()
         self.subjects = subs
+        # the subjects' starts: a bisect over ints costs a fraction of one over tuples ((lo,) against
+        # 4-tuples); bisect_left(starts, lo) == bisect_left(subs, (lo,))
+        self.subject_starts = [s[0] for s in subs]
         self.dates = sorted(dates or [], key=_START)
         self.date_starts = [d.start for d in self.dates]
         self.story_day = context_date(self.dates)
@@ -293,10 +296,13 @@ class _Doc:
         return max(a, i - 1500), b
 
 
-def _nearest(items, lo: int, hi: int, fs: int, fe: int, ok=lambda x: True, prefer_before: bool = True):
-    """The item (start, end, ...) inside [lo, hi) nearest to the figure span [fs, fe); ``items`` sorted by start."""
+def _nearest(items, lo: int, hi: int, fs: int, fe: int, types: Optional[frozenset] = None,
+             prefer_before: bool = True, starts: Optional[list[int]] = None):
+    """The item (start, end, ...) inside [lo, hi) nearest to the figure span [fs, fe); ``items`` sorted by start
+    (``starts``: their starts, when the caller has them). ``types``: only subjects (start, end, id, type)
+    of these types (None: any item); a set test, not a predicate call per item."""
     best, bd = None, None
-    k = bisect.bisect_left(items, (lo,))
+    k = bisect.bisect_left(items, (lo,)) if starts is None else bisect.bisect_left(starts, lo)
     n = len(items)
     while k < n:
         it = items[k]
@@ -304,7 +310,7 @@ def _nearest(items, lo: int, hi: int, fs: int, fe: int, ok=lambda x: True, prefe
         s, e = it[0], it[1]
         if s >= hi:
             break
-        if e > hi or (s < fe and fs < e) or not ok(it):
+        if e > hi or (s < fe and fs < e) or (types is not None and it[3] not in types):
             continue
         d = fs - e if e <= fs else s - fe
         d = d * 2 + (0 if (e <= fs) == prefer_before else 1)
@@ -313,21 +319,25 @@ def _nearest(items, lo: int, hi: int, fs: int, fe: int, ok=lambda x: True, prefe
     return best
 
 
-def _nearest_before(items, lo: int, fs: int, maxlen: int, ok=lambda x: True, top: Optional[int] = None):
-    """What ``_nearest(items, lo, fs, fs, fe, ok)`` returns (the item inside [lo, fs) ending
+def _nearest_before(items, lo: int, fs: int, maxlen: int, types: Optional[frozenset] = None,
+                    top: Optional[int] = None, starts: Optional[list[int]] = None):
+    """What ``_nearest(items, lo, fs, fs, fe, types)`` returns (the item inside [lo, fs) ending
     nearest before ``fs``; ties: the first by start), scanning back from ``fs`` instead of
     forward from ``lo``: a paragraph-wide window costs only the items near the figure.
     ``maxlen`` bounds every item's length, so the scan stops once no earlier item can end later.
-    ``top``: scan only the items below this index (the caller knows the ones above fail)."""
+    ``top``: scan only the items below this index (the caller knows the ones above fail).
+    ``starts``: the items' starts, when the caller has them."""
     best, best_e = None, -1
-    k = (bisect.bisect_left(items, (fs,)) if top is None else top) - 1
+    if top is None:
+        top = bisect.bisect_left(items, (fs,)) if starts is None else bisect.bisect_left(starts, fs)
+    k = top - 1
     while k >= 0:
         it = items[k]
         k -= 1
         s, e = it[0], it[1]
         if s < lo or s + maxlen < best_e:
             break
-        if e > fs or not ok(it):
+        if e > fs or (types is not None and it[3] not in types):
             continue
         if e >= best_e:
             best, best_e = it, e
@@ -342,11 +352,11 @@ def _fits(cues, uc: str):
     return None
 
 
-def _first(items, lo: int, hi: int, ok):
-    """The first item (by start) inside [lo, hi) that passes ``ok``."""
-    k = bisect.bisect_left(items, (lo,))
+def _first(items, lo: int, hi: int, types: Optional[frozenset], starts: Optional[list[int]] = None):
+    """The first item (by start) inside [lo, hi) of one of ``types`` (``types``, ``starts``: as for :func:`_nearest`)."""
+    k = bisect.bisect_left(items, (lo,)) if starts is None else bisect.bisect_left(starts, lo)
     while k < len(items) and items[k][0] < hi:
-        if items[k][1] <= hi and ok(items[k]):
+        if items[k][1] <= hi and (types is None or items[k][3] in types):
             return items[k]
         k += 1
     return None
@@ -362,8 +372,9 @@ _LEVEL_BEFORE = re.compile(r"(?:至|到)\s*$")
 _FIT_MEMO: dict[tuple[int, str], tuple] = {}
 
 
-def _metric(doc: _Doc, f: Figure, cl: tuple[int, int], se: tuple[int, int], loc: tuple) -> Optional[object]:
-    uc = _unit_class(f)
+def _metric(doc: _Doc, f: Figure, cl: tuple[int, int], se: tuple[int, int], loc: tuple,
+            uc: str) -> Optional[object]:
+    """The metric cue of ``f`` (``uc``: its unit class, which the caller has)."""
     # 跌 8 个基点至 3.95%: a number after 至 is the level reached, not the move
     w = doc.t[max(0, f.start - 3):f.start]
     level = ("至" in w or "到" in w) and _LEVEL_BEFORE.search(w) is not None
@@ -398,30 +409,26 @@ def _metric(doc: _Doc, f: Figure, cl: tuple[int, int], se: tuple[int, int], loc:
                 best, bd = c, d
         if best is not None:
             return best
-        if lo == cl[0] and hi == cl[1] and uc == "money" and _nearest(doc.subjects, lo, hi, fs, fe, _is_asset):
+        if lo == cl[0] and hi == cl[1] and uc == "money" and _nearest(doc.subjects, lo, hi, fs, fe, _ASSET, True, doc.subject_starts):
             return None  # an amount next to an asset and no cue: its price (see _bind_one)
     return None
 
 
-def _is_asset(it) -> bool:
-    return it[3] == "asset"
-
-
-def _any(it) -> bool:
-    return True
+_ASSET = frozenset({"asset"})
 
 
 def _subject(doc: _Doc, f: Figure, types: Optional[frozenset], metric: Optional[str],
              cl: tuple[int, int], se: tuple[int, int]) -> Optional[str]:
-    ok = _any if not types or "*" in types else (lambda it: it[3] in types)
-    hit = _nearest(doc.subjects, cl[0], cl[1], f.start, f.end, ok)
+    ok = None if not types or "*" in types else types
+    subs, starts = doc.subjects, doc.subject_starts
+    hit = _nearest(subs, cl[0], cl[1], f.start, f.end, ok, True, starts)
     if hit:
         return hit[2]
     s0, s1 = se
-    hit = _nearest_before(doc.subjects, s0, f.start, doc.subject_maxlen, ok)  # earlier in the sentence
+    hit = _nearest_before(subs, s0, f.start, doc.subject_maxlen, ok, starts=starts)  # earlier in the sentence
     if hit:
         return hit[2]
-    hit = _nearest(doc.subjects, f.end, s1, f.start, f.end, ok, prefer_before=False)
+    hit = _nearest(subs, f.end, s1, f.start, f.end, ok, False, starts)
     if hit:
         return hit[2]
     if metric == "liquidations_usd":
@@ -430,17 +437,16 @@ def _subject(doc: _Doc, f: Figure, types: Optional[frozenset], metric: Optional[
         return "US spot bitcoin ETFs"  # an aggregate flow when the sentence names no fund
     p0, _ = doc.paragraph(f.start)
     lo = p0
-    hit = _nearest_before(doc.subjects, lo, f.start, doc.subject_maxlen, ok)
+    hit = _nearest_before(subs, lo, f.start, doc.subject_maxlen, ok, starts=starts)
     if hit is None and max(0, f.start - 1500) < p0:
         # the wider window: the subjects starting in [p0, f.start) were all refused just now,
         # so the backward scan goes on from the last one starting before p0
         lo = max(0, f.start - 1500)
-        hit = _nearest_before(doc.subjects, lo, f.start, doc.subject_maxlen, ok,
-                              top=bisect.bisect_left(doc.subjects, (p0,)))
+        hit = _nearest_before(subs, lo, f.start, doc.subject_maxlen, ok, top=bisect.bisect_left(starts, p0))
     if hit:
         # an earlier sentence is about its topic: its first fitting subject, not its last
         h0, _ = doc.sentence(hit[0])
-        first = _first(doc.subjects, max(h0, lo), hit[1], ok)
+        first = _first(subs, max(h0, lo), hit[1], ok, starts)
         return (first or hit)[2]
     if types and ("asset" in types) and doc.main_asset:
         return doc.main_asset
@@ -457,7 +463,7 @@ class _Sorted(list):
     """Figures sorted by start, with their starts for bisect."""
 
     def __init__(self, figures):
-        super().__init__(sorted(figures, key=lambda g: g.start))
+        super().__init__(sorted(figures, key=_START))
         self.starts = [g.start for g in self]
 
 
@@ -600,7 +606,7 @@ def _bind_one(doc: _Doc, t: str, f: Figure, figures: list[Figure]) -> None:
     elif uc == "zscore":
         f.metric = "zscore"
     else:
-        cue = _metric(doc, f, cl, se, loc)
+        cue = _metric(doc, f, cl, se, loc, uc)
         if cue is not None:
             f.metric = cue.metric
             if cue.kind and not (f.kind in ("count",)):
@@ -611,7 +617,7 @@ def _bind_one(doc: _Doc, t: str, f: Figure, figures: list[Figure]) -> None:
         f.subject = _yield_subject(doc, f, figures)
     elif f.metric == "tenor":
         c0, c1 = cl
-        hit = _nearest(doc.subjects, c0, c1, f.start, f.end)
+        hit = _nearest(doc.subjects, c0, c1, f.start, f.end, starts=doc.subject_starts)
         f.subject = hit[2] if hit else None
     elif f.metric in ("yield_pct", "yield_change_bp"):
         f.subject = _yield_subject(doc, f, figures)
@@ -621,7 +627,7 @@ def _bind_one(doc: _Doc, t: str, f: Figure, figures: list[Figure]) -> None:
         f.metric = "price_level" if uc == "level" else f.metric
     # a money figure about an asset named in its clause, with no other cue, is its price
     if f.metric is None and uc == "money":
-        hit = _nearest(doc.subjects, cl[0], cl[1], f.start, f.end, _is_asset)
+        hit = _nearest(doc.subjects, cl[0], cl[1], f.start, f.end, _ASSET, True, doc.subject_starts)
         if hit:
             f.metric, f.kind, f.subject = "price_usd", "price", hit[2]
     if f.metric is None and uc == "pct":
