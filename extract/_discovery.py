@@ -33,7 +33,7 @@ _LATIN_NAME = re.compile(r"[A-Z](?<![A-Za-z0-9@#/_.-][A-Z])[A-Za-z0-9]*(?:[&'.-]
 _LOWER_WORD = re.compile(r"[a-z]{2,}")
 _CAPITALISED = re.compile(r"[A-Z][a-z]+").fullmatch
 _LATIN_TAIL = re.compile(r"([A-Z][A-Za-z0-9&.-]*(?: [A-Z][A-Za-z0-9&.-]*){0,2}) ?$")  # a Latin name ending a window
-_SCALE_BEFORE = re.compile(r"[0-9０-９亿億万萬千百十兆kKmMbB%.][ \u00a0]?$")
+_SCALE_BEFORE = re.compile(r"[0-9０-９亿億万萬千百十兆kKmMbB%.][ \u00a0]?$")  # the plain form of _scale_before (tests)
 _CLAUSE_END = re.compile(r"[，,；;。！？!?\n：:（）()]")
 _NUM_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "五": 5, "七": 7, "十": 10, "二十": 20, "三十": 30, "四十": 40, "五十": 50}
 
@@ -408,6 +408,19 @@ def _lower_may_contain(text: str, keys: tuple[str, ...]) -> bool:
     return any(k.encode("ascii") in low for k in keys)
 
 
+_SCALE_CHARS = frozenset("0123456789０１２３４５６７８９亿億万萬千百十兆kKmMbB%.")  # _SCALE_BEFORE's first class
+
+
+def _scale_before(text: str, s: int) -> bool:
+    """``_SCALE_BEFORE.search(text[max(0, s - 2):s])`` read off one or two characters (no slice, no regex call:
+    ~5x cheaper): a scale character right before ``s``, or one before a space, a no-break space or a newline
+    (the pattern's ``$`` also matches before a final newline)."""
+    if s < 1:
+        return False
+    c = text[s - 1]
+    return c in _SCALE_CHARS or (s >= 2 and c in " \u00a0\n" and text[s - 2] in _SCALE_CHARS)
+
+
 def _postprocess_gazetteer(text: str, ents: list[Mention4]) -> list[Mention4]:
     lex = _lex()
     unit, ctx = lex["unit_assets"], lex["ctx"]
@@ -428,7 +441,7 @@ def _postprocess_gazetteer(text: str, ents: list[Mention4]) -> list[Mention4]:
     drop = []
     for i in todo:
         s, e, cid, typ = ents[i]
-        if cid in unit and _SCALE_BEFORE.search(text[max(0, s - 2):s]):
+        if cid in unit and _scale_before(text, s):
             drop.append(i)  # "5 亿美元": a unit
             continue
         if ctx is not None:

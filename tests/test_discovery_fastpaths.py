@@ -110,3 +110,18 @@ def test_regexes_tried_at_the_tokenizer_starts_find_what_a_whole_text_scan_finds
             assert [(m.span(), m.group()) for m in _matches_at(rx, text, None)] == plain
             found[k] += len(plain)
     assert min(found) > 20, found  # the texts exercise all three
+
+
+def test_scale_before_reads_as_the_regex_on_the_two_characters_before():
+    from extract._discovery import _SCALE_BEFORE, _scale_before
+
+    texts = _real_texts()
+    # every mention start, plus the awkward cases: scale + space / no-break space / newline, string start
+    extra = ["5 美元", "5\u00a0美元", "5\n美元", "亿\n\n美元", "美元", "k美元", " 美元", "\n5美元", "5\t美元", "５ 美元"]
+    seen = [0, 0]
+    for t in texts + extra:
+        for s in range(len(t) + 1):
+            want = bool(_SCALE_BEFORE.search(t[max(0, s - 2):s]))
+            assert _scale_before(t, s) == want, (s, t[max(0, s - 2):s])
+            seen[want] += 1
+    assert min(seen) > 100, seen
