@@ -80,7 +80,8 @@ def _lex() -> dict:
         "unit_assets": set(read_lines("entities", "unit_assets.txt")),
         "tenor_cues": tenor_cues,
         "tenor_default": default_tpl,
-        "tenor_cue_re": re.compile(cue_alt, re.I),
+        "tenor_cue_re": re.compile(cue_alt, re.I),  # the plain form of tenor_cue_at (tests)
+        "tenor_cue_at": _gated_scanner(cue_alt, {k[0] for k in tenor_cues}),
         "tenor_re": re.compile(
             rf"(?P<n>\d{{1,2}}|二十|三十|四十|五十|十|两|二|三|五|七)\s*年期\s*"
             rf"(?P<c>{cue_alt})?\s*"
@@ -95,6 +96,33 @@ def _lex() -> dict:
         "ctx_cjk": tuple(k for k in ctx if _CJK_ONLY.fullmatch(k)),
         "ctx_other": tuple(k for k in ctx if not _CJK_ONLY.fullmatch(k)),
     }
+
+
+_FOLD_EXTRA = "\u0130\u0131\u017f\u212a"  # İ ı ſ K: under re.I they match i, i, s, k, and are neither's other case
+
+
+def _gated_scanner(alt: str, firsts: set[str]) -> re.Pattern:
+    """A regex matching one character where ``alt`` (an alternation, case-insensitive) matches, the match as group 1.
+
+    ``firsts``: the first characters of the alternatives. The character class first keeps ``re``'s fast skip
+    to them (``alt`` under re.I has none: ~20x dearer per character); a lookahead inside a one-character
+    lookbehind then matches ``alt`` there (``endpos`` still bounds it). One character is consumed per match,
+    so matches overlap: see :func:`_last_cue`.
+    """
+    cands = {x for f in firsts for x in (f, f.lower(), f.upper(), f.swapcase())} | set(_FOLD_EXTRA)
+    chars = sorted(x for x in cands if len(x) == 1 and any(re.fullmatch(re.escape(f), x, re.I) for f in firsts))
+    return re.compile("[" + "".join(map(re.escape, chars)) + "](?<=(?=((?i:" + alt + "))).)", re.S)
+
+
+def _last_cue(text: str, a: int, z: int) -> str | None:
+    """The last match of ``tenor_cue_re.finditer(text, a, z)`` (its text), or None: the scanner's matches that
+    start at or after the end of the one kept before (as finditer resumes there)."""
+    last, end = None, a
+    for m in _lex()["tenor_cue_at"].finditer(text, a, z):
+        if m.start() >= end:
+            last = m.group(1)
+            end = m.start() + len(last)
+    return last
 
 
 def tenor_entity(name: str) -> tuple[str, str] | None:
@@ -163,8 +191,7 @@ def _tenor_mentions(text: str) -> list[Mention4]:
         if cue is None:
             # issuer named just before ("美国 10 年期", "日本30年期"), else the nearest cue earlier on the line
             a, _ = _line_bounds(text, m.start())
-            prev = list(lex["tenor_cue_re"].finditer(text, a, m.start()))
-            cue = prev[-1].group() if prev else None
+            cue = _last_cue(text, a, m.start())
         tpl = lex["tenor_cues"].get(cue.lower(), lex["tenor_default"]) if cue else lex["tenor_default"]
         end = m.end()
         while end > m.start() and text[end - 1].isspace():
