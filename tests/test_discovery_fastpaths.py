@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,44 @@ def test_regexes_tried_at_the_tokenizer_starts_find_what_a_whole_text_scan_finds
             assert [(m.span(), m.group()) for m in _matches_at(rx, text, None)] == plain
             found[k] += len(plain)
     assert min(found) > 20, found  # the texts exercise all three
+
+
+def test_scale_before_reads_as_the_regex_on_the_two_characters_before():
+    from extract._discovery import _SCALE_BEFORE, _scale_before
+
+    texts = _real_texts()
+    # every mention start, plus the awkward cases: scale + space / no-break space / newline, string start
+    extra = ["5 美元", "5\u00a0美元", "5\n美元", "亿\n\n美元", "美元", "k美元", " 美元", "\n5美元", "5\t美元", "５ 美元"]
+    seen = [0, 0]
+    for t in texts + extra:
+        for s in range(len(t) + 1):
+            want = bool(_SCALE_BEFORE.search(t[max(0, s - 2):s]))
+            assert _scale_before(t, s) == want, (s, t[max(0, s - 2):s])
+            seen[want] += 1
+    assert min(seen) > 100, seen
+
+
+def test_last_cue_is_the_last_match_of_the_case_insensitive_cue_regex():
+    from extract._discovery import _last_cue, _lex
+
+    lex = _lex()
+    plain = lex["tenor_cue_re"]
+    # the scanner's first class holds every character that can start a cue under re.I (all code points)
+    firsts = "".join(sorted({k[0] for k in lex["tenor_cues"]}))
+    can_start = re.compile("[" + re.escape(firsts) + "]", re.I).fullmatch
+    cls = lex["tenor_cue_at"].pattern
+    cls = cls[1:cls.index("]")]
+    assert all(chr(x) in cls for x in range(0x110000) if can_start(chr(x))), cls
+    rng = random.Random(3)
+    texts = _real_texts() + ["USTreasury美国美债 ust UST jgbs JGB日本国债 ſt \u212aus usT美國 德国Bund gilts 中国CGB",
+                             "美国的 UST 与日本 JGBs 以及 Treasury 收益率，英国Gilt",
+                             "看USTreasury", "USTREASURY", "日本国债"]  # overlapping cues last: finditer resumes after one
+    hits = 0
+    for t in texts:
+        spans = [(0, len(t))] + [tuple(sorted((rng.randrange(len(t) + 1), rng.randrange(len(t) + 1)))) for _ in range(40)]
+        for a, z in spans:
+            ms = list(plain.finditer(t, a, z))
+            want = ms[-1].group() if ms else None
+            assert _last_cue(t, a, z) == want, (a, z, t[a:z][:60])
+            hits += want is not None
+    assert hits > 100
