@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from extract._boilerplate import _bucket_for_len, _rules, fold
 from extract._script import _converter
 from extract._trie import key_scanner as _key_scanner
@@ -92,6 +94,8 @@ def test_to_raw_agrees_with_span_to_raw_on_every_span():
         (r,) = _to_raw(doc, [m], "surface")
         assert r is m  # updated in place
         assert (r.start, r.end, r.surface, r.entity) == (a, b, doc.raw[a:b], "X")
+    with pytest.raises(ValueError):
+        _to_raw(doc, [], "name")
 
 
 def _real_texts() -> list[str]:
