@@ -104,15 +104,10 @@ _ANCHORS = {
 
 def _sentences_with(literals: tuple[str, ...], seg: "_Segments") -> list[tuple[int, int]]:
     """(start, end) of the sentences holding one of ``literals``, in order, without repeats."""
-    text = seg.text
-    found: set[tuple[int, int]] = set()
-    for lit in literals:
-        i = text.find(lit)
-        while i >= 0:
-            sent = seg.sentence(i)
-            found.add(sent)
-            i = text.find(lit, sent[1] + 1)  # one hit per sentence is enough
-    return sorted(found)
+    sk = seg.sk
+    ks = {sk[i] for lit in literals for i in seg.starts(lit)}  # sentence indexes: in the text's order
+    sstart, send = seg.sstart, seg.send
+    return [(sstart[k], send[k]) for k in sorted(ks)]
 
 
 def _finditer(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
@@ -131,8 +126,7 @@ def _clause_matches(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments")
     text = seg.text
     starts = {}
     for lit in literals:
-        i = text.find(lit)
-        while i >= 0:
+        for i in seg.starts(lit):
             s0, s1 = seg.sentence(i)  # sentence enders are in the set too: the clause starts at s0 or later
             st = s0
             for ch in _FRAME_CLAUSE_PUNCT:
@@ -140,7 +134,6 @@ def _clause_matches(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments")
                 if k > st:
                     st = k
             starts[st] = s1 + 1  # the sentence bounds the search, as in _finditer
-            i = text.find(lit, i + 1)
     for st in sorted(starts):
         m = rx.match(text, st, starts[st])
         if m is not None:
@@ -176,13 +169,8 @@ def _find_cues(text: str, lex: dict, a=None) -> list[tuple[int, int, str]]:
     out = []
     end = 0
     if a is not None:
-        first, second, pair = _np_cue_tables()
-        code = first.take(a)  # nonzero where a cue's first character stands
-        cand = code.nonzero()[0]
-        # (the last position's "next" is itself: a false candidate at worst, which cue_re rejects)
-        cand = cand[pair.take(code.take(cand) + second.take(a.take(cand + 1, mode="clip")))]
         match = lex["cue_re"].match
-        for p in cand.tolist():
+        for p in _pair_candidates(_np_cue_tables(), a).tolist():
             if p >= end:  # a cue starting inside the previous one is not one (finditer resumes after it)
                 m = match(text, p)
                 if m is not None:
@@ -200,12 +188,16 @@ def _find_cues(text: str, lex: dict, a=None) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=1)
 def _np_cue_tables():
-    """Per BMP character its index among the cue words' first (``first``, times a stride) and second
-    (``second``) characters, 0 for none; ``pair[first + second]`` is True where a cue can start: a
+    """``_pair_tables`` of the cue words."""
+    return _pair_tables(tuple(_lex()["cues"]))
+
+
+def _pair_tables(words: tuple[str, ...]):
+    """Per BMP character its index among the words' first (``first``, times a stride) and second
+    (``second``) characters, 0 for none; ``pair[first + second]`` is True where a word can start: a
     two-character opening of a word, or a one-character word followed by anything."""
     import numpy as np
 
-    words = list(_lex()["cues"])
     firsts = sorted({w[0] for w in words})
     seconds = sorted({w[1] for w in words if len(w) > 1})
     stride = len(seconds) + 1
@@ -223,6 +215,67 @@ def _np_cue_tables():
         else:
             pair[f + int(second[ord(w[1])])] = True
     return first, second, pair
+
+
+def _pair_candidates(tables, a, with_pair: bool = False):
+    """Positions (numpy) where one of the words of ``_pair_tables`` can start in the text whose
+    ``_utf16`` array is ``a``: those whose first two characters open one (a superset of the starts).
+    ``with_pair``: also each one's index into ``pair`` (which names those two characters)."""
+    first, second, pair = tables
+    code = first.take(a)  # nonzero where a word's first character stands
+    cand = code.nonzero()[0]
+    # (the last position's "next" is itself: a false candidate at worst, which the caller rejects)
+    k = code.take(cand) + second.take(a.take(cand + 1, mode="clip"))
+    keep = pair.take(k)
+    return (cand[keep], k[keep]) if with_pair else cand[keep]
+
+
+@lru_cache(maxsize=1)
+def _literals() -> tuple[tuple[str, ...], object, list]:
+    """The literals whose every start ``_Segments`` records (frame anchors, passive markers and the
+    characters their verbs share, conditional words); their ``_pair_tables`` (None without numpy);
+    and per index into its ``pair`` the literals opening with those two characters, as (index among
+    the literals, literal, whether the text must still be compared)."""
+    lex = _lex()
+    words = {w for lits in _ANCHORS.values() for w in lits}
+    for marker, _, common in lex["passive"]:
+        words.update((marker, *common))
+    words.update(lex["cond_words"])
+    lits = tuple(sorted(words))
+    if not _HAVE_NUMPY:
+        return lits, None, []
+    tables = _pair_tables(lits)
+    first, second, pair = tables
+    stride = len(pair) // (len({w[0] for w in lits}) + 1)
+    by_pair: list[list] = [[] for _ in range(len(pair))]
+    for i, w in enumerate(lits):
+        f = int(first[ord(w[0])])
+        if len(w) == 1:
+            for k in range(f, f + stride):
+                by_pair[k].append((i, w, False))
+        else:
+            # the pair index names two characters; at the last position it names that one twice
+            by_pair[f + int(second[ord(w[1])])].append((i, w, len(w) > 2 or w[0] == w[1]))
+    return lits, tables, [tuple(x) for x in by_pair]
+
+
+def _literal_starts(text: str, a=None) -> dict[str, list[int]]:
+    """Per literal of ``_literals`` the start of each of its occurrences in ``text`` (``_occurrences``).
+
+    With the text's ``_utf16`` array ``a``: one numpy pass finds the few positions where any of them
+    can start and the two characters there, instead of a whole-text str.find per literal (two dozen).
+    """
+    lits, tables, by_pair = _literals()
+    if a is None:
+        return {w: _occurrences(text, w) for w in lits}
+    out: list[list[int]] = [[] for _ in lits]
+    startswith = text.startswith
+    cand, pk = _pair_candidates(tables, a, with_pair=True)
+    for p, k in zip(cand.tolist(), pk.tolist()):
+        for i, w, check in by_pair[k]:
+            if not check or startswith(w, p):
+                out[i].append(p)
+    return dict(zip(lits, out))
 
 
 @lru_cache(maxsize=1)
@@ -369,8 +422,15 @@ class _Segments:
         self.cend, self.send = self.cb + [n], self.sb + [n]
         self._cond_re = lex["cond_re"]
         # where a conditional word (如果, 若 …) starts: a clause with none in its first characters opens no conditional
-        self._cond_at = sorted(i for w in lex["cond_words"] for i in _occurrences(text, w))
+        # where each frame anchor, passive marker and conditional word starts (one numpy pass finds them all)
+        self.at = _literal_starts(text, self.u16)
+        self._cond_at = sorted(i for w in lex["cond_words"] for i in self.at[w])
         self.cond: dict[int, bool] = {}  # _conditional by clause start: cues and frames share clauses
+
+    def starts(self, lit: str) -> list[int]:
+        """Start of every occurrence of ``lit`` (recorded for the literals of ``_literals``)."""
+        found = self.at.get(lit)
+        return _occurrences(self.text, lit) if found is None else found
 
     def clause(self, i: int) -> tuple[int, int]:
         """(start, end) of the clause holding position ``i`` (a boundary char ends the clause before it)."""
@@ -842,12 +902,14 @@ def _marker_clauses(seg: _Segments, marker: str, common: str) -> list[tuple[int,
     # walk the occurrences of the rarest of the marker and the common characters (下 for 在: about half
     # as many); every clause kept holds all of them, so any of them finds the same clauses
     need = (marker, *common)
-    drive = min(need, key=text.count) if common else marker
-    i = text.find(drive)
-    while i >= 0:
+    at = seg.at  # every start of each (their number is text.count: none of them overlaps itself)
+    drive = min(need, key=lambda w: len(at[w])) if common else marker
+    b = -1
+    for i in at[drive]:
+        if i <= b:
+            continue  # in the clause just kept or dropped
         k = ck[i]  # seg.clause(i), inlined: this runs for every occurrence in the text
         a, b = cstart[k], cend[k]
-        i = text.find(drive, b + 1)
         for w in need:
             if w != drive and text.find(w, a, b) < 0:
                 break
@@ -893,7 +955,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
     text = seg.text
     out: list[_Raw] = []
     for marker, verb_re, common in lex["passive"]:
-        if marker not in text:
+        if not seg.at[marker]:
             continue  # no frame without its marker: skip the scan for its verbs
         for m in _frame_matches(text, seg, marker, verb_re, common):
             p = m.start()

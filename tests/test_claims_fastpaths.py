@@ -229,3 +229,37 @@ def test_numpy_cue_candidates_find_what_the_plain_trie_finds():
         assert C._find_cues(s, lex, a) == want, s
         n += len(want)
     assert n > 5000
+
+
+def test_numpy_literal_starts_match_a_find_per_literal():
+    # the real pages (long: the numpy path), and random strings of the literals and their pieces padded
+    # to that path's length, some ending in a literal's first character (the clipped last pair)
+    pytest.importorskip("numpy")
+    lits = C._literals()[0]
+    pool = list(lits) + [w[:2] for w in lits] + [w[1:] for w in lits if len(w) > 1] + list("价格下跌市场，。\n 日前")
+    rnd = random.Random(10)
+    randoms = ["".join(rnd.choice(pool) for _ in range(rnd.randint(150, 400))) for _ in range(300)]
+    ends = ["价" * 255 + w[:k] for w in lits for k in (1, 2)]
+    n = 0
+    for s in _real_texts() + randoms + ends:
+        a = C._utf16(s)
+        if a is None:
+            continue
+        got = C._literal_starts(s, a)
+        assert got == {w: C._occurrences(s, w) for w in lits}, s
+        n += sum(map(len, got.values()))
+    assert n > 5000
+
+
+def test_sentences_and_marker_clauses_from_recorded_starts():
+    # _sentences_with and _marker_clauses read the recorded starts: the same as a find over the text
+    lex = C._lex()
+    for s in _real_texts():
+        seg = C._Segments(s, lex)
+        for lits in C._ANCHORS.values():
+            plain = sorted({seg.sentence(i) for w in lits for i in C._occurrences(s, w)})
+            assert C._sentences_with(lits, seg) == plain
+        for marker, _, common in lex["passive"]:
+            plain = sorted({seg.clause(i) for i in C._occurrences(s, marker)})
+            plain = [(a, b) for a, b in plain if all(ch in s[a:b] for ch in common)]
+            assert C._marker_clauses(seg, marker, common) == plain
