@@ -388,15 +388,15 @@ def _boundaries(text: str, a=None) -> tuple:
 
         kind_table, digit_table = _np_tables()
         kind = kind_table.take(a)
-        two = np.flatnonzero(kind == 2)
+        two = (kind == 2).nonzero()[0]  # (the methods: np.flatnonzero and np.cumsum add Python-level wrappers)
         if two.size:  # , or : between two digits (118,000 / 16:00) ends no clause ("clip": the ends see themselves)
             between = digit_table.take(a.take(two - 1, mode="clip")) & digit_table.take(a.take(two + 1, mode="clip"))
             kind[two[between]] = 0
         isb, iss = kind != 0, kind == 3
-        cbn, sbn = np.flatnonzero(isb), np.flatnonzero(iss)
+        cbn, sbn = isb.nonzero()[0], iss.nonzero()[0]
         ck, sk = np.zeros(n + 1, dtype=np.intp), np.zeros(n + 1, dtype=np.intp)
-        np.cumsum(isb, out=ck[1:])
-        np.cumsum(iss, out=sk[1:])
+        np.add.accumulate(isb, dtype=np.intp, out=ck[1:])  # the running count (np.cumsum's loop costs more)
+        np.add.accumulate(iss, dtype=np.intp, out=sk[1:])
         cstart, sstart = (cbn + 1).tolist(), (sbn + 1).tolist()
         cstart.insert(0, 0)
         sstart.insert(0, 0)
