@@ -116,6 +116,58 @@ def _finditer(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
         yield from rx.finditer(seg.text, s0, s1 + 1)
 
 
+def _matches_at(rx: re.Pattern, starts, seg: "_Segments"):
+    """``_finditer(rx, literals, seg)`` when every match of ``rx`` starts at one of ``starts``: ``rx`` is
+    tried at those only (sorted), not at every position of the sentences holding a literal."""
+    text, sk, send = seg.text, seg.sk, seg.send
+    end = 0
+    for p in starts:
+        if p >= end:  # finditer resumes at a match's end
+            m = rx.match(text, p, send[sk[p]] + 1)  # the sentence bounds the search, as in _finditer
+            if m is not None:
+                end = m.end()
+                yield m
+
+
+def _when_starts(seg: "_Segments") -> list[int]:
+    """Where a _WHEN match can start: at each 当, or at the 而/但/每 just before it (tried first)."""
+    text = seg.text
+    out = []
+    for i in seg.starts("当"):
+        if i > 0 and text[i - 1] in "而但每":
+            out.append(i - 1)
+        out.append(i)
+    return out
+
+
+_PAREN_E_STOP = "，,。！？!?\n；;（("  # what the cause-before part of _PAREN_REASON excludes
+
+
+def _paren_matches(seg: "_Segments"):
+    """``_finditer(_PAREN_REASON, _ANCHORS["paren"], seg)``, tried at one start per anchor.
+
+    The part before the bracket excludes brackets, so a match from start s uses the first bracket
+    after s: the anchor at k ends the run of such characters (from r) that holds s. Every start in
+    [max(r, k - 60), k - 2] then gives the same match (what follows k does not depend on s), the
+    smallest one first; a start before k - 60 cannot reach k (nor any bracket). So each anchor is
+    tried once, at its smallest start, in text order.
+    """
+    text, sk, sstart, send = seg.text, seg.sk, seg.sstart, seg.send
+    anchors = sorted({i for w in _ANCHORS["paren"] for i in seg.starts(w)})
+    end = 0
+    for k in anchors:
+        lo = max(end, sstart[sk[k]], k - 60)  # finditer resumes at a match's end, within the sentence
+        r = k
+        while r > lo and text[r - 1] not in _PAREN_E_STOP:
+            r -= 1
+        if k - r < 2:
+            continue
+        m = _PAREN_REASON.match(text, r, send[sk[k]] + 1)
+        if m is not None:
+            end = m.end()
+            yield m
+
+
 def _clause_matches(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
     """``_finditer(rx, literals, seg)`` for _SHI and _CASE, tried only where a match can start.
 
@@ -1018,7 +1070,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             e = _trim(text, *nxt)
             if _ok(*e):
                 out.append(_Raw(c, e, (m.end() - 2, m.end() - 1)))
-    for m in _finditer(_WHEN, _ANCHORS["when"], seg):
+    for m in _matches_at(_WHEN, _when_starts(seg), seg):
         # 当 A 时，B: a temporal condition stated as fact (the market reacts when A happens)
         cs, ce = seg.clause(m.end() - 1 if text[m.end() - 1] in "，," else m.end())
         c = _trim(text, *m.span("c"))
@@ -1041,9 +1093,10 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
                 k = text.find("由于", m.end("e"), m.start("c"))
             if k >= 0:
                 blocked.append((k, k + 2))  # the 因为 of 之所以…是因为 (cues inside A and B still count)
-    for rx, anchor in ((_YINWEI_ER, "yinwei_er"), (_PAREN_REASON, "paren")):
-        # 并非因为 A 而 B; B（因 A）
-        for m in _finditer(rx, _ANCHORS[anchor], seg):
+    # 并非因为 A 而 B (every match opens with one of its anchors); B（因 A）
+    yinwei_er = _matches_at(_YINWEI_ER, sorted(i for w in _ANCHORS["yinwei_er"] for i in seg.starts(w)), seg)
+    for ms in (yinwei_er, _paren_matches(seg)):
+        for m in ms:
             cs, _ = seg.clause(m.start())
             c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
             if _ok(*c) and e[1] > e[0]:

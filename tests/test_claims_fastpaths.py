@@ -263,3 +263,30 @@ def test_sentences_and_marker_clauses_from_recorded_starts():
             plain = sorted({seg.clause(i) for i in C._occurrences(s, marker)})
             plain = [(a, b) for a, b in plain if all(ch in s[a:b] for ch in common)]
             assert C._marker_clauses(seg, marker, common) == plain
+
+
+def _frame_pairs(seg):
+    """(fast, plain) match lists of the frames tried only at their possible starts."""
+    yw = sorted(i for w in C._ANCHORS["yinwei_er"] for i in seg.starts(w))
+    return [
+        (C._matches_at(C._WHEN, C._when_starts(seg), seg), C._finditer(C._WHEN, C._ANCHORS["when"], seg)),
+        (C._matches_at(C._YINWEI_ER, yw, seg), C._finditer(C._YINWEI_ER, C._ANCHORS["yinwei_er"], seg)),
+        (C._paren_matches(seg), C._finditer(C._PAREN_REASON, C._ANCHORS["paren"], seg)),
+    ]
+
+
+def test_frames_tried_at_their_starts_match_like_finditer():
+    lex = C._lex()
+    pool = list("而但每当时前日元因为由于（）()，,；;。！？!?\n “市场下跌价格") + ["（因", "(由于", "当市场", "因为", "而是"]
+    texts = [s for s, _, _ in _strings(pool, 20000, 40, seed=11)]
+    texts += [s * 3 for s, _, _ in _strings(pool, 300, 120, seed=12)]
+    # runs of 1 to 70 characters before a bracket (a match's part before it holds 2 to 60)
+    texts += [pre + "价" * k + mid + "（因为市场下跌）" for k in range(71) for pre in ("", "，", "（") for mid in ("", "(")]
+    n = 0
+    for s in texts + _real_texts():
+        seg = C._Segments(s, lex)
+        for fast, plain in _frame_pairs(seg):
+            got = [(m.span(), m.groupdict()) for m in fast]
+            assert got == [(m.span(), m.groupdict()) for m in plain], s
+            n += len(got)
+    assert n > 3000
