@@ -644,7 +644,7 @@ def _widen(seg: _Segments, clause: tuple[int, int]) -> tuple[int, int]:
         pa, pb = cstart[k], cend[k]
         if pb <= pa or pa < s0 or seg.opens_cond(pa):
             break
-        if _ATTR_CLAUSE.match(seg.text[pa:pb]):
+        if _may_attribute(seg.text, pa, pb) and _ATTR_CLAUSE.match(seg.text[pa:pb]):
             break  # "据路透报道，A": the source is not part of the cause
         last = seg.last_cue_end(pa, pb)
         if last is not None:
@@ -680,6 +680,15 @@ def _effect_after(seg: _Segments, q: int, ce: int) -> tuple[int, int] | None:
 
 _PASSIVE_HEAD = re.compile(r"(?:^|[^理自经缘])由(?![于此])[^，,。]{1,30}$|被(?![动迫])[^，,。]{0,30}$")
 _ATTR_CLAUSE = re.compile(r"^\s*(?:(?:据|根据)[^，,。]{1,20}(?:报道|称|消息|数据|统计|显示)?|[^，,。]{1,20}(?:表示|认为|指出|称|写道|强调|警告))\s*$")
+# what an _ATTR_CLAUSE match opens with (after spaces), and ends with (before spaces)
+_ATTR_OPEN = frozenset("据根") | _SPACES
+_ATTR_CLOSE = frozenset("示为出称道调告") | _SPACES
+
+
+def _may_attribute(text: str, a: int, b: int) -> bool:
+    """False when _ATTR_CLAUSE cannot match text[a:b] (non-empty): it neither opens with 据/根据 nor
+    ends with one of the verbs (nor with a space), as most clauses: no slice and regex for those."""
+    return text[a] in _ATTR_OPEN or text[b - 1] in _ATTR_CLOSE
 _ASIDE = re.compile(r"^\s*(?:无论|不管|不论|尽管|虽然|即使|哪怕|例如|比如|包括|尤其是|特别是)")
 
 

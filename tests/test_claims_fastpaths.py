@@ -290,3 +290,19 @@ def test_frames_tried_at_their_starts_match_like_finditer():
             assert got == [(m.span(), m.groupdict()) for m in plain], s
             n += len(got)
     assert n > 3000
+
+
+def test_attribution_clause_precheck():
+    # _may_attribute never rules out a clause _ATTR_CLAUSE matches (real clauses and random ones)
+    lex = C._lex()
+    pool = list("据根报道称表示认为指出写道强调警告示为出调告，,。 市场下跌价格\n") + ["根据", "据路透", "写道", "表示"]
+    spans = [(s, 0, len(s)) for s, _, _ in _strings(pool, 20000, 30, seed=13)]
+    for s in _real_texts():
+        seg = C._Segments(s, lex)
+        spans += [(s, a, b) for a, b in zip(seg.cstart, seg.cend)]
+    hits = 0
+    for s, a, b in spans:
+        if b > a and C._ATTR_CLAUSE.match(s[a:b]):
+            hits += 1
+            assert C._may_attribute(s, a, b), s[a:b]
+    assert hits > 500
