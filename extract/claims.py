@@ -212,17 +212,20 @@ class _Cue:
 
 
 
-def _find_cues(text: str, lex: dict, a=None) -> list[tuple[int, int, str]]:
+def _find_cues(text: str, lex: dict, a=None, cand: list[int] | None = None) -> list[tuple[int, int, str]]:
     """(start, end, word) of the cues in ``text``: the matches of ``lex["cue_re"].finditer(text)``.
 
     ``a``: the text's UTF-16 code units (``_utf16``), when it has them; then numpy finds the positions
-    whose two characters can open a cue (~1 in 50), and only those are tried.
+    whose two characters can open a cue (~1 in 50), and only those are tried; ``cand``: those
+    positions (``_gate_scan``), when the caller has them.
     """
     out = []
     end = 0
     if a is not None:
         match = lex["cue_re"].match
-        for p in _pair_candidates(_np_cue_tables(), a).tolist():
+        if cand is None:
+            cand = _pair_candidates(_np_cue_tables(), a).tolist()
+        for p in cand:
             if p >= end:  # a cue starting inside the previous one is not one (finditer resumes after it)
                 m = match(text, p)
                 if m is not None:
@@ -240,8 +243,18 @@ def _find_cues(text: str, lex: dict, a=None) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=1)
 def _np_cue_tables():
-    """``_pair_tables`` of the cue words."""
-    return _pair_tables(tuple(_lex()["cues"]))
+    """``_pair_tables`` of the cue words (on the characters of ``_gate_tables``)."""
+    first, second, pair_cue, _ = _gate_tables()
+    return first, second, pair_cue
+
+
+@lru_cache(maxsize=1)
+def _gate_tables():
+    """``first`` and ``second`` of ``_pair_tables`` over the cue words and the literals together, and the
+    ``pair`` of each: one numpy pass over a text then finds the candidates of both."""
+    cues, lits = tuple(_lex()["cues"]), _literal_words()
+    first, second, _ = _pair_tables(cues + lits)
+    return first, second, _pair_mask(first, second, cues), _pair_mask(first, second, lits)
 
 
 def _pair_tables(words: tuple[str, ...]):
@@ -259,46 +272,66 @@ def _pair_tables(words: tuple[str, ...]):
         first[ord(ch)] = i * stride
     for i, ch in enumerate(seconds, 1):
         second[ord(ch)] = i
-    pair = np.zeros((len(firsts) + 1) * stride, dtype=bool)
+    return first, second, _pair_mask(first, second, words)
+
+
+def _pair_mask(first, second, words) -> object:
+    """The ``pair`` of ``_pair_tables`` for ``words`` (each of whose first two characters has an index)."""
+    import numpy as np
+
+    stride = int(second.max()) + 1
+    pair = np.zeros((int(first.max()) // stride + 1) * stride, dtype=bool)
     for w in words:
         f = int(first[ord(w[0])])
         if len(w) == 1:
             pair[f:f + stride] = True
         else:
             pair[f + int(second[ord(w[1])])] = True
-    return first, second, pair
+    return pair
 
 
-def _pair_candidates(tables, a, with_pair: bool = False):
+def _pair_candidates(tables, a):
     """Positions (numpy) where one of the words of ``_pair_tables`` can start in the text whose
-    ``_utf16`` array is ``a``: those whose first two characters open one (a superset of the starts).
-    ``with_pair``: also each one's index into ``pair`` (which names those two characters)."""
+    ``_utf16`` array is ``a``: those whose first two characters open one (a superset of the starts)."""
     first, second, pair = tables
     code = first.take(a)  # nonzero where a word's first character stands
     cand = code.nonzero()[0]
     # (the last position's "next" is itself: a false candidate at worst, which the caller rejects)
+    return cand[pair.take(code.take(cand) + second.take(a.take(cand + 1, mode="clip")))]
+
+
+def _gate_scan(a) -> tuple[list[int], list[int], list[int]]:
+    """``_pair_candidates`` of the cue words, and of the literals with each one's index into ``pair``
+    (which names its first two characters), from one numpy pass over the text's ``_utf16`` array."""
+    first, second, pair_cue, pair_lit = _gate_tables()
+    code = first.take(a)
+    cand = code.nonzero()[0]
     k = code.take(cand) + second.take(a.take(cand + 1, mode="clip"))
-    keep = pair.take(k)
-    return (cand[keep], k[keep]) if with_pair else cand[keep]
+    lit = pair_lit.take(k)
+    return cand[pair_cue.take(k)].tolist(), cand[lit].tolist(), k[lit].tolist()
 
 
 @lru_cache(maxsize=1)
-def _literals() -> tuple[tuple[str, ...], object, list]:
-    """The literals whose every start ``_Segments`` records (frame anchors, passive markers and the
-    characters their verbs share, conditional words); their ``_pair_tables`` (None without numpy);
-    and per index into its ``pair`` the literals opening with those two characters, as (index among
-    the literals, literal, whether the text must still be compared)."""
+def _literal_words() -> tuple[str, ...]:
+    """The literals whose every start ``_Segments`` records: frame anchors, passive markers and the
+    characters their verbs share, conditional words."""
     lex = _lex()
     words = {w for lits in _ANCHORS.values() for w in lits}
     for marker, _, common in lex["passive"]:
         words.update((marker, *common))
     words.update(lex["cond_words"])
-    lits = tuple(sorted(words))
+    return tuple(sorted(words))
+
+
+@lru_cache(maxsize=1)
+def _literals() -> tuple[tuple[str, ...], list]:
+    """``_literal_words``, and per index into the ``pair`` of ``_gate_tables`` the literals opening with
+    those two characters, as (index among the literals, literal, whether the text must still be compared)."""
+    lits = _literal_words()
     if not _HAVE_NUMPY:
-        return lits, None, []
-    tables = _pair_tables(lits)
-    first, second, pair = tables
-    stride = len(pair) // (len({w[0] for w in lits}) + 1)
+        return lits, []
+    first, second, pair, _ = _gate_tables()
+    stride = int(second.max()) + 1
     by_pair: list[list] = [[] for _ in range(len(pair))]
     for i, w in enumerate(lits):
         f = int(first[ord(w[0])])
@@ -308,22 +341,23 @@ def _literals() -> tuple[tuple[str, ...], object, list]:
         else:
             # the pair index names two characters; at the last position it names that one twice
             by_pair[f + int(second[ord(w[1])])].append((i, w, len(w) > 2 or w[0] == w[1]))
-    return lits, tables, [tuple(x) for x in by_pair]
+    return lits, [tuple(x) for x in by_pair]
 
 
-def _literal_starts(text: str, a=None) -> dict[str, list[int]]:
+def _literal_starts(text: str, a=None, found: tuple[list[int], list[int]] | None = None) -> dict[str, list[int]]:
     """Per literal of ``_literals`` the start of each of its occurrences in ``text`` (``_occurrences``).
 
     With the text's ``_utf16`` array ``a``: one numpy pass finds the few positions where any of them
     can start and the two characters there, instead of a whole-text str.find per literal (two dozen).
+    ``found``: the literals' part of ``_gate_scan(a)`` when the caller has it.
     """
-    lits, tables, by_pair = _literals()
+    lits, by_pair = _literals()
     if a is None:
         return {w: _occurrences(text, w) for w in lits}
     out: list[list[int]] = [[] for _ in lits]
     startswith = text.startswith
-    cand, pk = _pair_candidates(tables, a, with_pair=True)
-    for p, k in zip(cand.tolist(), pk.tolist()):
+    cand, pk = found if found is not None else _gate_scan(a)[1:]
+    for p, k in zip(cand, pk):
         for i, w, check in by_pair[k]:
             if not check or startswith(w, p):
                 out[i].append(p)
@@ -475,7 +509,12 @@ class _Segments:
         self._cond_re = lex["cond_re"]
         # where a conditional word (如果, 若 …) starts: a clause with none in its first characters opens no conditional
         # where each frame anchor, passive marker and conditional word starts (one numpy pass finds them all)
-        self.at = _literal_starts(text, self.u16)
+        self.cue_cand = None  # where a cue can start (found with the literals: find_claims reads it)
+        if self.u16 is not None:
+            self.cue_cand, lit_cand, lit_pair = _gate_scan(self.u16)
+            self.at = _literal_starts(text, self.u16, (lit_cand, lit_pair))
+        else:
+            self.at = _literal_starts(text)
         self._cond_at = sorted(i for w in lex["cond_words"] for i in self.at[w])
         self.cond: dict[int, bool] = {}  # _conditional by clause start: cues and frames share clauses
 
@@ -1190,7 +1229,7 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         return []
     lex = _lex()
     seg = _Segments(text, lex)
-    found = _find_cues(text, lex, seg.u16)
+    found = _find_cues(text, lex, seg.u16, seg.cue_cand)
     seg.cue_starts = [a for a, _, _ in found]
     seg.cue_ends = [b for _, b, _ in found]
     blocked: list[tuple[int, int]] = []

@@ -227,6 +227,7 @@ def test_numpy_cue_candidates_find_what_the_plain_trie_finds():
             continue
         want = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(s)]
         assert C._find_cues(s, lex, a) == want, s
+        assert C._find_cues(s, lex, a, C._gate_scan(a)[0]) == want, s  # as _Segments finds them
         n += len(want)
     assert n > 5000
 
@@ -235,7 +236,7 @@ def test_numpy_literal_starts_match_a_find_per_literal():
     # the real pages (long: the numpy path), and random strings of the literals and their pieces padded
     # to that path's length, some ending in a literal's first character (the clipped last pair)
     pytest.importorskip("numpy")
-    lits = C._literals()[0]
+    lits = C._literal_words()
     pool = list(lits) + [w[:2] for w in lits] + [w[1:] for w in lits if len(w) > 1] + list("价格下跌市场，。\n 日前")
     rnd = random.Random(10)
     randoms = ["".join(rnd.choice(pool) for _ in range(rnd.randint(150, 400))) for _ in range(300)]
