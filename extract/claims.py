@@ -383,6 +383,8 @@ def _lex() -> dict:
     attrib = read_tsv("claims", "attribution.tsv")
     verbs = sorted((c for c, k in attrib if k == "verb"), key=len, reverse=True)
     prefixes = sorted((c for c, k in attrib if k == "prefix"), key=len, reverse=True)
+    attr_verb = rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)\s*(?:也|则|曾|还|进一步|此前|近日)?(?:{'|'.join(map(re.escape, verbs))})"
+    attr_prefix = rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?:{'|'.join(map(re.escape, prefixes))})(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)(?:的)?(?:报道|数据|统计|消息|分析|估计|测算|显示|称|指出|[{_CLAUSE_PUNCT}])"
     return {
         "cues": cues,
         "cue_re": cue_re,  # the plain form of cue_scan (tests compare them)
@@ -398,16 +400,19 @@ def _lex() -> dict:
         "skip_re": re.compile("|".join(map(re.escape, read_lines("claims", "skip_contexts.txt")))),
         "cond_words": tuple(read_lines("claims", "conditionals.txt")),
         "cond_re": re.compile(r"^(?:[\s“”\"'「」]|而|但|那么|所以)*(?:" + "|".join(map(re.escape, read_lines("claims", "conditionals.txt"))) + ")"),
-        "attr_verb_re": re.compile(
-            rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)\s*(?:也|则|曾|还|进一步|此前|近日)?(?:{'|'.join(map(re.escape, verbs))})"
-        ),
+        "attr_verb_re": re.compile(attr_verb),
         # every attribution match holds one of its verbs / prefixes: a cheap search rules most sentences out
         "attr_verb_any": re.compile(trie_pattern(verbs)),
         "attr_prefix_any": re.compile(trie_pattern(prefixes)),
         # any negation or attribution word: most text before a cue holds none, and then one search decides all four
         "before_cue_any": re.compile(trie_pattern([c for c, _ in neg_rows] + verbs + prefixes)),
-        "attr_prefix_re": re.compile(
-            rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?:{'|'.join(map(re.escape, prefixes))})(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)(?:的)?(?:报道|数据|统计|消息|分析|估计|测算|显示|称|指出|[{_CLAUSE_PUNCT}])"
+        "attr_prefix_re": re.compile(attr_prefix),
+        # the two without their "^|" start, for a text led by one added punctuation mark (which the
+        # "^" matches stood for): a character set first lets re skip to the candidates
+        # (with the word search that rules a text out first, in the order _attribution tries them)
+        "attr_scans": (
+            (re.compile(attr_prefix.replace("(?:^|[", "(?:[", 1)), re.compile(trie_pattern(prefixes))),
+            (re.compile(attr_verb.replace("(?:^|[", "(?:[", 1)), re.compile(trie_pattern(verbs))),
         ),
     }
 
@@ -1163,11 +1168,12 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
 def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], starts: list[int], lex: dict, author: str | None) -> str | None:
     """Who asserts a claim whose cue is at ``p`` in sentence [s0, s1): 据 X / X 表示 before the cue, else ``author``."""
     best = None
-    for rx, any_rx in ((lex["attr_prefix_re"], lex["attr_prefix_any"]), (lex["attr_verb_re"], lex["attr_verb_any"])):
+    for rx, any_rx in lex["attr_scans"]:
         if any_rx.search(text, s0, p) is None:  # plain words: the same as searching text[s0:p], without the copy
             continue
-        for m in rx.finditer(text[s0:p]):  # the slice: rx anchors at ^
-            best = (s0 + m.start("src"), s0 + m.end("src"))
+        # the matches of the _re form in text[s0:p], one character on: "，" stands for its "^"
+        for m in rx.finditer("，" + text[s0:p]):
+            best = (s0 - 1 + m.start("src"), s0 - 1 + m.end("src"))
     if best is None:
         return author
     a, b = best

@@ -328,3 +328,22 @@ def test_unsorted_mentions_and_figures_give_the_same_claims():
         assert got == want
         n += sum(bool(c.cause_figures or c.effect_figures or c.cause_entities) for c in want)
     assert n > 20
+
+
+def test_attribution_scans_match_the_anchored_patterns():
+    # _attribution runs the attr_*_scan forms on "，" + the text: the same matches, one character on,
+    # as the ^-anchored attr_*_re forms on the text (real sentences cut at each cue-like point, random strings)
+    lex = C._lex()
+    (prefix_scan, _), (verb_scan, _) = lex["attr_scans"]
+    pool = list("据根报道称表示认为指出写道强调也则，,。；： 市场下跌价格\n") + ["根据", "据路透", "分析师表示", "据悉", "进一步"]
+    texts = [s for s, _, _ in _strings(pool, 20000, 40, seed=14)]
+    for s in _real_texts():
+        seg = C._Segments(s, lex)
+        texts += [s[a:b] for a, b in zip(seg.sstart, seg.send)]
+    n = 0
+    for s in texts:
+        for plain, scan in ((lex["attr_prefix_re"], prefix_scan), (lex["attr_verb_re"], verb_scan)):
+            want = [m.span("src") for m in plain.finditer(s)]
+            assert [(m.start("src") - 1, m.end("src") - 1) for m in scan.finditer("，" + s)] == want, s
+            n += len(want)
+    assert n > 500
