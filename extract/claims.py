@@ -400,16 +400,13 @@ def _lex() -> dict:
         "skip_re": re.compile("|".join(map(re.escape, read_lines("claims", "skip_contexts.txt")))),
         "cond_words": tuple(read_lines("claims", "conditionals.txt")),
         "cond_re": re.compile(r"^(?:[\s“”\"'「」]|而|但|那么|所以)*(?:" + "|".join(map(re.escape, read_lines("claims", "conditionals.txt"))) + ")"),
-        "attr_verb_re": re.compile(attr_verb),
-        # every attribution match holds one of its verbs / prefixes: a cheap search rules most sentences out
-        "attr_verb_any": re.compile(trie_pattern(verbs)),
-        "attr_prefix_any": re.compile(trie_pattern(prefixes)),
         # any negation or attribution word: most text before a cue holds none, and then one search decides all four
         "before_cue_any": re.compile(trie_pattern([c for c, _ in neg_rows] + verbs + prefixes)),
-        "attr_prefix_re": re.compile(attr_prefix),
+        "attr_prefix_re": re.compile(attr_prefix),  # the plain forms of attr_scans (tests compare them)
+        "attr_verb_re": re.compile(attr_verb),
         # the two without their "^|" start, for a text led by one added punctuation mark (which the
-        # "^" matches stood for): a character set first lets re skip to the candidates
-        # (with the word search that rules a text out first, in the order _attribution tries them)
+        # "^" matches stood for): a character set first lets re skip to the candidates; each with
+        # a search for its prefixes / verbs, one of which every match holds (it rules most texts out)
         "attr_scans": (
             (re.compile(attr_prefix.replace("(?:^|[", "(?:[", 1)), re.compile(trie_pattern(prefixes))),
             (re.compile(attr_verb.replace("(?:^|[", "(?:[", 1)), re.compile(trie_pattern(verbs))),
