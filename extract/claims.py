@@ -104,21 +104,68 @@ _ANCHORS = {
 
 def _sentences_with(literals: tuple[str, ...], seg: "_Segments") -> list[tuple[int, int]]:
     """(start, end) of the sentences holding one of ``literals``, in order, without repeats."""
-    text = seg.text
-    found: set[tuple[int, int]] = set()
-    for lit in literals:
-        i = text.find(lit)
-        while i >= 0:
-            sent = seg.sentence(i)
-            found.add(sent)
-            i = text.find(lit, sent[1] + 1)  # one hit per sentence is enough
-    return sorted(found)
+    sk = seg.sk
+    ks = {sk[i] for lit in literals for i in seg.starts(lit)}  # sentence indexes: in the text's order
+    sstart, send = seg.sstart, seg.send
+    return [(sstart[k], send[k]) for k in sorted(ks)]
 
 
 def _finditer(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
     """Matches of ``rx`` in the sentences holding one of ``literals``, in text order."""
     for s0, s1 in _sentences_with(literals, seg):
         yield from rx.finditer(seg.text, s0, s1 + 1)
+
+
+def _matches_at(rx: re.Pattern, starts, seg: "_Segments"):
+    """``_finditer(rx, literals, seg)`` when every match of ``rx`` starts at one of ``starts``: ``rx`` is
+    tried at those only (sorted), not at every position of the sentences holding a literal."""
+    text, sk, send = seg.text, seg.sk, seg.send
+    end = 0
+    for p in starts:
+        if p >= end:  # finditer resumes at a match's end
+            m = rx.match(text, p, send[sk[p]] + 1)  # the sentence bounds the search, as in _finditer
+            if m is not None:
+                end = m.end()
+                yield m
+
+
+def _when_starts(seg: "_Segments") -> list[int]:
+    """Where a _WHEN match can start: at each 当, or at the 而/但/每 just before it (tried first)."""
+    text = seg.text
+    out = []
+    for i in seg.starts("当"):
+        if i > 0 and text[i - 1] in "而但每":
+            out.append(i - 1)
+        out.append(i)
+    return out
+
+
+_PAREN_E_STOP = "，,。！？!?\n；;（("  # what the cause-before part of _PAREN_REASON excludes
+
+
+def _paren_matches(seg: "_Segments"):
+    """``_finditer(_PAREN_REASON, _ANCHORS["paren"], seg)``, tried at one start per anchor.
+
+    The part before the bracket excludes brackets, so a match from start s uses the first bracket
+    after s: the anchor at k ends the run of such characters (from r) that holds s. Every start in
+    [max(r, k - 60), k - 2] then gives the same match (what follows k does not depend on s), the
+    smallest one first; a start before k - 60 cannot reach k (nor any bracket). So each anchor is
+    tried once, at its smallest start, in text order.
+    """
+    text, sk, sstart, send = seg.text, seg.sk, seg.sstart, seg.send
+    anchors = sorted({i for w in _ANCHORS["paren"] for i in seg.starts(w)})
+    end = 0
+    for k in anchors:
+        lo = max(end, sstart[sk[k]], k - 60)  # finditer resumes at a match's end, within the sentence
+        r = k
+        while r > lo and text[r - 1] not in _PAREN_E_STOP:
+            r -= 1
+        if k - r < 2:
+            continue
+        m = _PAREN_REASON.match(text, r, send[sk[k]] + 1)
+        if m is not None:
+            end = m.end()
+            yield m
 
 
 def _clause_matches(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments"):
@@ -131,8 +178,7 @@ def _clause_matches(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments")
     text = seg.text
     starts = {}
     for lit in literals:
-        i = text.find(lit)
-        while i >= 0:
+        for i in seg.starts(lit):
             s0, s1 = seg.sentence(i)  # sentence enders are in the set too: the clause starts at s0 or later
             st = s0
             for ch in _FRAME_CLAUSE_PUNCT:
@@ -140,7 +186,6 @@ def _clause_matches(rx: re.Pattern, literals: tuple[str, ...], seg: "_Segments")
                 if k > st:
                     st = k
             starts[st] = s1 + 1  # the sentence bounds the search, as in _finditer
-            i = text.find(lit, i + 1)
     for st in sorted(starts):
         m = rx.match(text, st, starts[st])
         if m is not None:
@@ -167,22 +212,20 @@ class _Cue:
 
 
 
-def _find_cues(text: str, lex: dict, a=None) -> list[tuple[int, int, str]]:
+def _find_cues(text: str, lex: dict, a=None, cand: list[int] | None = None) -> list[tuple[int, int, str]]:
     """(start, end, word) of the cues in ``text``: the matches of ``lex["cue_re"].finditer(text)``.
 
     ``a``: the text's UTF-16 code units (``_utf16``), when it has them; then numpy finds the positions
-    whose two characters can open a cue (~1 in 50), and only those are tried.
+    whose two characters can open a cue (~1 in 50), and only those are tried; ``cand``: those
+    positions (``_gate_scan``), when the caller has them.
     """
     out = []
     end = 0
     if a is not None:
-        first, second, pair = _np_cue_tables()
-        code = first.take(a)  # nonzero where a cue's first character stands
-        cand = code.nonzero()[0]
-        # (the last position's "next" is itself: a false candidate at worst, which cue_re rejects)
-        cand = cand[pair.take(code.take(cand) + second.take(a.take(cand + 1, mode="clip")))]
         match = lex["cue_re"].match
-        for p in cand.tolist():
+        if cand is None:
+            cand = _pair_candidates(_np_cue_tables(), a).tolist()
+        for p in cand:
             if p >= end:  # a cue starting inside the previous one is not one (finditer resumes after it)
                 m = match(text, p)
                 if m is not None:
@@ -200,12 +243,26 @@ def _find_cues(text: str, lex: dict, a=None) -> list[tuple[int, int, str]]:
 
 @lru_cache(maxsize=1)
 def _np_cue_tables():
-    """Per BMP character its index among the cue words' first (``first``, times a stride) and second
-    (``second``) characters, 0 for none; ``pair[first + second]`` is True where a cue can start: a
+    """``_pair_tables`` of the cue words (on the characters of ``_gate_tables``)."""
+    first, second, pair_cue, _ = _gate_tables()
+    return first, second, pair_cue
+
+
+@lru_cache(maxsize=1)
+def _gate_tables():
+    """``first`` and ``second`` of ``_pair_tables`` over the cue words and the literals together, and the
+    ``pair`` of each: one numpy pass over a text then finds the candidates of both."""
+    cues, lits = tuple(_lex()["cues"]), _literal_words()
+    first, second, _ = _pair_tables(cues + lits)
+    return first, second, _pair_mask(first, second, cues), _pair_mask(first, second, lits)
+
+
+def _pair_tables(words: tuple[str, ...]):
+    """Per BMP character its index among the words' first (``first``, times a stride) and second
+    (``second``) characters, 0 for none; ``pair[first + second]`` is True where a word can start: a
     two-character opening of a word, or a one-character word followed by anything."""
     import numpy as np
 
-    words = list(_lex()["cues"])
     firsts = sorted({w[0] for w in words})
     seconds = sorted({w[1] for w in words if len(w) > 1})
     stride = len(seconds) + 1
@@ -215,14 +272,96 @@ def _np_cue_tables():
         first[ord(ch)] = i * stride
     for i, ch in enumerate(seconds, 1):
         second[ord(ch)] = i
-    pair = np.zeros((len(firsts) + 1) * stride, dtype=bool)
+    return first, second, _pair_mask(first, second, words)
+
+
+def _pair_mask(first, second, words) -> object:
+    """The ``pair`` of ``_pair_tables`` for ``words`` (each of whose first two characters has an index)."""
+    import numpy as np
+
+    stride = int(second.max()) + 1
+    pair = np.zeros((int(first.max()) // stride + 1) * stride, dtype=bool)
     for w in words:
         f = int(first[ord(w[0])])
         if len(w) == 1:
             pair[f:f + stride] = True
         else:
             pair[f + int(second[ord(w[1])])] = True
-    return first, second, pair
+    return pair
+
+
+def _pair_candidates(tables, a):
+    """Positions (numpy) where one of the words of ``_pair_tables`` can start in the text whose
+    ``_utf16`` array is ``a``: those whose first two characters open one (a superset of the starts)."""
+    first, second, pair = tables
+    code = first.take(a)  # nonzero where a word's first character stands
+    cand = code.nonzero()[0]
+    # (the last position's "next" is itself: a false candidate at worst, which the caller rejects)
+    return cand[pair.take(code.take(cand) + second.take(a.take(cand + 1, mode="clip")))]
+
+
+def _gate_scan(a) -> tuple[list[int], list[int], list[int]]:
+    """``_pair_candidates`` of the cue words, and of the literals with each one's index into ``pair``
+    (which names its first two characters), from one numpy pass over the text's ``_utf16`` array."""
+    first, second, pair_cue, pair_lit = _gate_tables()
+    code = first.take(a)
+    cand = code.nonzero()[0]
+    k = code.take(cand) + second.take(a.take(cand + 1, mode="clip"))
+    lit = pair_lit.take(k)
+    return cand[pair_cue.take(k)].tolist(), cand[lit].tolist(), k[lit].tolist()
+
+
+@lru_cache(maxsize=1)
+def _literal_words() -> tuple[str, ...]:
+    """The literals whose every start ``_Segments`` records: frame anchors, passive markers and the
+    characters their verbs share, conditional words."""
+    lex = _lex()
+    words = {w for lits in _ANCHORS.values() for w in lits}
+    for marker, _, common in lex["passive"]:
+        words.update((marker, *common))
+    words.update(lex["cond_words"])
+    return tuple(sorted(words))
+
+
+@lru_cache(maxsize=1)
+def _literals() -> tuple[tuple[str, ...], list]:
+    """``_literal_words``, and per index into the ``pair`` of ``_gate_tables`` the literals opening with
+    those two characters, as (index among the literals, literal, whether the text must still be compared)."""
+    lits = _literal_words()
+    if not _HAVE_NUMPY:
+        return lits, []
+    first, second, pair, _ = _gate_tables()
+    stride = int(second.max()) + 1
+    by_pair: list[list] = [[] for _ in range(len(pair))]
+    for i, w in enumerate(lits):
+        f = int(first[ord(w[0])])
+        if len(w) == 1:
+            for k in range(f, f + stride):
+                by_pair[k].append((i, w, False))
+        else:
+            # the pair index names two characters; at the last position it names that one twice
+            by_pair[f + int(second[ord(w[1])])].append((i, w, len(w) > 2 or w[0] == w[1]))
+    return lits, [tuple(x) for x in by_pair]
+
+
+def _literal_starts(text: str, a=None, found: tuple[list[int], list[int]] | None = None) -> dict[str, list[int]]:
+    """Per literal of ``_literals`` the start of each of its occurrences in ``text`` (``_occurrences``).
+
+    With the text's ``_utf16`` array ``a``: one numpy pass finds the few positions where any of them
+    can start and the two characters there, instead of a whole-text str.find per literal (two dozen).
+    ``found``: the literals' part of ``_gate_scan(a)`` when the caller has it.
+    """
+    lits, by_pair = _literals()
+    if a is None:
+        return {w: _occurrences(text, w) for w in lits}
+    out: list[list[int]] = [[] for _ in lits]
+    startswith = text.startswith
+    cand, pk = found if found is not None else _gate_scan(a)[1:]
+    for p, k in zip(cand, pk):
+        for i, w, check in by_pair[k]:
+            if not check or startswith(w, p):
+                out[i].append(p)
+    return dict(zip(lits, out))
 
 
 @lru_cache(maxsize=1)
@@ -244,6 +383,8 @@ def _lex() -> dict:
     attrib = read_tsv("claims", "attribution.tsv")
     verbs = sorted((c for c, k in attrib if k == "verb"), key=len, reverse=True)
     prefixes = sorted((c for c, k in attrib if k == "prefix"), key=len, reverse=True)
+    attr_verb = rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)\s*(?:也|则|曾|还|进一步|此前|近日)?(?:{'|'.join(map(re.escape, verbs))})"
+    attr_prefix = rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?:{'|'.join(map(re.escape, prefixes))})(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)(?:的)?(?:报道|数据|统计|消息|分析|估计|测算|显示|称|指出|[{_CLAUSE_PUNCT}])"
     return {
         "cues": cues,
         "cue_re": cue_re,  # the plain form of cue_scan (tests compare them)
@@ -259,16 +400,16 @@ def _lex() -> dict:
         "skip_re": re.compile("|".join(map(re.escape, read_lines("claims", "skip_contexts.txt")))),
         "cond_words": tuple(read_lines("claims", "conditionals.txt")),
         "cond_re": re.compile(r"^(?:[\s“”\"'「」]|而|但|那么|所以)*(?:" + "|".join(map(re.escape, read_lines("claims", "conditionals.txt"))) + ")"),
-        "attr_verb_re": re.compile(
-            rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)\s*(?:也|则|曾|还|进一步|此前|近日)?(?:{'|'.join(map(re.escape, verbs))})"
-        ),
-        # every attribution match holds one of its verbs / prefixes: a cheap search rules most sentences out
-        "attr_verb_any": re.compile(trie_pattern(verbs)),
-        "attr_prefix_any": re.compile(trie_pattern(prefixes)),
         # any negation or attribution word: most text before a cue holds none, and then one search decides all four
         "before_cue_any": re.compile(trie_pattern([c for c, _ in neg_rows] + verbs + prefixes)),
-        "attr_prefix_re": re.compile(
-            rf"(?:^|[{_CLAUSE_PUNCT}{_SENT_PUNCT}])\s*(?:{'|'.join(map(re.escape, prefixes))})(?P<src>[^{_CLAUSE_PUNCT}{_SENT_PUNCT}]{{2,24}}?)(?:的)?(?:报道|数据|统计|消息|分析|估计|测算|显示|称|指出|[{_CLAUSE_PUNCT}])"
+        "attr_prefix_re": re.compile(attr_prefix),  # the plain forms of attr_scans (tests compare them)
+        "attr_verb_re": re.compile(attr_verb),
+        # the two without their "^|" start, for a text led by one added punctuation mark (which the
+        # "^" matches stood for): a character set first lets re skip to the candidates; each with
+        # a search for its prefixes / verbs, one of which every match holds (it rules most texts out)
+        "attr_scans": (
+            (re.compile(attr_prefix.replace("(?:^|[", "(?:[", 1)), re.compile(trie_pattern(prefixes))),
+            (re.compile(attr_verb.replace("(?:^|[", "(?:[", 1)), re.compile(trie_pattern(verbs))),
         ),
     }
 
@@ -335,15 +476,15 @@ def _boundaries(text: str, a=None) -> tuple:
 
         kind_table, digit_table = _np_tables()
         kind = kind_table.take(a)
-        two = np.flatnonzero(kind == 2)
+        two = (kind == 2).nonzero()[0]  # (the methods: np.flatnonzero and np.cumsum add Python-level wrappers)
         if two.size:  # , or : between two digits (118,000 / 16:00) ends no clause ("clip": the ends see themselves)
             between = digit_table.take(a.take(two - 1, mode="clip")) & digit_table.take(a.take(two + 1, mode="clip"))
             kind[two[between]] = 0
         isb, iss = kind != 0, kind == 3
-        cbn, sbn = np.flatnonzero(isb), np.flatnonzero(iss)
+        cbn, sbn = isb.nonzero()[0], iss.nonzero()[0]
         ck, sk = np.zeros(n + 1, dtype=np.intp), np.zeros(n + 1, dtype=np.intp)
-        np.cumsum(isb, out=ck[1:])
-        np.cumsum(iss, out=sk[1:])
+        np.add.accumulate(isb, dtype=np.intp, out=ck[1:])  # the running count (np.cumsum's loop costs more)
+        np.add.accumulate(iss, dtype=np.intp, out=sk[1:])
         cstart, sstart = (cbn + 1).tolist(), (sbn + 1).tolist()
         cstart.insert(0, 0)
         sstart.insert(0, 0)
@@ -369,8 +510,20 @@ class _Segments:
         self.cend, self.send = self.cb + [n], self.sb + [n]
         self._cond_re = lex["cond_re"]
         # where a conditional word (如果, 若 …) starts: a clause with none in its first characters opens no conditional
-        self._cond_at = sorted(i for w in lex["cond_words"] for i in _occurrences(text, w))
+        # where each frame anchor, passive marker and conditional word starts (one numpy pass finds them all)
+        self.cue_cand = None  # where a cue can start (found with the literals: find_claims reads it)
+        if self.u16 is not None:
+            self.cue_cand, lit_cand, lit_pair = _gate_scan(self.u16)
+            self.at = _literal_starts(text, self.u16, (lit_cand, lit_pair))
+        else:
+            self.at = _literal_starts(text)
+        self._cond_at = sorted(i for w in lex["cond_words"] for i in self.at[w])
         self.cond: dict[int, bool] = {}  # _conditional by clause start: cues and frames share clauses
+
+    def starts(self, lit: str) -> list[int]:
+        """Start of every occurrence of ``lit`` (recorded for the literals of ``_literals``)."""
+        found = self.at.get(lit)
+        return _occurrences(self.text, lit) if found is None else found
 
     def clause(self, i: int) -> tuple[int, int]:
         """(start, end) of the clause holding position ``i`` (a boundary char ends the clause before it)."""
@@ -532,7 +685,7 @@ def _widen(seg: _Segments, clause: tuple[int, int]) -> tuple[int, int]:
         pa, pb = cstart[k], cend[k]
         if pb <= pa or pa < s0 or seg.opens_cond(pa):
             break
-        if _ATTR_CLAUSE.match(seg.text[pa:pb]):
+        if _may_attribute(seg.text, pa, pb) and _ATTR_CLAUSE.match(seg.text[pa:pb]):
             break  # "据路透报道，A": the source is not part of the cause
         last = seg.last_cue_end(pa, pb)
         if last is not None:
@@ -568,6 +721,15 @@ def _effect_after(seg: _Segments, q: int, ce: int) -> tuple[int, int] | None:
 
 _PASSIVE_HEAD = re.compile(r"(?:^|[^理自经缘])由(?![于此])[^，,。]{1,30}$|被(?![动迫])[^，,。]{0,30}$")
 _ATTR_CLAUSE = re.compile(r"^\s*(?:(?:据|根据)[^，,。]{1,20}(?:报道|称|消息|数据|统计|显示)?|[^，,。]{1,20}(?:表示|认为|指出|称|写道|强调|警告))\s*$")
+# what an _ATTR_CLAUSE match opens with (after spaces), and ends with (before spaces)
+_ATTR_OPEN = frozenset("据根") | _SPACES
+_ATTR_CLOSE = frozenset("示为出称道调告") | _SPACES
+
+
+def _may_attribute(text: str, a: int, b: int) -> bool:
+    """False when _ATTR_CLAUSE cannot match text[a:b] (non-empty): it neither opens with 据/根据 nor
+    ends with one of the verbs (nor with a space), as most clauses: no slice and regex for those."""
+    return text[a] in _ATTR_OPEN or text[b - 1] in _ATTR_CLOSE
 _ASIDE = re.compile(r"^\s*(?:无论|不管|不论|尽管|虽然|即使|哪怕|例如|比如|包括|尤其是|特别是)")
 
 
@@ -842,12 +1004,14 @@ def _marker_clauses(seg: _Segments, marker: str, common: str) -> list[tuple[int,
     # walk the occurrences of the rarest of the marker and the common characters (下 for 在: about half
     # as many); every clause kept holds all of them, so any of them finds the same clauses
     need = (marker, *common)
-    drive = min(need, key=text.count) if common else marker
-    i = text.find(drive)
-    while i >= 0:
+    at = seg.at  # every start of each (their number is text.count: none of them overlaps itself)
+    drive = min(need, key=lambda w: len(at[w])) if common else marker
+    b = -1
+    for i in at[drive]:
+        if i <= b:
+            continue  # in the clause just kept or dropped
         k = ck[i]  # seg.clause(i), inlined: this runs for every occurrence in the text
         a, b = cstart[k], cend[k]
-        i = text.find(drive, b + 1)
         for w in need:
             if w != drive and text.find(w, a, b) < 0:
                 break
@@ -893,7 +1057,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
     text = seg.text
     out: list[_Raw] = []
     for marker, verb_re, common in lex["passive"]:
-        if marker not in text:
+        if not seg.at[marker]:
             continue  # no frame without its marker: skip the scan for its verbs
         for m in _frame_matches(text, seg, marker, verb_re, common):
             p = m.start()
@@ -956,7 +1120,7 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
             e = _trim(text, *nxt)
             if _ok(*e):
                 out.append(_Raw(c, e, (m.end() - 2, m.end() - 1)))
-    for m in _finditer(_WHEN, _ANCHORS["when"], seg):
+    for m in _matches_at(_WHEN, _when_starts(seg), seg):
         # 当 A 时，B: a temporal condition stated as fact (the market reacts when A happens)
         cs, ce = seg.clause(m.end() - 1 if text[m.end() - 1] in "，," else m.end())
         c = _trim(text, *m.span("c"))
@@ -979,9 +1143,10 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
                 k = text.find("由于", m.end("e"), m.start("c"))
             if k >= 0:
                 blocked.append((k, k + 2))  # the 因为 of 之所以…是因为 (cues inside A and B still count)
-    for rx, anchor in ((_YINWEI_ER, "yinwei_er"), (_PAREN_REASON, "paren")):
-        # 并非因为 A 而 B; B（因 A）
-        for m in _finditer(rx, _ANCHORS[anchor], seg):
+    # 并非因为 A 而 B (every match opens with one of its anchors); B（因 A）
+    yinwei_er = _matches_at(_YINWEI_ER, sorted(i for w in _ANCHORS["yinwei_er"] for i in seg.starts(w)), seg)
+    for ms in (yinwei_er, _paren_matches(seg)):
+        for m in ms:
             cs, _ = seg.clause(m.start())
             c, e = _trim(text, *m.span("c")), _trim(text, *m.span("e"))
             if _ok(*c) and e[1] > e[0]:
@@ -1000,11 +1165,12 @@ def _from_frames(seg: _Segments, lex: dict, blocked: list[tuple[int, int]]) -> l
 def _attribution(text: str, s0: int, s1: int, p: int, mentions: list[Mention], starts: list[int], lex: dict, author: str | None) -> str | None:
     """Who asserts a claim whose cue is at ``p`` in sentence [s0, s1): 据 X / X 表示 before the cue, else ``author``."""
     best = None
-    for rx, any_rx in ((lex["attr_prefix_re"], lex["attr_prefix_any"]), (lex["attr_verb_re"], lex["attr_verb_any"])):
+    for rx, any_rx in lex["attr_scans"]:
         if any_rx.search(text, s0, p) is None:  # plain words: the same as searching text[s0:p], without the copy
             continue
-        for m in rx.finditer(text[s0:p]):  # the slice: rx anchors at ^
-            best = (s0 + m.start("src"), s0 + m.end("src"))
+        # the matches of the _re form in text[s0:p], one character on: "，" stands for its "^"
+        for m in rx.finditer("，" + text[s0:p]):
+            best = (s0 - 1 + m.start("src"), s0 - 1 + m.end("src"))
     if best is None:
         return author
     a, b = best
@@ -1066,19 +1232,27 @@ def find_claims(text: str, mentions: list[Mention], figures: list[Figure], autho
         return []
     lex = _lex()
     seg = _Segments(text, lex)
-    found = _find_cues(text, lex, seg.u16)
+    found = _find_cues(text, lex, seg.u16, seg.cue_cand)
     seg.cue_starts = [a for a, _, _ in found]
     seg.cue_ends = [b for _, b, _ in found]
     blocked: list[tuple[int, int]] = []
     frames = _from_frames(seg, lex, blocked)
     blocked.sort()
     raws = frames + _from_cues(seg, lex, blocked, found)
-    ms = sorted(mentions or [], key=attrgetter("start"))
+    # mentions and figures by start (a stable sort): they mostly come so, and then a sort of the
+    # starts alone (ints, in C) shows it, without a key call per item
+    ms = list(mentions or [])
     starts = [m.start for m in ms]
-    fig_starts = [f.start for f in figures or []]
-    forder = sorted(range(len(fig_starts)), key=fig_starts.__getitem__)  # figure indexes refer to the list passed in
-    figs = [figures[i] for i in forder]
+    if starts != sorted(starts):
+        ms.sort(key=attrgetter("start"))
+        starts = [m.start for m in ms]
+    figs = list(figures or [])
     fstarts = [f.start for f in figs]
+    forder = range(len(figs))  # figure indexes refer to the list passed in
+    if fstarts != sorted(fstarts):
+        forder = sorted(forder, key=fstarts.__getitem__)
+        figs = [figures[i] for i in forder]
+        fstarts = [f.start for f in figs]
     n_ms, n_figs = len(ms), len(figs)
     # the cue and negation lists are plain words (no anchors or lookarounds): searching text between
     # pos and endpos is the same as searching the slice, without copying it

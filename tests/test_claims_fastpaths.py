@@ -227,5 +227,123 @@ def test_numpy_cue_candidates_find_what_the_plain_trie_finds():
             continue
         want = [(m.start(), m.end(), m.group()) for m in lex["cue_re"].finditer(s)]
         assert C._find_cues(s, lex, a) == want, s
+        assert C._find_cues(s, lex, a, C._gate_scan(a)[0]) == want, s  # as _Segments finds them
         n += len(want)
     assert n > 5000
+
+
+def test_numpy_literal_starts_match_a_find_per_literal():
+    # the real pages (long: the numpy path), and random strings of the literals and their pieces padded
+    # to that path's length, some ending in a literal's first character (the clipped last pair)
+    pytest.importorskip("numpy")
+    lits = C._literal_words()
+    pool = list(lits) + [w[:2] for w in lits] + [w[1:] for w in lits if len(w) > 1] + list("价格下跌市场，。\n 日前")
+    rnd = random.Random(10)
+    randoms = ["".join(rnd.choice(pool) for _ in range(rnd.randint(150, 400))) for _ in range(300)]
+    ends = ["价" * 255 + w[:k] for w in lits for k in (1, 2)]
+    n = 0
+    for s in _real_texts() + randoms + ends:
+        a = C._utf16(s)
+        if a is None:
+            continue
+        got = C._literal_starts(s, a)
+        assert got == {w: C._occurrences(s, w) for w in lits}, s
+        n += sum(map(len, got.values()))
+    assert n > 5000
+
+
+def test_sentences_and_marker_clauses_from_recorded_starts():
+    # _sentences_with and _marker_clauses read the recorded starts: the same as a find over the text
+    lex = C._lex()
+    for s in _real_texts():
+        seg = C._Segments(s, lex)
+        for lits in C._ANCHORS.values():
+            plain = sorted({seg.sentence(i) for w in lits for i in C._occurrences(s, w)})
+            assert C._sentences_with(lits, seg) == plain
+        for marker, _, common in lex["passive"]:
+            plain = sorted({seg.clause(i) for i in C._occurrences(s, marker)})
+            plain = [(a, b) for a, b in plain if all(ch in s[a:b] for ch in common)]
+            assert C._marker_clauses(seg, marker, common) == plain
+
+
+def _frame_pairs(seg):
+    """(fast, plain) match lists of the frames tried only at their possible starts."""
+    yw = sorted(i for w in C._ANCHORS["yinwei_er"] for i in seg.starts(w))
+    return [
+        (C._matches_at(C._WHEN, C._when_starts(seg), seg), C._finditer(C._WHEN, C._ANCHORS["when"], seg)),
+        (C._matches_at(C._YINWEI_ER, yw, seg), C._finditer(C._YINWEI_ER, C._ANCHORS["yinwei_er"], seg)),
+        (C._paren_matches(seg), C._finditer(C._PAREN_REASON, C._ANCHORS["paren"], seg)),
+    ]
+
+
+def test_frames_tried_at_their_starts_match_like_finditer():
+    lex = C._lex()
+    pool = list("而但每当时前日元因为由于（）()，,；;。！？!?\n “市场下跌价格") + ["（因", "(由于", "当市场", "因为", "而是"]
+    texts = [s for s, _, _ in _strings(pool, 20000, 40, seed=11)]
+    texts += [s * 3 for s, _, _ in _strings(pool, 300, 120, seed=12)]
+    # runs of 1 to 70 characters before a bracket (a match's part before it holds 2 to 60)
+    texts += [pre + "价" * k + mid + "（因为市场下跌）" for k in range(71) for pre in ("", "，", "（") for mid in ("", "(")]
+    n = 0
+    for s in texts + _real_texts():
+        seg = C._Segments(s, lex)
+        for fast, plain in _frame_pairs(seg):
+            got = [(m.span(), m.groupdict()) for m in fast]
+            assert got == [(m.span(), m.groupdict()) for m in plain], s
+            n += len(got)
+    assert n > 3000
+
+
+def test_attribution_clause_precheck():
+    # _may_attribute never rules out a clause _ATTR_CLAUSE matches (real clauses and random ones)
+    lex = C._lex()
+    pool = list("据根报道称表示认为指出写道强调警告示为出调告，,。 市场下跌价格\n") + ["根据", "据路透", "写道", "表示"]
+    spans = [(s, 0, len(s)) for s, _, _ in _strings(pool, 20000, 30, seed=13)]
+    for s in _real_texts():
+        seg = C._Segments(s, lex)
+        spans += [(s, a, b) for a, b in zip(seg.cstart, seg.cend)]
+    hits = 0
+    for s, a, b in spans:
+        if b > a and C._ATTR_CLAUSE.match(s[a:b]):
+            hits += 1
+            assert C._may_attribute(s, a, b), s[a:b]
+    assert hits > 500
+
+
+def test_unsorted_mentions_and_figures_give_the_same_claims():
+    # find_claims skips sorting mentions and figures that come sorted: the sorting path must agree
+    from extract.entities import find_mentions
+    from extract.figures import find_figures
+
+    n = 0
+    for s in _real_texts()[:12]:
+        ms, figs = find_mentions(s), find_figures(s)
+        want = C.find_claims(s, ms, figs)
+        k = next((i for i in range(len(ms) // 2, len(ms)) if ms[i - 1].start != ms[i].start), 0)
+        rot = ms[k:] + ms[:k]  # (ties keep their order: the stable sort gives ms back)
+        got = C.find_claims(s, rot, figs[::-1])
+        last = len(figs) - 1
+        for c in got:
+            c.cause_figures = [last - i for i in c.cause_figures]
+            c.effect_figures = [last - i for i in c.effect_figures]
+        assert got == want
+        n += sum(bool(c.cause_figures or c.effect_figures or c.cause_entities) for c in want)
+    assert n > 20
+
+
+def test_attribution_scans_match_the_anchored_patterns():
+    # _attribution runs the attr_*_scan forms on "，" + the text: the same matches, one character on,
+    # as the ^-anchored attr_*_re forms on the text (real sentences cut at each cue-like point, random strings)
+    lex = C._lex()
+    (prefix_scan, _), (verb_scan, _) = lex["attr_scans"]
+    pool = list("据根报道称表示认为指出写道强调也则，,。；： 市场下跌价格\n") + ["根据", "据路透", "分析师表示", "据悉", "进一步"]
+    texts = [s for s, _, _ in _strings(pool, 20000, 40, seed=14)]
+    for s in _real_texts():
+        seg = C._Segments(s, lex)
+        texts += [s[a:b] for a, b in zip(seg.sstart, seg.send)]
+    n = 0
+    for s in texts:
+        for plain, scan in ((lex["attr_prefix_re"], prefix_scan), (lex["attr_verb_re"], verb_scan)):
+            want = [m.span("src") for m in plain.finditer(s)]
+            assert [(m.start("src") - 1, m.end("src") - 1) for m in scan.finditer("，" + s)] == want, s
+            n += len(want)
+    assert n > 500
