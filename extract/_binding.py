@@ -154,13 +154,17 @@ class _Doc:
         spans = sorted((a, b) for a, b, _, _ in subs if b > a)
         starts = [a for a, _ in spans]
         max_end = list(accumulate((b for _, b in spans), max))
+        # the cue scan tries the regex only at the candidates of the numpy pass the dates stage and
+        # the figure mask already made over this same text (memoized: no numpy call here)
+        cands = L.scan_candidates(t)
+        cues = ([(*m.span(), m.group()) for m in srx.finditer(t)] if cands is None
+                else L.cue_spans(srx, t, cands[3]))
         if not spans:
-            subs += [(m.start(), m.end(), *sd[m.group()]) for m in srx.finditer(t)]
-        for m in srx.finditer(t) if spans else ():
-            a, b = m.span()
+            subs += [(a, b, *sd[w]) for a, b, w in cues]
+        for a, b, w in cues if spans else ():
             k = bisect.bisect_left(starts, b)
             if k == 0 or max_end[k - 1] <= a:
-                i, typ = sd[m.group()]
+                i, typ = sd[w]
                 subs.append((a, b, i, typ))
         subs.sort()
         self.subjects = subs

@@ -5,6 +5,7 @@ the loaders normalize the data too, so a Traditional entry in a file still match
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -612,8 +613,8 @@ class PairGate:
 
 @lru_cache(maxsize=1)
 def scan_gate() -> Optional[PairGate]:
-    """:class:`PairGate` of three scans: (0) the date trigger (``dates._trigger_rows``), (1) the label
-    patterns, (2) the idiom patterns; None without numpy or when a pattern's first characters
+    """:class:`PairGate` of four scans: (0) the date trigger (``dates._trigger_rows``), (1) the label
+    patterns, (2) the idiom patterns, (3) the subject cues; None without numpy or when a pattern's first characters
     cannot be read off."""
     try:
         import numpy  # noqa: F401
@@ -624,18 +625,72 @@ def scan_gate() -> Optional[PairGate]:
     by: dict[str, list[str]] = {}
     for kind, text in rows("not_figures.tsv"):
         by.setdefault(kind, []).append(text)
-    groups = [_trigger_rows(), pattern_rows(by["label"], _first_char_guard(by["label"])[3:-1]), pattern_rows(by["idiom"])]
+    groups = [_trigger_rows(), pattern_rows(by["label"], _first_char_guard(by["label"])[3:-1]), pattern_rows(by["idiom"]),
+              _subject_rows()]
     if None in groups:
         return None
     return PairGate(groups)
 
 
+def _subject_rows() -> list[tuple]:
+    """:class:`PairGate` rows of the subject cue scan (``subject_cues()[1]``), see :func:`word_rows`."""
+    return word_rows(subject_cues()[0], latin_bounds=True)
+
+
+def word_rows(words, latin_bounds: bool = False) -> list[tuple]:
+    """:class:`PairGate` rows of ``alternation(words, latin_bounds)``, read off the words: per first
+    character the second and third characters (any, when a word is shorter); a Latin first character
+    must not follow a Latin letter (the ``(?<![A-Za-z].)`` guard). The rows are joined into at most
+    four -- Latin or not, third character checked or not -- to leave the date trigger its bits: a
+    joined row lets the cross pairs through too (a superset, few of them in text), and keeping the
+    rows that check a third character apart keeps that check."""
+    by: dict[str, list[str]] = {}
+    for w in words:
+        if w:
+            by.setdefault(w[0], []).append(w)
+    parts: dict[tuple[bool, bool], list[tuple]] = {}
+    for c, ws in sorted(by.items()):
+        latin = latin_bounds and _LATIN.match(c) is not None
+        second = None if min(map(len, ws)) < 2 else _char_class({w[1] for w in ws})
+        third = None if min(map(len, ws)) < 3 else _char_class({w[2] for w in ws})
+        parts.setdefault((latin, third is None), []).append(
+            (_char_class(c), second, third, "[A-Za-z]" if latin else None))
+    out = []
+    for _, rows in sorted(parts.items()):
+        row = rows[0]
+        for r in rows[1:]:
+            row = _join_rows(row, r)
+        out.append(row)
+    return out
+
+
+def cue_spans(rx: re.Pattern, t: str, cands: list[int], lo: int = 0,
+              hi: Optional[int] = None) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each match of ``rx.finditer(t, lo, hi)``, ``rx`` tried only at
+    ``cands``: sorted positions including every one where a match starts (:func:`scan_candidates`),
+    ``rx`` matching no empty string. A match at the first candidate past the previous match is the
+    one ``finditer`` finds, as it resumes there."""
+    if hi is None:
+        hi = len(t)
+    k = bisect.bisect_left(cands, lo) if lo else 0
+    n = bisect.bisect_left(cands, hi, k)
+    out = []
+    end = lo
+    match = rx.match
+    for p in cands[k:n]:
+        if p >= end and (m := match(t, p, hi)) is not None:
+            end = m.end()
+            out.append((p, end, m.group()))
+    return out
+
+
 @lru_cache(maxsize=4)
 def scan_candidates(t: str) -> Optional[list[list[int]]]:
     """Candidate start positions in normalized text ``t`` of the date trigger (``dates._scan``), the
-    labels (:func:`label_spans`) and the idioms (:func:`idiom_spans`), or None (a short text, no
-    numpy): then each scans the whole text itself. Kept for the text: the dates stage and the
-    figure mask both read it."""
+    labels (:func:`label_spans`), the idioms (:func:`idiom_spans`) and the subject cues (binding's
+    ``_Doc``: :func:`cue_spans`), or None (a short text, no
+    numpy): then each scans the whole text itself. Kept for the text: the dates stage, the
+    figure mask and binding all read it."""
     gate = scan_gate()
     a = utf16(t) if gate is not None else None
     return None if a is None else gate.candidates(a)
