@@ -121,37 +121,36 @@ _LAST_CLAUSE_END = re.compile(".*[" + re.escape("".join(sorted(_CLAUSE_END))) + 
 
 def _pre_qualifier(t: str, start: int) -> tuple[Optional[str], int]:
     """The qualifier word nearest before ``start`` within its gap (approx value, start of the word), if any."""
-    # fast exit: no qualifier word at all in the 20 characters before (the clause searched
-    # below lies inside them, and the words are plain literals: no lookaround sees outside)
+    # The words are searched in the 20 characters before ``start``, not only in the clause
+    # holding it (``_clause_start``, which costs a regex call and a loop): a word before the
+    # clause start has that clause mark (or a digit, for 1,000) after it, so it fails the gap
+    # test below; and it ends before the clause start (no word holds a clause mark: see
+    # _pre_qual_re), so it cannot hide a word of the clause as "inside a longer word". The
+    # clause start is still read for the negation before 超过 (不超过 vs 不, 超过).
     rx = _pre_qual_re()
-    if rx.search(t, max(0, start - 20), start) is None:
+    lo = max(0, start - 20)
+    m = rx.search(t, lo, start)  # (the words are plain literals: no lookaround sees outside)
+    if m is None:  # no qualifier word at all in the 20 characters before (most numbers)
         return None, start
     pre, _ = L.qualifiers()
-    cs = _clause_start(t, start, 20)
-    seg = t[cs:start]
     best: Optional[tuple[str, int]] = None
-    pos = 0
     last_end = -1
-    while True:
-        m = rx.search(seg, pos)
-        if m is None:
-            break
-        pos = m.start() + 1
-        if m.end() <= last_end:
-            continue  # inside a longer word found before (超 in 买超)
-        last_end = m.end()
-        w = m.group()
-        approx, gap = pre[w]
-        between = seg[m.end():]
-        if len(between.replace(" ", "")) > gap or any(ch.isdigit() or ch in _PUNCT for ch in between):
-            continue
-        p0 = cs + m.start()
-        cand = approx
-        if approx == "over" and not _NEGATIONS.isdisjoint(t[max(cs, p0 - 3):p0]):
-            cand = "up_to"
-        if best is None or p0 >= best[1]:
-            best = (cand, p0) if cand != "eq" else None
-    return (best[0], best[1]) if best else (None, start)
+    while m is not None:
+        p0 = m.start()
+        e = m.end()
+        if e > last_end:  # (else inside a longer word found before: 超 in 买超)
+            last_end = e
+            approx, gap = pre[m.group()]
+            between = t[e:start]
+            if len(between.replace(" ", "")) <= gap and not any(ch.isdigit() or ch in _PUNCT for ch in between):
+                cand = approx
+                if approx == "over" and not _NEGATIONS.isdisjoint(t[max(lo, p0 - 3):p0]):
+                    if not _NEGATIONS.isdisjoint(t[max(_clause_start(t, start, 20), p0 - 3):p0]):
+                        cand = "up_to"
+                if best is None or p0 >= best[1]:
+                    best = (cand, p0) if cand != "eq" else None
+        m = rx.search(t, p0 + 1, start)
+    return best if best else (None, start)
 
 
 _NEGATIONS = frozenset("不未没")
@@ -164,18 +163,27 @@ def _post_words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _pre_qual_re() -> re.Pattern:
-    return L.alternation(L.qualifiers()[0])
+    words = L.qualifiers()[0]
+    if any(_CLAUSE_END.intersection(w) for w in words):  # _pre_qualifier relies on it
+        raise ValueError("a qualifier word holds a clause mark")
+    return L.alternation(words)
 
 
 @lru_cache(maxsize=1)
-def _post_qual_re() -> re.Pattern:
-    return L.alternation(L.qualifiers()[1])
+def _post_qual_re() -> tuple[re.Pattern, int]:
+    """The post qualifier words as one regex, and how far after a number a word that
+    :func:`_post_qualifier` accepts can end (its gap plus its length; at most the 6 characters read)."""
+    post = L.qualifiers()[1]
+    return L.alternation(post), min(6, max((gap + len(w) for w, (_, gap) in post.items()), default=0))
 
 
 def _post_qualifier(t: str, end: int) -> tuple[Optional[str], int]:
-    seg = t[end:end + 6]
-    if _post_qual_re().search(seg) is None:  # no qualifier word at all (most figures)
+    # no qualifier word at all where an accepted one would lie (most figures): the words are
+    # plain literals, so searching t between bounds is searching that slice
+    rx, window = _post_qual_re()
+    if rx.search(t, end, end + window) is None:
         return None, end
+    seg = t[end:end + 6]
     _, post = L.qualifiers()
     for w in _post_words():
         approx, gap = post[w]

@@ -1,0 +1,76 @@
+"""The qualifier readers of figures (fast forms) give what their plain definitions give, on real text."""
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+from extract import _lexicon as L
+from extract import figures as F
+from extract._numerals import norm
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = sorted((ROOT / "tests" / "data" / "pages").glob("*.txt")) + sorted((ROOT / "corpora" / "articles").glob("*.txt"))[:40]
+TRICKY = ("不超过 3%,超过 5%;未 超过10%;买超 20 亿;大约  1 2 3;约为,约 7;近 9、逾 10,000;"
+          "至少 3 成,最多  5,不到 1 年;几乎 4;约 5 左右,3 以上;5以内 6 上方,7 之 下")
+
+
+def _pre_plain(t: str, start: int) -> tuple[Optional[str], int]:
+    """The plain definition: the words of the clause before ``start`` (at most 20 characters)."""
+    pre, _ = L.qualifiers()
+    rx = L.alternation(pre)
+    cs = F._clause_start(t, start, 20)
+    seg = t[cs:start]
+    best = None
+    pos = 0
+    last_end = -1
+    while True:
+        m = rx.search(seg, pos)
+        if m is None:
+            break
+        pos = m.start() + 1
+        if m.end() <= last_end:
+            continue
+        last_end = m.end()
+        approx, gap = pre[m.group()]
+        between = seg[m.end():]
+        if len(between.replace(" ", "")) > gap or any(ch.isdigit() or ch in F._PUNCT for ch in between):
+            continue
+        p0 = cs + m.start()
+        cand = approx
+        if approx == "over" and not F._NEGATIONS.isdisjoint(t[max(cs, p0 - 3):p0]):
+            cand = "up_to"
+        if best is None or p0 >= best[1]:
+            best = (cand, p0) if cand != "eq" else None
+    return best if best else (None, start)
+
+
+def _post_plain(t: str, end: int) -> tuple[Optional[str], int]:
+    _, post = L.qualifiers()
+    seg = t[end:end + 6]
+    for w in sorted(post, key=len, reverse=True):
+        approx, gap = post[w]
+        k = seg.find(w)
+        if k >= 0 and k <= gap and not any(ch in F._PUNCT or ch.isdigit() for ch in seg[:k]):
+            return approx, end + k + len(w)
+    return None, end
+
+
+def _texts():
+    yield norm(TRICKY)
+    for f in FILES:
+        yield norm(f.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("t", list(_texts()))
+def test_qualifiers_match_plain_definitions(t):
+    # every position after a qualifier word, a space or a digit: where numbers and their neighbours stand
+    pre_hits = post_hits = 0
+    for i in range(len(t) + 1):
+        got = F._pre_qualifier(t, i)
+        assert got == _pre_plain(t, i), (i, t[max(0, i - 20):i])
+        pre_hits += got[0] is not None
+        got = F._post_qualifier(t, i)
+        assert got == _post_plain(t, i), (i, t[i:i + 6])
+        post_hits += got[0] is not None
+    if t.startswith(norm(TRICKY)[:10]):
+        assert pre_hits and post_hits
