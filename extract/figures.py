@@ -26,6 +26,8 @@ __all__ = ["find_figures", "bind_figures"]
 _PUNCT = set("。,，;；:：!！?？\n()（）[]【】「」“”\"'《》、")
 _CLAUSE_END = set("。,，;；:：!！?？\n")
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|~|～|至|到)\s*$")
+# (find_figures uses its form without anchors, fullmatched between two atoms: no slice)
+_RANGE_SEP_FULL = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*")
 _FROM = re.compile(r"(?:从|由)\s*(?:\x01+\s*的\s*)?$")
 _CHANGE_MID = re.compile(
     r"^\s*(?:\x01+\s*)?(?:的)?\s*[^\d,.;:!?。，；：！？\x01]{0,8}?(?:至|到|为|成)\s*(?:高达|约|近|超过|逾|接近)?\s*(?:\x01+\s*的\s*)?$"
@@ -488,9 +490,11 @@ def find_figures(text: str) -> list[Figure]:
         a = atoms[i]
         b = atoms[i + 1] if i + 1 < len(atoms) else None
         if b is not None:
-            mid = t[a.end:b.start]
-            # from -> to change
-            if _FROM.search(td[max(0, a.start - 14):a.start]) and _CHANGE_MID.match(td[a.end:b.start]) and _compatible(a, b):
+            # from -> to change (_FROM needs its 从 or 由: two bounded finds skip the slice and
+            # regex for almost every pair)
+            lo14 = max(0, a.start - 14)
+            if (td.find("从", lo14, a.start) >= 0 or td.find("由", lo14, a.start) >= 0) \
+                    and _FROM.search(td[lo14:a.start]) and _CHANGE_MID.match(td[a.end:b.start]) and _compatible(a, b):
                 lo, hi = _share(a, b)
                 fs = td.rfind("从", max(0, a.start - 14), a.start)
                 if fs < 0:
@@ -503,9 +507,10 @@ def find_figures(text: str) -> list[Figure]:
                 i += 2
                 continue
             # range: 6.4 万至 7.1 万美元, 64k-71k, 38–39, 5%-8%
-            if _RANGE_SEP.match(mid) and _compatible(a, b) and not (a.unit and not a.pre_unit and b.bare):
+            # (fullmatch between bounds: _RANGE_SEP on the slice between the two, without the slice)
+            if _RANGE_SEP_FULL.fullmatch(t, a.end, b.start) and _compatible(a, b) and not (a.unit and not a.pre_unit and b.bare):
                 lo, hi = _share(a, b)
-                if lo < hi and not (mid.strip() == "-" and b.n.negative):
+                if lo < hi and not (t[a.end:b.start].strip() == "-" and b.n.negative):
                     f = Figure(surface=text[a.start:b.end], start=a.start, end=b.end, unit=b.unit or a.unit,
                                kind=b.kind or a.kind, approx=a.approx if a.approx != "eq" else b.approx,
                                range=[_clean(lo), _clean(hi)])

@@ -74,3 +74,27 @@ def test_qualifiers_match_plain_definitions(t):
         post_hits += got[0] is not None
     if t.startswith(norm(TRICKY)[:10]):
         assert pre_hits and post_hits
+
+
+RANGES = "6.4 万至 7.1 万美元,64k-71k, 38–39, 5%-8%, 3 ~ 4,7 到\n9,1 至 2 至 3;10 - 20;从 3.3% 跃升至 9%,由 5 降到 4;从\x01\x01 的 2"
+
+
+@pytest.mark.parametrize("t", [norm(RANGES)] + [norm(f.read_text(encoding="utf-8")) for f in FILES[:12]])
+def test_pair_prechecks_match_the_slices(t):
+    # between every two numbers (and around each): the bounded fullmatch is _RANGE_SEP on the
+    # slice, and _FROM never matches without a 从 or 由 in its window
+    from extract._numerals import find_numbers
+
+    nums = find_numbers(t, t)
+    seps = froms = 0
+    for x, y in zip(nums, nums[1:]):
+        for a, b in ((x.end, y.start), (x.start, y.start), (x.end, y.end)):
+            got = F._RANGE_SEP_FULL.fullmatch(t, a, b) is not None
+            assert got == (F._RANGE_SEP.match(t[a:b]) is not None), t[a:b]
+            seps += got
+        lo = max(0, y.start - 14)
+        if F._FROM.search(t[lo:y.start]):
+            froms += 1
+            assert t.find("从", lo, y.start) >= 0 or t.find("由", lo, y.start) >= 0
+    if t == norm(RANGES):
+        assert seps >= 6 and froms >= 2
