@@ -490,11 +490,9 @@ def find_figures(text: str) -> list[Figure]:
         a = atoms[i]
         b = atoms[i + 1] if i + 1 < len(atoms) else None
         if b is not None:
-            # from -> to change (_FROM needs its 从 or 由: two bounded finds skip the slice and
-            # regex for almost every pair)
-            lo14 = max(0, a.start - 14)
-            if (td.find("从", lo14, a.start) >= 0 or td.find("由", lo14, a.start) >= 0) \
-                    and _FROM.search(td[lo14:a.start]) and _CHANGE_MID.match(td[a.end:b.start]) and _compatible(a, b):
+            # from -> to change (_FROM searched between bounds: on the slice, without the slice;
+            # its $ matches at the end bound as at the end of a string)
+            if _FROM.search(td, max(0, a.start - 14), a.start) and _CHANGE_MID.match(td[a.end:b.start]) and _compatible(a, b):
                 lo, hi = _share(a, b)
                 fs = td.rfind("从", max(0, a.start - 14), a.start)
                 if fs < 0:

@@ -82,7 +82,7 @@ RANGES = "6.4 万至 7.1 万美元,64k-71k, 38–39, 5%-8%, 3 ~ 4,7 到\n9,1 至
 @pytest.mark.parametrize("t", [norm(RANGES)] + [norm(f.read_text(encoding="utf-8")) for f in FILES[:12]])
 def test_pair_prechecks_match_the_slices(t):
     # between every two numbers (and around each): the bounded fullmatch is _RANGE_SEP on the
-    # slice, and _FROM never matches without a 从 or 由 in its window
+    # slice, and _FROM searched between bounds is _FROM on the slice
     from extract._numerals import find_numbers
 
     nums = find_numbers(t, t)
@@ -92,9 +92,10 @@ def test_pair_prechecks_match_the_slices(t):
             got = F._RANGE_SEP_FULL.fullmatch(t, a, b) is not None
             assert got == (F._RANGE_SEP.match(t[a:b]) is not None), t[a:b]
             seps += got
-        lo = max(0, y.start - 14)
-        if F._FROM.search(t[lo:y.start]):
-            froms += 1
-            assert t.find("从", lo, y.start) >= 0 or t.find("由", lo, y.start) >= 0
+        for e in (y.start, y.end, x.end + 1):
+            lo = max(0, e - 14)
+            got = F._FROM.search(t, lo, e)
+            assert (got and got.span()) == ((m := F._FROM.search(t[lo:e])) and (m.start() + lo, m.end() + lo))
+            froms += got is not None
     if t == norm(RANGES):
         assert seps >= 6 and froms >= 2
