@@ -43,6 +43,8 @@ _SKIP = re.compile(r"\s{0,2}([多余])?\s?")
 # the characters _SKIP can start with: 多, 余 and whitespace (str.isspace is re's \s; all of
 # it lies in the BMP)
 _SKIP_FIRST = frozenset("多余" + "".join(c for c in map(chr, range(0x10000)) if c.isspace()))
+# what str.rstrip() strips (all of it lies in the BMP)
+_SPACES = frozenset(c for c in map(chr, range(0x10000)) if c.isspace())
 _ENUM_SEP = re.compile(r"\s*[、/]\s*")
 
 
@@ -200,15 +202,18 @@ def _atom(t: str, n: Number, mask: bytearray, lex: Optional[tuple] = None) -> Op
     ``lex``: :func:`_atom_lexicons` (find_figures fetches it once, not once per number)."""
     if mask.find(1, n.start, n.end) >= 0:
         return None
-    nf, post_units, post_re, pre_units, pre_re, pw, sym_last = lex or _atom_lexicons()
+    nf, post_units, post_re, pre_units, pre_re, pw, sym_last, pw_gate = lex or _atom_lexicons()
     before = t[max(0, n.start - 8):n.start]
     # glued to Latin letters or digits: a ticker, version or label (BTC2, V3, 3AC)
     prev = t[n.start - 1] if n.start > 0 else ""
     if prev and (prev.isascii() and (prev.isalpha() or prev == "_")) and not pre_re.search(t[max(0, n.start - 4):n.start]):
         return None
-    if (before.rstrip().endswith(pw) if pw is not None else nf["prefix"].search(before)) and not pre_re.search(before):
+    # (pw_gate: the right-stripped window can end with a prefix word only if the character before
+    # the number is whitespace or the last character of a prefix word)
+    if ((prev in pw_gate and before.rstrip().endswith(pw)) if pw is not None else nf["prefix"].search(before)) \
+            and not pre_re.search(before):
         return None
-    a = _Atom(start=n.start, end=n.end, n=n, value=n.value, scale=n.scale)
+    a = _Atom(n.start, n.end, n, n.value, None, None, "eq", n.scale)  # (positional: a cheaper call)
     if n.approx_over:
         a.approx = "over"
     pm0 = _PAIR.match(t[n.start:n.end]) if n.chinese else None
@@ -337,23 +342,25 @@ _LATIN_WORD_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9]* $")
 
 
 @lru_cache(maxsize=1)
-def _atom_lex() -> tuple[Optional[tuple[str, ...]], frozenset]:
+def _atom_lex() -> tuple[Optional[tuple[str, ...]], frozenset, frozenset]:
     """Cheap exact pre-checks for two end-anchored regexes of :func:`_atom`: the not-figure
     prefix words (``prefix`` matches iff the window, right-stripped, ends with one; None when
     a word ends in a space and the shortcut would not be exact) and the last characters of
-    the unit symbols written before a number."""
+    the unit symbols written before a number; and the characters that can stand right before a
+    number whose right-stripped window ends with a prefix word (their last characters, whitespace)."""
     words = [norm(r[1]) for r in L.rows("not_figures.tsv") if r[0] == "prefix"]
     exact = all(w and w == w.rstrip() for w in words)
     syms = L.units()[2]
     # (an empty symbol would match anywhere: then every character must pass the pre-check)
     last = frozenset(w[-1] for w in syms if w) if all(syms) else _AnyChar()
-    return (tuple(words) if exact else None), last
+    gate = frozenset(w[-1] for w in words if w) | _SPACES
+    return (tuple(words) if exact else None), last, gate
 
 
 @lru_cache(maxsize=1)
 def _atom_lexicons() -> tuple:
     """What :func:`_atom` reads: (not_figures, post units, post regex, pre units, pre regex,
-    prefix words, last characters of the pre symbols)."""
+    prefix words, last characters of the pre symbols, characters before a prefix word's end)."""
     return (L.not_figures(), *L.units(), *_atom_lex())
 
 

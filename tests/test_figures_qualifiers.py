@@ -99,3 +99,19 @@ def test_pair_prechecks_match_the_slices(t):
             froms += got is not None
     if t == norm(RANGES):
         assert seps >= 6 and froms >= 2
+
+
+@pytest.mark.parametrize("t", [norm("第 3 季度,图3、表 4,附录\u30005,No.7 与 #8,每  9 人,几 10 次,版本\t11")]
+                         + [norm(f.read_text(encoding="utf-8")) for f in FILES[:12]])
+def test_prefix_gate_is_exact(t):
+    # _atom tests the not-figure prefix words only when the character before the number passes
+    # the gate: at every position, the gate never hides a window that ends with a prefix word
+    pw, _, gate = F._atom_lex()
+    assert pw is not None
+    hits = 0
+    for i in range(len(t) + 1):
+        before = t[max(0, i - 8):i]
+        plain = before.rstrip().endswith(pw)
+        assert ((t[i - 1] if i else "") in gate and plain) == plain, before
+        hits += plain
+    assert hits
