@@ -407,8 +407,10 @@ def _mk(text: str, a: _Atom) -> Figure:
         lo, hi = (x * a.factor for x in a.pair)
         return Figure(surface=text[a.start:a.end], start=a.start, end=a.end, unit=a.unit, kind=a.kind,
                       approx=a.approx, range=[_clean(lo), _clean(hi)])
-    return Figure(surface=text[a.start:a.end], start=a.start, end=a.end, value=_clean(a.value), unit=a.unit,
-                  kind=a.kind, approx=a.approx, sign="-" if a.n.negative else None)
+    # (positional, in Figure's field order: surface, start, end, value, unit, kind, approx, range,
+    # change, sign -- a cheaper call than keywords, for the most common record)
+    return Figure(text[a.start:a.end], a.start, a.end, _clean(a.value), a.unit, a.kind, a.approx, None, None,
+                  "-" if a.n.negative else None)
 
 
 def _clean(v: Decimal) -> Decimal:

@@ -115,3 +115,25 @@ def test_prefix_gate_is_exact(t):
         assert ((t[i - 1] if i else "") in gate and plain) == plain, before
         hits += plain
     assert hits
+
+
+@pytest.mark.parametrize("path", FILES[:12])
+def test_mk_positional_matches_keywords(path):
+    # _mk passes Figure's fields by position: the same record as by keyword, for every atom
+    from extract._numerals import find_numbers
+    from extract.records import Figure
+
+    text = path.read_text(encoding="utf-8")
+    t = norm(text)
+    mask = F._mask(t)[0]
+    seen = 0
+    for n in find_numbers(text, t, cn_next=F._unit_first_chars(), skip=mask):
+        a = F._atom(t, n, mask)
+        if a is None or a.pair is not None:
+            continue
+        a.unit, a.kind = a.unit or "level", a.kind or "level"
+        plain = Figure(surface=text[a.start:a.end], start=a.start, end=a.end, value=F._clean(a.value), unit=a.unit,
+                       kind=a.kind, approx=a.approx, sign="-" if a.n.negative else None)
+        assert F._mk(text, a) == plain
+        seen += 1
+    assert seen
