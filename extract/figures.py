@@ -436,11 +436,10 @@ def find_figures(text: str) -> list[Figure]:
     nums = find_numbers(text, t, cn_next=unit_first, skip=mask)
     lex = _atom_lexicons()
     atoms: list[_Atom] = []
+    # (prose numerals -- 一个, 一些: no unit after them -- find_numbers already left out, given
+    # cn_next: a Chinese numeral run is kept only before a unit's first character or after 分之,
+    # and a fraction holds 分之)
     for n in nums:
-        if n.chinese:  # fast path: prose numerals (一个, 一些) have no unit after them
-            nxt = t[n.end:n.end + 2].lstrip(" ")[:1]
-            if nxt not in unit_first and not t[max(0, n.start - 2):n.start] == "分之" and "分之" not in t[n.start:n.end]:
-                continue
         try:
             a = _atom(t, n, mask, lex)
         except (ArithmeticError, KeyError, IndexError):

@@ -137,3 +137,17 @@ def test_mk_positional_matches_keywords(path):
         assert F._mk(text, a) == plain
         seen += 1
     assert seen
+
+
+@pytest.mark.parametrize("path", FILES)
+def test_find_numbers_leaves_out_prose_numerals(path):
+    # find_figures relies on it (it no longer tests them itself): every Chinese numeral that
+    # find_numbers gives with cn_next has a unit's first character after it or 分之 before or in it
+    from extract._numerals import find_numbers
+
+    t = norm(path.read_text(encoding="utf-8"))
+    unit_first = F._unit_first_chars()
+    for n in find_numbers(t, t, cn_next=unit_first):
+        if n.chinese:
+            nxt = t[n.end:n.end + 2].lstrip(" ")[:1]
+            assert nxt in unit_first or t[max(0, n.start - 2):n.start] == "分之" or "分之" in t[n.start:n.end]
