@@ -383,7 +383,7 @@ def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None
             pos = end
             if skip is not None and skip.find(1, start, end) >= 0:
                 continue
-            val = parse_arabic(t[start:end])
+            val = Decimal(t[start:end])  # (parse_arabic without its separators: the group has none)
             out.append(Number(start, end, val, val, None, False, False, False))
             continue
         start, end = m.span(g_num)
@@ -421,12 +421,14 @@ def find_numbers(text: str, normed: str | None = None, cn_next: frozenset | None
                     nxt = t[pos:pos + 2].lstrip(" ")[:1]
                     if nxt not in cn_next and t[max(0, start - 2):start] != "分之":
                         continue
-                if body in ("万", "亿", "兆") or all(ch in CN_BIG for ch in body):
+                # (a numeral run starts with a digit numeral, never with a scale word: the
+                # first character decides, no generator over the run)
+                if (not body or body[0] in CN_BIG) and (body in ("万", "亿", "兆") or all(ch in CN_BIG for ch in body)):
                     continue
                 if len(body) == 1 and body in _CAPITALS and t[max(0, start - 2):start] != "分之":
                     continue
                 val = parse_cn(body, True)
-                base, sc, over, chinese = val, None, any(ch in "多余几" for ch in body), True
+                base, sc, over, chinese = val, None, "多" in body or "余" in body or "几" in body, True
                 tail = _BIG_TAIL.search(body)
                 if tail and tail.start() > 0:
                     try:

@@ -101,7 +101,8 @@ def _regexes() -> tuple[dict[str, tuple], re.Pattern]:
     # to candidate characters in C instead of trying the branches at every position
     from ._lexicon import trie_branches
 
-    digits = [d + r"(?<!\d.)(?=" + _AFTER_DIGIT + ")" for d in "0123456789"]
+    # (the digits' lookahead captures the character after the run that _scan dispatches on)
+    digits = [d + r"(?<!\d.)(?=" + _AFTER_DIGIT_MARK + ")" for d in "0123456789"]
     cn = [c + "(?=" + _AFTER_CN4 + ")" for c in "一二三四"] + [c + "(?=" + _AFTER_CN + ")" for c in "两五六七八九十"]
     trig = re.compile("|".join(digits + cn + trie_branches(_TRIGGER_WORDS)))
     return {c: _with_groups(re.compile("|".join(ps))) for c, ps in by_char.items()}, trig
@@ -111,6 +112,9 @@ def _regexes() -> tuple[dict[str, tuple], re.Pattern]:
 # unit after its first digit run; a Chinese numeral starts a quarter (一季度) or an "ago" (两天前)
 _AGO = r"\s*(?:个交易日|交易日|天|个星期|星期|周|个月|年)前"
 _AFTER_DIGIT = r"\d*(?:\s*[年月/\-.:季Q]|" + _AGO + ")"
+# the same with the marker captured (None after an "ago" unit): what _AFTER_RUN reads there -- the
+# first branch is tried first, and either branch consumes the whole digit run
+_AFTER_DIGIT_MARK = r"\d*(?:\s*([年月/\-.:季Q])|" + _AGO + ")"
 _AFTER_CN = "[一二两三四五六七八九十]{0,2}" + _AGO
 _AFTER_CN4 = r"\s*季度|" + _AFTER_CN
 
@@ -139,21 +143,20 @@ def _trigger_rows() -> Optional[list[tuple]]:
 
 
 def _trigger_starts(t: str, trig: re.Pattern):
-    """Start positions of ``trig.finditer(t)``, found at the candidates of ``_lexicon.scan_candidates``
+    """The matches of ``trig.finditer(t)``, found at the candidates of ``_lexicon.scan_candidates``
     when it has them (a match there is what finditer finds: it resumes after each match)."""
     from ._lexicon import scan_candidates
 
     cands = scan_candidates(t)
     if cands is None:
-        for tm in trig.finditer(t):
-            yield tm.start()
+        yield from trig.finditer(t)
         return
     match = trig.match
     end = 0
     for p in cands[0]:
         if p >= end and (tm := match(t, p)) is not None:
             end = tm.end()  # (no trigger matches the empty string)
-            yield p
+            yield tm
 
 
 def _with_groups(rx: re.Pattern) -> tuple[re.Pattern, dict[int, tuple[int, tuple[tuple[int, str], ...]]]]:
@@ -224,12 +227,15 @@ def _scan(t: str) -> tuple:
     by_char, trig = _regexes()
     out = []
     last = 0
-    for pos in _trigger_starts(t, trig):
+    for tm in _trigger_starts(t, trig):
+        pos = tm.start()
         if pos < last:
             continue
         ch = t[pos]
         if ch.isdigit():  # the trigger saw one of these after the digit run, or an "ago" unit
-            ch = "D" + (_AFTER_RUN.match(t, pos).group(1) or "个")
+            # (its lookahead captured the character: _AFTER_RUN.match(t, pos).group(1))
+            k = tm.lastindex
+            ch = "D" + (tm.group(k) if k else "个")
         entry = by_char.get(ch)
         if entry is None:
             continue
@@ -239,7 +245,10 @@ def _scan(t: str) -> tuple:
             continue
         i, names = alts[m.lastindex]
         gs = m.groups()
-        g = {name: gs[j] for j, name in names if gs[j] is not None}
+        g = {}
+        for j, name in names:  # (a loop, not a comprehension: no function call per match)
+            if gs[j] is not None:
+                g[name] = gs[j]
         e = m.end()
         while e > pos and t[e - 1].isspace():
             e -= 1

@@ -26,6 +26,8 @@ __all__ = ["find_figures", "bind_figures"]
 _PUNCT = set("。,，;；:：!！?？\n()（）[]【】「」“”\"'《》、")
 _CLAUSE_END = set("。,，;；:：!！?？\n")
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|~|～|至|到)\s*$")
+# (find_figures uses its form without anchors, fullmatched between two atoms: no slice)
+_RANGE_SEP_FULL = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*")
 _FROM = re.compile(r"(?:从|由)\s*(?:\x01+\s*的\s*)?$")
 _CHANGE_MID = re.compile(
     r"^\s*(?:\x01+\s*)?(?:的)?\s*[^\d,.;:!?。，；：！？\x01]{0,8}?(?:至|到|为|成)\s*(?:高达|约|近|超过|逾|接近)?\s*(?:\x01+\s*的\s*)?$"
@@ -41,6 +43,8 @@ _SKIP = re.compile(r"\s{0,2}([多余])?\s?")
 # the characters _SKIP can start with: 多, 余 and whitespace (str.isspace is re's \s; all of
 # it lies in the BMP)
 _SKIP_FIRST = frozenset("多余" + "".join(c for c in map(chr, range(0x10000)) if c.isspace()))
+# what str.rstrip() strips (all of it lies in the BMP)
+_SPACES = frozenset(c for c in map(chr, range(0x10000)) if c.isspace())
 _ENUM_SEP = re.compile(r"\s*[、/]\s*")
 
 
@@ -121,37 +125,36 @@ _LAST_CLAUSE_END = re.compile(".*[" + re.escape("".join(sorted(_CLAUSE_END))) + 
 
 def _pre_qualifier(t: str, start: int) -> tuple[Optional[str], int]:
     """The qualifier word nearest before ``start`` within its gap (approx value, start of the word), if any."""
-    # fast exit: no qualifier word at all in the 20 characters before (the clause searched
-    # below lies inside them, and the words are plain literals: no lookaround sees outside)
+    # The words are searched in the 20 characters before ``start``, not only in the clause
+    # holding it (``_clause_start``, which costs a regex call and a loop): a word before the
+    # clause start has that clause mark (or a digit, for 1,000) after it, so it fails the gap
+    # test below; and it ends before the clause start (no word holds a clause mark: see
+    # _pre_qual_re), so it cannot hide a word of the clause as "inside a longer word". The
+    # clause start is still read for the negation before 超过 (不超过 vs 不, 超过).
     rx = _pre_qual_re()
-    if rx.search(t, max(0, start - 20), start) is None:
+    lo = max(0, start - 20)
+    m = rx.search(t, lo, start)  # (the words are plain literals: no lookaround sees outside)
+    if m is None:  # no qualifier word at all in the 20 characters before (most numbers)
         return None, start
     pre, _ = L.qualifiers()
-    cs = _clause_start(t, start, 20)
-    seg = t[cs:start]
     best: Optional[tuple[str, int]] = None
-    pos = 0
     last_end = -1
-    while True:
-        m = rx.search(seg, pos)
-        if m is None:
-            break
-        pos = m.start() + 1
-        if m.end() <= last_end:
-            continue  # inside a longer word found before (超 in 买超)
-        last_end = m.end()
-        w = m.group()
-        approx, gap = pre[w]
-        between = seg[m.end():]
-        if len(between.replace(" ", "")) > gap or any(ch.isdigit() or ch in _PUNCT for ch in between):
-            continue
-        p0 = cs + m.start()
-        cand = approx
-        if approx == "over" and not _NEGATIONS.isdisjoint(t[max(cs, p0 - 3):p0]):
-            cand = "up_to"
-        if best is None or p0 >= best[1]:
-            best = (cand, p0) if cand != "eq" else None
-    return (best[0], best[1]) if best else (None, start)
+    while m is not None:
+        p0 = m.start()
+        e = m.end()
+        if e > last_end:  # (else inside a longer word found before: 超 in 买超)
+            last_end = e
+            approx, gap = pre[m.group()]
+            between = t[e:start]
+            if len(between.replace(" ", "")) <= gap and not any(ch.isdigit() or ch in _PUNCT for ch in between):
+                cand = approx
+                if approx == "over" and not _NEGATIONS.isdisjoint(t[max(lo, p0 - 3):p0]):
+                    if not _NEGATIONS.isdisjoint(t[max(_clause_start(t, start, 20), p0 - 3):p0]):
+                        cand = "up_to"
+                if best is None or p0 >= best[1]:
+                    best = (cand, p0) if cand != "eq" else None
+        m = rx.search(t, p0 + 1, start)
+    return best if best else (None, start)
 
 
 _NEGATIONS = frozenset("不未没")
@@ -164,18 +167,27 @@ def _post_words() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _pre_qual_re() -> re.Pattern:
-    return L.alternation(L.qualifiers()[0])
+    words = L.qualifiers()[0]
+    if any(_CLAUSE_END.intersection(w) for w in words):  # _pre_qualifier relies on it
+        raise ValueError("a qualifier word holds a clause mark")
+    return L.alternation(words)
 
 
 @lru_cache(maxsize=1)
-def _post_qual_re() -> re.Pattern:
-    return L.alternation(L.qualifiers()[1])
+def _post_qual_re() -> tuple[re.Pattern, int]:
+    """The post qualifier words as one regex, and how far after a number a word that
+    :func:`_post_qualifier` accepts can end (its gap plus its length; at most the 6 characters read)."""
+    post = L.qualifiers()[1]
+    return L.alternation(post), min(6, max((gap + len(w) for w, (_, gap) in post.items()), default=0))
 
 
 def _post_qualifier(t: str, end: int) -> tuple[Optional[str], int]:
-    seg = t[end:end + 6]
-    if _post_qual_re().search(seg) is None:  # no qualifier word at all (most figures)
+    # no qualifier word at all where an accepted one would lie (most figures): the words are
+    # plain literals, so searching t between bounds is searching that slice
+    rx, window = _post_qual_re()
+    if rx.search(t, end, end + window) is None:
         return None, end
+    seg = t[end:end + 6]
     _, post = L.qualifiers()
     for w in _post_words():
         approx, gap = post[w]
@@ -190,15 +202,18 @@ def _atom(t: str, n: Number, mask: bytearray, lex: Optional[tuple] = None) -> Op
     ``lex``: :func:`_atom_lexicons` (find_figures fetches it once, not once per number)."""
     if mask.find(1, n.start, n.end) >= 0:
         return None
-    nf, post_units, post_re, pre_units, pre_re, pw, sym_last = lex or _atom_lexicons()
+    nf, post_units, post_re, pre_units, pre_re, pw, sym_last, pw_gate = lex or _atom_lexicons()
     before = t[max(0, n.start - 8):n.start]
     # glued to Latin letters or digits: a ticker, version or label (BTC2, V3, 3AC)
     prev = t[n.start - 1] if n.start > 0 else ""
     if prev and (prev.isascii() and (prev.isalpha() or prev == "_")) and not pre_re.search(t[max(0, n.start - 4):n.start]):
         return None
-    if (before.rstrip().endswith(pw) if pw is not None else nf["prefix"].search(before)) and not pre_re.search(before):
+    # (pw_gate: the right-stripped window can end with a prefix word only if the character before
+    # the number is whitespace or the last character of a prefix word)
+    if ((prev in pw_gate and before.rstrip().endswith(pw)) if pw is not None else nf["prefix"].search(before)) \
+            and not pre_re.search(before):
         return None
-    a = _Atom(start=n.start, end=n.end, n=n, value=n.value, scale=n.scale)
+    a = _Atom(n.start, n.end, n, n.value, None, None, "eq", n.scale)  # (positional: a cheaper call)
     if n.approx_over:
         a.approx = "over"
     pm0 = _PAIR.match(t[n.start:n.end]) if n.chinese else None
@@ -327,23 +342,25 @@ _LATIN_WORD_BEFORE = re.compile(r"[A-Za-z][A-Za-z0-9]* $")
 
 
 @lru_cache(maxsize=1)
-def _atom_lex() -> tuple[Optional[tuple[str, ...]], frozenset]:
+def _atom_lex() -> tuple[Optional[tuple[str, ...]], frozenset, frozenset]:
     """Cheap exact pre-checks for two end-anchored regexes of :func:`_atom`: the not-figure
     prefix words (``prefix`` matches iff the window, right-stripped, ends with one; None when
     a word ends in a space and the shortcut would not be exact) and the last characters of
-    the unit symbols written before a number."""
+    the unit symbols written before a number; and the characters that can stand right before a
+    number whose right-stripped window ends with a prefix word (their last characters, whitespace)."""
     words = [norm(r[1]) for r in L.rows("not_figures.tsv") if r[0] == "prefix"]
     exact = all(w and w == w.rstrip() for w in words)
     syms = L.units()[2]
     # (an empty symbol would match anywhere: then every character must pass the pre-check)
     last = frozenset(w[-1] for w in syms if w) if all(syms) else _AnyChar()
-    return (tuple(words) if exact else None), last
+    gate = frozenset(w[-1] for w in words if w) | _SPACES
+    return (tuple(words) if exact else None), last, gate
 
 
 @lru_cache(maxsize=1)
 def _atom_lexicons() -> tuple:
     """What :func:`_atom` reads: (not_figures, post units, post regex, pre units, pre regex,
-    prefix words, last characters of the pre symbols)."""
+    prefix words, last characters of the pre symbols, characters before a prefix word's end)."""
     return (L.not_figures(), *L.units(), *_atom_lex())
 
 
@@ -390,8 +407,10 @@ def _mk(text: str, a: _Atom) -> Figure:
         lo, hi = (x * a.factor for x in a.pair)
         return Figure(surface=text[a.start:a.end], start=a.start, end=a.end, unit=a.unit, kind=a.kind,
                       approx=a.approx, range=[_clean(lo), _clean(hi)])
-    return Figure(surface=text[a.start:a.end], start=a.start, end=a.end, value=_clean(a.value), unit=a.unit,
-                  kind=a.kind, approx=a.approx, sign="-" if a.n.negative else None)
+    # (positional, in Figure's field order: surface, start, end, value, unit, kind, approx, range,
+    # change, sign -- a cheaper call than keywords, for the most common record)
+    return Figure(text[a.start:a.end], a.start, a.end, _clean(a.value), a.unit, a.kind, a.approx, None, None,
+                  "-" if a.n.negative else None)
 
 
 def _clean(v: Decimal) -> Decimal:
@@ -417,11 +436,10 @@ def find_figures(text: str) -> list[Figure]:
     nums = find_numbers(text, t, cn_next=unit_first, skip=mask)
     lex = _atom_lexicons()
     atoms: list[_Atom] = []
+    # (prose numerals -- 一个, 一些: no unit after them -- find_numbers already left out, given
+    # cn_next: a Chinese numeral run is kept only before a unit's first character or after 分之,
+    # and a fraction holds 分之)
     for n in nums:
-        if n.chinese:  # fast path: prose numerals (一个, 一些) have no unit after them
-            nxt = t[n.end:n.end + 2].lstrip(" ")[:1]
-            if nxt not in unit_first and not t[max(0, n.start - 2):n.start] == "分之" and "分之" not in t[n.start:n.end]:
-                continue
         try:
             a = _atom(t, n, mask, lex)
         except (ArithmeticError, KeyError, IndexError):
@@ -480,9 +498,9 @@ def find_figures(text: str) -> list[Figure]:
         a = atoms[i]
         b = atoms[i + 1] if i + 1 < len(atoms) else None
         if b is not None:
-            mid = t[a.end:b.start]
-            # from -> to change
-            if _FROM.search(td[max(0, a.start - 14):a.start]) and _CHANGE_MID.match(td[a.end:b.start]) and _compatible(a, b):
+            # from -> to change (_FROM searched between bounds: on the slice, without the slice;
+            # its $ matches at the end bound as at the end of a string)
+            if _FROM.search(td, max(0, a.start - 14), a.start) and _CHANGE_MID.match(td[a.end:b.start]) and _compatible(a, b):
                 lo, hi = _share(a, b)
                 fs = td.rfind("从", max(0, a.start - 14), a.start)
                 if fs < 0:
@@ -495,9 +513,10 @@ def find_figures(text: str) -> list[Figure]:
                 i += 2
                 continue
             # range: 6.4 万至 7.1 万美元, 64k-71k, 38–39, 5%-8%
-            if _RANGE_SEP.match(mid) and _compatible(a, b) and not (a.unit and not a.pre_unit and b.bare):
+            # (fullmatch between bounds: _RANGE_SEP on the slice between the two, without the slice)
+            if _RANGE_SEP_FULL.fullmatch(t, a.end, b.start) and _compatible(a, b) and not (a.unit and not a.pre_unit and b.bare):
                 lo, hi = _share(a, b)
-                if lo < hi and not (mid.strip() == "-" and b.n.negative):
+                if lo < hi and not (t[a.end:b.start].strip() == "-" and b.n.negative):
                     f = Figure(surface=text[a.start:b.end], start=a.start, end=b.end, unit=b.unit or a.unit,
                                kind=b.kind or a.kind, approx=a.approx if a.approx != "eq" else b.approx,
                                range=[_clean(lo), _clean(hi)])

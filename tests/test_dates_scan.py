@@ -99,3 +99,23 @@ def test_publication_marker_search_matches_the_one_regex(seeds):
         assert (got and (got.span(), got.groupdict())) == (want and (want.span(), want.groupdict())), s[:80]
         found += want is not None
     assert found > len(texts)  # the spliced markers were found
+
+
+def test_trigger_captures_what_after_run_reads():
+    # _scan dispatches a digit trigger on the character its lookahead captured: the one
+    # _AFTER_RUN reads after the digit run (None after an "ago" unit)
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    texts = [norm(s) for s in _cases()] + [norm(p.read_text(encoding="utf-8"))
+                                          for p in sorted((root / "tests" / "data" / "pages").glob("*.txt"))]
+    trig = D._regexes()[1]
+    seen = set()
+    for t in texts:
+        for tm in trig.finditer(t):
+            if t[tm.start()].isdigit():
+                k = tm.lastindex
+                got = tm.group(k) if k else None
+                assert got == D._AFTER_RUN.match(t, tm.start()).group(1), t[tm.start():tm.start() + 12]
+                seen.add(got)
+    assert None in seen and {"年", "月", "/", "-", ".", ":"} <= seen

@@ -73,7 +73,8 @@ def test_scans_at_candidates_match_the_plain_finditer(i, plain):
     L.scan_candidates.cache_clear()
     cands = L.scan_candidates(t)
     assert cands is not None
-    assert list(D._trigger_starts(t, trig)) == [m.start() for m in trig.finditer(t)]
+    assert [(tm.start(), tm.lastindex) for tm in D._trigger_starts(t, trig)] == [
+        (m.start(), m.lastindex) for m in trig.finditer(t)]
     assert L.label_spans(t, cands[1]) == [m.span() for m in label.finditer(t)]
     assert L.idiom_spans(t, cands[2]) == [m.span() for m in idiom.finditer(t)]
 
