@@ -134,6 +134,56 @@ def _candidate_tables(words: list[str], others: set[str]):
     return flags, pairs, triples, True
 
 
+_RUN_MUL = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
+_RUN_INV = pow(_RUN_MUL, -1, 1 << 64)
+_M64 = (1 << 64) - 1
+
+
+def _run_hash(low: str) -> int:
+    """Hash of a lowercase ASCII letter or digit run, as :func:`_run_hashes` computes it (the code points, each times
+    the multiplier to the power of its index, summed modulo 2**64)."""
+    return sum(ord(c) * pow(_RUN_MUL, i, 1 << 64) for i, c in enumerate(low)) & _M64
+
+
+_powers_memo: list = []
+
+
+def _powers(m: int):
+    """(multiplier**i, inverse**i for i < m) modulo 2**64, as uint64 arrays (grown by doubling, shared by all texts)."""
+    import numpy as np
+
+    if not _powers_memo or len(_powers_memo[0]) < m:
+        size = max(1024, 2 * m)
+        pw = np.full(size, _RUN_MUL, dtype=np.uint64)
+        inv = np.full(size, _RUN_INV, dtype=np.uint64)
+        pw[0] = inv[0] = 1
+        np.multiply.accumulate(pw, out=pw)  # wraps modulo 2**64
+        np.multiply.accumulate(inv, out=inv)
+        _powers_memo[:] = [pw, inv]
+    return _powers_memo[0], _powers_memo[1]
+
+
+def _run_hashes(a, run, heads, tails):
+    """:func:`_run_hash` of each ASCII letter or digit run ``a[heads[k]:tails[k]]`` lowercased, without a string per run.
+
+    The run characters are packed (a run is contiguous in ``a``, so the k-th starts where the runs before it end),
+    lowercased (``| 0x20`` maps A-Z to a-z and leaves a-z and 0-9 alone), weighted by powers of the multiplier and
+    summed cumulatively; a run's hash is then the difference of two sums times the inverse power of its start.
+    """
+    import numpy as np
+
+    chars = a[run != 0]
+    m = len(chars)
+    pw, inv = _powers(m + 1)
+    acc = np.empty(m + 1, dtype=np.uint64)
+    acc[0] = 0
+    np.add.accumulate((chars | 0x20).astype(np.uint64) * pw[:m], out=acc[1:])  # (np.cumsum: the same plus wrappers)
+    lens = tails - heads
+    ends = np.add.accumulate(lens)
+    begins = ends - lens
+    return (acc.take(ends) - acc.take(begins)) * inv.take(begins)
+
+
 def _token_pattern(words: list[str], others: set[str]) -> str:
     """One regex whose matches are the tokenizer's pieces, as a flat alternation keyed by the first character.
 
@@ -197,6 +247,11 @@ class GazetteerTokenizer:
         rx = re.compile(pattern)
         self._split = rx.split  # the plain path: gap, piece, gap, piece, ..., gap in one C call
         self._tables = _candidate_tables(words, others) if _HAVE_NUMPY else None
+        if self._tables is not None:  # hashes of the ASCII letter and digit runs that are pieces, sorted (see _pieces_np)
+            import numpy as np
+
+            runs = {p for p in others if p.isascii() and (p.isalpha() or p.isdigit())}
+            self._run_keys = np.array(sorted({_run_hash(p) for p in runs}) or [0], dtype=np.uint64)
         # the numpy path looks Chinese words up directly: lengths of the 3+ character words by their first
         # three characters (longest first), then the word sets
         self._wordset = set(words)
@@ -308,38 +363,46 @@ class GazetteerTokenizer:
         bounds = edge.nonzero()[0]  # (np.flatnonzero is the same plus two Python-level wrappers)
         is_run = run[bounds[:-1]] != 0
         heads, tails = bounds[:-1][is_run], bounds[1:][is_run]
-        end = np.zeros(n, dtype=np.int64)  # end of the ASCII piece that starts here (0: a Chinese candidate)
+        # candidates: one-character words and symbols by their flags, the ASCII runs that are pieces, and the
+        # Chinese words below (full-length passes are most of the cost: each flag is read where it is needed
+        # and the positions of a class are found by one nonzero, the rest derived from small arrays)
+        cand = (f & (_F_SINGLE | _F_SYMBOL)) != 0
         if len(heads):
-            # keep the runs whose lowercase is an alias piece (C-level maps, no loop iteration per run)
-            runs = map(text.__getitem__, map(slice, heads.tolist(), tails.tolist()))
-            keep = np.fromiter(map(self.others.__contains__, map(str.lower, runs)), dtype=bool, count=len(heads))
-            end[heads[keep]] = tails[keep]
-        # (nonzero of a bool array: ~15x cheaper than of the uint8 bits; take: cheaper than fancy indexing)
-        sym = ((f & _F_SYMBOL) != 0).nonzero()[0]
-        end[sym] = sym + 1
-        cand = end != 0
-        cand |= (f & _F_SINGLE) != 0
+            # keep the runs whose lowercase is an alias piece, by hash (a string per run cost ~3k instructions):
+            # a collision only adds a candidate, which the loop below rejects
+            hashes = _run_hashes(a, run, heads, tails)
+            keys = self._run_keys
+            keep = keys.take(keys.searchsorted(hashes), mode="clip") == hashes
+            kept_heads, kept_tails = heads[keep], tails[keep]
+            cand[kept_heads] = True
+        starts = None
         if n > 1:
             # a Chinese word of two or more characters: its first character and first pair must fit, and
             # when the pair is only the start of longer words, its first three characters too
             h2 = (a[:-1] * _PAIR_MUL) ^ a[1:]
             pv = pairs.take(h2 & _PAIR_MASK)
             ok = (pv & _P_WORD) != 0
-            # the triple hash only at the (few) pairs that start longer words, not over the whole text
-            pre = ((pv[:-1] & _P_PREFIX) != 0).nonzero()[0]
+            # one nonzero finds the (few) pairs that start longer words and those that start discovery cues
+            hot = ((pv & (_P_PREFIX | _P_TITLE | _P_SUFFIX)) != 0).nonzero()[0]
+            kind = pv.take(hot)
+            pre = hot[((kind & _P_PREFIX) != 0) & (hot < n - 2)]  # the triple hash only there
             ok[pre] |= triples.take(((h2.take(pre) * _PAIR_MUL) ^ a.take(pre + 2)) & _PAIR_MASK)
             cand[:-1] |= ((f[:-1] & _F_CJK) != 0) & ok
-        starts = None
-        if with_starts and n > 1:  # for discovery (tuple of sorted lists: title, org suffix, Latin name)
-            # one pass over the text per array; the few hits are then split and filtered as small arrays
-            up = ((f & _F_UPPER) != 0).nonzero()[0]
-            up = up[(f.take(up - 1) & _F_NAME_CHAR == 0) | (up == 0)]  # (take wraps -1 to the last: or'ed out)
-            cue = ((pv & (_P_TITLE | _P_SUFFIX)) != 0).nonzero()[0]
-            kind = pv.take(cue)
-            starts = (cue[(kind & _P_TITLE) != 0].tolist(), cue[(kind & _P_SUFFIX) != 0].tolist(), up.tolist())
+            if with_starts:  # for discovery (tuple of sorted lists: title, org suffix, Latin name)
+                # a Latin name starts at a capital after no name character: always the head of an ASCII run
+                up = heads[(f.take(heads) & _F_UPPER) != 0]
+                up = up[(f.take(up - 1) & _F_NAME_CHAR == 0) | (up == 0)]  # (take wraps -1 to the last: or'ed out)
+                starts = (hot[(kind & _P_TITLE) != 0].tolist(), hot[(kind & _P_SUFFIX) != 0].tolist(), up.tolist())
         at = cand.nonzero()[0]
+        # end of the piece at each candidate: a symbol is one character, an ASCII run ends at its tail,
+        # 0 marks a Chinese candidate (its word is looked up below)
+        ends = np.zeros(len(at), dtype=np.int64)
+        sym = (f.take(at) & _F_SYMBOL) != 0
+        ends[sym] = at[sym] + 1
+        if len(heads):
+            ends[at.searchsorted(kept_heads)] = kept_tails
         tri_lens, wordset, singles = self._tri_lens, self._wordset, self._singles
-        gap_after, starters = self._gap_after, self._starters
+        gap_after, starters, others = self._gap_after, self._starters, self.others
         keep = gap_after.get(None)  # pieces after which a gap stays (None: the piece before continues no pattern)
         words: list[str] = []
         spaces: list[bool] = []
@@ -348,12 +411,14 @@ class GazetteerTokenizer:
         add_word, add_space, add_offsets, add_low = words.append, spaces.append, offsets.append, lows.append
         pos = 0  # end of the last token
         scan = 0  # end of the last piece (a token or left out)
-        for s, e in zip(at.tolist(), end[at].tolist()):
+        for s, e in zip(at.tolist(), ends.tolist()):
             if s < scan:
                 continue  # inside the last piece (the scan resumes after it)
             if e:  # an ASCII run checked above, or a symbol
                 tok = text[s:e]
                 low = tok.lower()
+                if low not in others:
+                    continue  # a run whose hash collides with a piece's
             else:  # the longest Chinese word here: words of 3+ characters by their first three, then 2, then 1
                 t3 = text[s:s + 3]
                 for k in tri_lens.get(t3, ()):
