@@ -85,7 +85,10 @@ _F_UPPER, _F_NAME_CHAR = 32, 64  # for discovery: an ASCII capital; a character 
 _F_RUN = _F_LETTER | _F_DIGIT
 _PAIR_MUL, _PAIR_MASK = 40503, (1 << 14) - 1  # small tables: a hashed lookup per character must stay in cache
 _P_WORD, _P_PREFIX = 1, 2  # a character pair is a word / the start of a longer word
-_P_TITLE, _P_SUFFIX = 4, 8  # for discovery: a character pair starts a title / a Chinese org suffix
+_P_TITLE, _P_SUFFIX = 4, 8  # for discovery: a character pair is a title / a Chinese org suffix
+_P_TITLE3, _P_SUFFIX3 = 16, 32  # ... starts a longer title / org suffix (its first three characters decide)
+_P_THIRD = _P_PREFIX | _P_TITLE3 | _P_SUFFIX3  # the pairs whose third character is looked at
+_T_WORD, _T_TITLE, _T_SUFFIX = 1, 2, 4  # the first three characters of a word / title / org suffix (hashed triples)
 
 
 def _candidate_tables(words: list[str], others: set[str]):
@@ -101,7 +104,7 @@ def _candidate_tables(words: list[str], others: set[str]):
 
     flags = np.zeros(0x110000, dtype=np.uint8)
     pairs = np.zeros(_PAIR_MASK + 1, dtype=np.uint8)
-    triples = np.zeros(_PAIR_MASK + 1, dtype=bool)
+    triples = np.zeros(_PAIR_MASK + 1, dtype=np.uint8)
     for w in words:
         if len(w) == 1:
             flags[ord(w)] |= _F_SINGLE
@@ -112,7 +115,7 @@ def _candidate_tables(words: list[str], others: set[str]):
             pairs[h2 & _PAIR_MASK] |= _P_WORD
         else:
             pairs[h2 & _PAIR_MASK] |= _P_PREFIX
-            triples[((h2 * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[2])) & _PAIR_MASK] = True
+            triples[((h2 * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[2])) & _PAIR_MASK] |= _T_WORD
     for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
         flags[ord(c)] |= _F_LETTER
     for c in "0123456789":
@@ -124,9 +127,15 @@ def _candidate_tables(words: list[str], others: set[str]):
     titles, suffixes = start_cues()
     if any(len(w) < 2 for w in titles + suffixes):
         return flags, pairs, triples, False  # a one-character cue: its start is not a known pair
-    for bit, cues in ((_P_TITLE, titles), (_P_SUFFIX, suffixes)):
+    # (a longer cue by its first three characters: 交易 starts no org suffix unless 交易所 follows)
+    for bit, bit3, tbit, cues in ((_P_TITLE, _P_TITLE3, _T_TITLE, titles), (_P_SUFFIX, _P_SUFFIX3, _T_SUFFIX, suffixes)):
         for w in cues:
-            pairs[((ord(w[0]) * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[1])) & _PAIR_MASK] |= bit
+            h2 = (ord(w[0]) * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[1])
+            if len(w) == 2:
+                pairs[h2 & _PAIR_MASK] |= bit
+            else:
+                pairs[h2 & _PAIR_MASK] |= bit3
+                triples[((h2 * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[2])) & _PAIR_MASK] |= tbit
     for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
         flags[ord(c)] |= _F_UPPER
     for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@#/_.-":  # _LATIN_NAME's lookbehind
@@ -382,17 +391,21 @@ class GazetteerTokenizer:
             h2 = (a[:-1] * _PAIR_MUL) ^ a[1:]
             pv = pairs.take(h2 & _PAIR_MASK)
             ok = (pv & _P_WORD) != 0
-            # one nonzero finds the (few) pairs that start longer words and those that start discovery cues
-            hot = ((pv & (_P_PREFIX | _P_TITLE | _P_SUFFIX)) != 0).nonzero()[0]
+            # one nonzero finds the (few) pairs that start longer words and those that start discovery cues;
+            # the triple hash only there (none at the last pair: clipped, then masked)
+            hot = ((pv & (_P_THIRD | _P_TITLE | _P_SUFFIX)) != 0).nonzero()[0]
             kind = pv.take(hot)
-            pre = hot[((kind & _P_PREFIX) != 0) & (hot < n - 2)]  # the triple hash only there
-            ok[pre] |= triples.take(((h2.take(pre) * _PAIR_MUL) ^ a.take(pre + 2)) & _PAIR_MASK)
+            tv = triples.take(((h2.take(hot) * _PAIR_MUL) ^ a.take(hot + 2, mode="clip")) & _PAIR_MASK)
+            tv[hot >= n - 2] = 0
+            ok[hot] |= ((kind & _P_PREFIX) != 0) & ((tv & _T_WORD) != 0)
             cand[:-1] |= ((f[:-1] & _F_CJK) != 0) & ok
             if with_starts:  # for discovery (tuple of sorted lists: title, org suffix, Latin name)
                 # a Latin name starts at a capital after no name character: always the head of an ASCII run
                 up = heads[(f.take(heads) & _F_UPPER) != 0]
                 up = up[(f.take(up - 1) & _F_NAME_CHAR == 0) | (up == 0)]  # (take wraps -1 to the last: or'ed out)
-                starts = (hot[(kind & _P_TITLE) != 0].tolist(), hot[(kind & _P_SUFFIX) != 0].tolist(), up.tolist())
+                title = ((kind & _P_TITLE) != 0) | (((kind & _P_TITLE3) != 0) & ((tv & _T_TITLE) != 0))
+                suffix = ((kind & _P_SUFFIX) != 0) | (((kind & _P_SUFFIX3) != 0) & ((tv & _T_SUFFIX) != 0))
+                starts = (hot[title].tolist(), hot[suffix].tolist(), up.tolist())
         at = cand.nonzero()[0]
         # end of the piece at each candidate: a symbol is one character, an ASCII run ends at its tail,
         # 0 marks a Chinese candidate (its word is looked up below)
