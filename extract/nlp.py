@@ -502,12 +502,23 @@ def create_gazetteer_tokenizer():
 class _Bucket:
     """The patterns whose first token lowercases to one string, beyond the common lone one-token LOWER pattern."""
 
-    __slots__ = ("singles", "longer", "orth")
+    __slots__ = ("singles", "longer", "orth", "nexts", "ones")
 
     def __init__(self) -> None:
         self.singles: list[tuple[str, str]] = []  # (label, id) of the one-token LOWER patterns
         self.longer: dict[str, list] = {}  # second token -> [(lowercase tokens, length, (label, id))]
         self.orth: dict[str, list] = {}  # first token -> [(tokens, length, (label, id))] of the ORTH patterns
+        # set by seal(): what find() gives when the next token continues no longer pattern (most calls)
+        self.nexts: frozenset[str] = frozenset()  # lowercase second tokens of the longer patterns
+        self.ones: dict[str, list[tuple[str, str]]] = {}  # token -> (label, id) of its one-token matches (else singles)
+
+    def seal(self) -> None:
+        """Fills ``nexts`` and ``ones`` once the patterns are in."""
+        nexts = set(self.longer)
+        for first, orth in self.orth.items():
+            nexts.update(seq[1].lower() for seq, n, _ in orth if n > 1)
+            self.ones[first] = self.singles + [lc for _, n, lc in orth if n == 1]
+        self.nexts = frozenset(nexts)
 
     def find(self, i: int, lows: list[str], words: list[str], out: list) -> int:
         """Append (i, end, label, id) for every pattern of the bucket matching at token ``i``; returns the furthest end (0: none)."""
@@ -577,6 +588,7 @@ class GazetteerMatcher:
         for first, b in buckets.items():
             for orth in b.orth.values():
                 orth.sort(key=lambda p: p[1] > 1)  # one-token patterns first (a stable sort), as in the LOWER case
+            b.seal()
             lone = len(b.singles) == 1 and not b.longer and not b.orth
             self._table[first] = b.singles[0] if lone else b
 
@@ -587,6 +599,7 @@ class GazetteerMatcher:
             lows = list(map(str.lower, words))
         table = self._table
         buckets = list(map(table.get, lows))  # the patterns starting with each token (None for most)
+        n_tok = len(lows)
         matches: list[tuple[int, int, str, str]] = []
         # a match overlaps an earlier one iff it starts before the furthest end so far (far): ``over`` lists
         # those matches. Only a bucket makes a match longer than a token, or several at one token, so only
@@ -601,7 +614,13 @@ class GazetteerMatcher:
                 matches.append((i, i + 1, *b))
             else:
                 k = len(matches)
-                end = b.find(i, lows, words, matches)
+                if i + 1 < n_tok and lows[i + 1] in b.nexts:  # a longer pattern may continue
+                    end = b.find(i, lows, words, matches)
+                else:  # the one-token patterns of this token (find's answer, without its loops)
+                    ones = b.ones.get(words[i], b.singles)
+                    for lab, cid in ones:
+                        matches.append((i, i + 1, lab, cid))
+                    end = i + 1 if ones else 0
                 over.extend(range(k if i < far else k + 1, len(matches)))  # all but its first overlap the first
                 far = max(far, end)
         if over:

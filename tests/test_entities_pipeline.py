@@ -225,3 +225,19 @@ def test_a_run_hash_collision_adds_no_token(texts, monkeypatch):
     # (after "Soci" every piece is a token: a colliding run there would show)
     for t in texts + ["the 2024 Bitcoin abc ETF", "Société qzx Générale abc 2024"]:
         assert tok._pieces_np(t)[:4] == tok._pieces_split(t), t[:80]
+
+
+def test_matcher_shortcut_gives_what_bucket_find_gives(texts, monkeypatch):
+    from extract.nlp import _Bucket
+
+    nlp = get_nlp()
+    matcher = nlp.get_pipe("narrex_gazetteer")
+    docs = [nlp.make_doc(t) for t in texts]
+    fast = [matcher(d).user_data["narrex.gazetteer"] for d in docs]
+    # every bucket through find(): the plain path
+    every = type("Every", (), {"__contains__": lambda self, x: True})()
+    for b in {id(b): b for b in matcher._table.values() if isinstance(b, _Bucket)}.values():
+        monkeypatch.setattr(b, "nexts", every)
+    plain = [matcher(d).user_data["narrex.gazetteer"] for d in docs]
+    assert fast == plain
+    assert sum(map(len, fast)) > 1000
