@@ -83,7 +83,7 @@ def _alias_pieces() -> tuple[list[str], set[str]]:
 _F_CJK, _F_SINGLE, _F_LETTER, _F_DIGIT, _F_SYMBOL = 1, 2, 4, 8, 16
 _F_UPPER, _F_NAME_CHAR = 32, 64  # for discovery: an ASCII capital; a character no Latin name starts after
 _F_RUN = _F_LETTER | _F_DIGIT
-_PAIR_MUL, _PAIR_MASK = 40503, (1 << 14) - 1  # small tables: a hashed lookup per character must stay in cache
+_PAIR_MUL, _PAIR_MASK = 40503, (1 << 16) - 1  # 64 KB tables: in cache, and few collisions (each costs a loop step)
 _P_WORD, _P_PREFIX = 1, 2  # a character pair is a word / the start of a longer word
 _P_TITLE, _P_SUFFIX = 4, 8  # for discovery: a character pair is a title / a Chinese org suffix
 _P_TITLE3, _P_SUFFIX3 = 16, 32  # ... starts a longer title / org suffix (its first three characters decide)
