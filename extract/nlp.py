@@ -83,9 +83,12 @@ def _alias_pieces() -> tuple[list[str], set[str]]:
 _F_CJK, _F_SINGLE, _F_LETTER, _F_DIGIT, _F_SYMBOL = 1, 2, 4, 8, 16
 _F_UPPER, _F_NAME_CHAR = 32, 64  # for discovery: an ASCII capital; a character no Latin name starts after
 _F_RUN = _F_LETTER | _F_DIGIT
-_PAIR_MUL, _PAIR_MASK = 40503, (1 << 14) - 1  # small tables: a hashed lookup per character must stay in cache
+_PAIR_MUL, _PAIR_MASK = 40503, (1 << 16) - 1  # 64 KB tables: in cache, and few collisions (each costs a loop step)
 _P_WORD, _P_PREFIX = 1, 2  # a character pair is a word / the start of a longer word
-_P_TITLE, _P_SUFFIX = 4, 8  # for discovery: a character pair starts a title / a Chinese org suffix
+_P_TITLE, _P_SUFFIX = 4, 8  # for discovery: a character pair is a title / a Chinese org suffix
+_P_TITLE3, _P_SUFFIX3 = 16, 32  # ... starts a longer title / org suffix (its first three characters decide)
+_P_THIRD = _P_PREFIX | _P_TITLE3 | _P_SUFFIX3  # the pairs whose third character is looked at
+_T_WORD, _T_TITLE, _T_SUFFIX = 1, 2, 4  # the first three characters of a word / title / org suffix (hashed triples)
 
 
 def _candidate_tables(words: list[str], others: set[str]):
@@ -101,7 +104,7 @@ def _candidate_tables(words: list[str], others: set[str]):
 
     flags = np.zeros(0x110000, dtype=np.uint8)
     pairs = np.zeros(_PAIR_MASK + 1, dtype=np.uint8)
-    triples = np.zeros(_PAIR_MASK + 1, dtype=bool)
+    triples = np.zeros(_PAIR_MASK + 1, dtype=np.uint8)
     for w in words:
         if len(w) == 1:
             flags[ord(w)] |= _F_SINGLE
@@ -112,7 +115,7 @@ def _candidate_tables(words: list[str], others: set[str]):
             pairs[h2 & _PAIR_MASK] |= _P_WORD
         else:
             pairs[h2 & _PAIR_MASK] |= _P_PREFIX
-            triples[((h2 * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[2])) & _PAIR_MASK] = True
+            triples[((h2 * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[2])) & _PAIR_MASK] |= _T_WORD
     for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
         flags[ord(c)] |= _F_LETTER
     for c in "0123456789":
@@ -124,14 +127,70 @@ def _candidate_tables(words: list[str], others: set[str]):
     titles, suffixes = start_cues()
     if any(len(w) < 2 for w in titles + suffixes):
         return flags, pairs, triples, False  # a one-character cue: its start is not a known pair
-    for bit, cues in ((_P_TITLE, titles), (_P_SUFFIX, suffixes)):
+    # (a longer cue by its first three characters: 交易 starts no org suffix unless 交易所 follows)
+    for bit, bit3, tbit, cues in ((_P_TITLE, _P_TITLE3, _T_TITLE, titles), (_P_SUFFIX, _P_SUFFIX3, _T_SUFFIX, suffixes)):
         for w in cues:
-            pairs[((ord(w[0]) * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[1])) & _PAIR_MASK] |= bit
+            h2 = (ord(w[0]) * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[1])
+            if len(w) == 2:
+                pairs[h2 & _PAIR_MASK] |= bit
+            else:
+                pairs[h2 & _PAIR_MASK] |= bit3
+                triples[((h2 * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[2])) & _PAIR_MASK] |= tbit
     for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
         flags[ord(c)] |= _F_UPPER
     for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@#/_.-":  # _LATIN_NAME's lookbehind
         flags[ord(c)] |= _F_NAME_CHAR
     return flags, pairs, triples, True
+
+
+_RUN_MUL = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
+_RUN_INV = pow(_RUN_MUL, -1, 1 << 64)
+_M64 = (1 << 64) - 1
+
+
+def _run_hash(low: str) -> int:
+    """Hash of a lowercase ASCII letter or digit run, as :func:`_run_hashes` computes it (the code points, each times
+    the multiplier to the power of its index, summed modulo 2**64)."""
+    return sum(ord(c) * pow(_RUN_MUL, i, 1 << 64) for i, c in enumerate(low)) & _M64
+
+
+_powers_memo: list = []
+
+
+def _powers(m: int):
+    """(multiplier**i, inverse**i for i < m) modulo 2**64, as uint64 arrays (grown by doubling, shared by all texts)."""
+    import numpy as np
+
+    if not _powers_memo or len(_powers_memo[0]) < m:
+        size = max(1024, 2 * m)
+        pw = np.full(size, _RUN_MUL, dtype=np.uint64)
+        inv = np.full(size, _RUN_INV, dtype=np.uint64)
+        pw[0] = inv[0] = 1
+        np.multiply.accumulate(pw, out=pw)  # wraps modulo 2**64
+        np.multiply.accumulate(inv, out=inv)
+        _powers_memo[:] = [pw, inv]
+    return _powers_memo[0], _powers_memo[1]
+
+
+def _run_hashes(a, run, heads, tails):
+    """:func:`_run_hash` of each ASCII letter or digit run ``a[heads[k]:tails[k]]`` lowercased, without a string per run.
+
+    The run characters are packed (a run is contiguous in ``a``, so the k-th starts where the runs before it end),
+    lowercased (``| 0x20`` maps A-Z to a-z and leaves a-z and 0-9 alone), weighted by powers of the multiplier and
+    summed cumulatively; a run's hash is then the difference of two sums times the inverse power of its start.
+    """
+    import numpy as np
+
+    chars = a[run != 0]
+    m = len(chars)
+    pw, inv = _powers(m + 1)
+    acc = np.empty(m + 1, dtype=np.uint64)
+    acc[0] = 0
+    np.add.accumulate((chars | 0x20).astype(np.uint64) * pw[:m], out=acc[1:])  # (np.cumsum: the same plus wrappers)
+    lens = tails - heads
+    ends = np.add.accumulate(lens)
+    begins = ends - lens
+    return (acc.take(ends) - acc.take(begins)) * inv.take(begins)
 
 
 def _token_pattern(words: list[str], others: set[str]) -> str:
@@ -197,6 +256,11 @@ class GazetteerTokenizer:
         rx = re.compile(pattern)
         self._split = rx.split  # the plain path: gap, piece, gap, piece, ..., gap in one C call
         self._tables = _candidate_tables(words, others) if _HAVE_NUMPY else None
+        if self._tables is not None:  # hashes of the ASCII letter and digit runs that are pieces, sorted (see _pieces_np)
+            import numpy as np
+
+            runs = {p for p in others if p.isascii() and (p.isalpha() or p.isdigit())}
+            self._run_keys = np.array(sorted({_run_hash(p) for p in runs}) or [0], dtype=np.uint64)
         # the numpy path looks Chinese words up directly: lengths of the 3+ character words by their first
         # three characters (longest first), then the word sets
         self._wordset = set(words)
@@ -308,38 +372,50 @@ class GazetteerTokenizer:
         bounds = edge.nonzero()[0]  # (np.flatnonzero is the same plus two Python-level wrappers)
         is_run = run[bounds[:-1]] != 0
         heads, tails = bounds[:-1][is_run], bounds[1:][is_run]
-        end = np.zeros(n, dtype=np.int64)  # end of the ASCII piece that starts here (0: a Chinese candidate)
+        # candidates: one-character words and symbols by their flags, the ASCII runs that are pieces, and the
+        # Chinese words below (full-length passes are most of the cost: each flag is read where it is needed
+        # and the positions of a class are found by one nonzero, the rest derived from small arrays)
+        cand = (f & (_F_SINGLE | _F_SYMBOL)) != 0
         if len(heads):
-            # keep the runs whose lowercase is an alias piece (C-level maps, no loop iteration per run)
-            runs = map(text.__getitem__, map(slice, heads.tolist(), tails.tolist()))
-            keep = np.fromiter(map(self.others.__contains__, map(str.lower, runs)), dtype=bool, count=len(heads))
-            end[heads[keep]] = tails[keep]
-        # (nonzero of a bool array: ~15x cheaper than of the uint8 bits; take: cheaper than fancy indexing)
-        sym = ((f & _F_SYMBOL) != 0).nonzero()[0]
-        end[sym] = sym + 1
-        cand = end != 0
-        cand |= (f & _F_SINGLE) != 0
+            # keep the runs whose lowercase is an alias piece, by hash (a string per run cost ~3k instructions):
+            # a collision only adds a candidate, which the loop below rejects
+            hashes = _run_hashes(a, run, heads, tails)
+            keys = self._run_keys
+            keep = keys.take(keys.searchsorted(hashes), mode="clip") == hashes
+            kept_heads, kept_tails = heads[keep], tails[keep]
+            cand[kept_heads] = True
+        starts = None
         if n > 1:
             # a Chinese word of two or more characters: its first character and first pair must fit, and
             # when the pair is only the start of longer words, its first three characters too
             h2 = (a[:-1] * _PAIR_MUL) ^ a[1:]
             pv = pairs.take(h2 & _PAIR_MASK)
             ok = (pv & _P_WORD) != 0
-            # the triple hash only at the (few) pairs that start longer words, not over the whole text
-            pre = ((pv[:-1] & _P_PREFIX) != 0).nonzero()[0]
-            ok[pre] |= triples.take(((h2.take(pre) * _PAIR_MUL) ^ a.take(pre + 2)) & _PAIR_MASK)
+            # one nonzero finds the (few) pairs that start longer words and those that start discovery cues;
+            # the triple hash only there (none at the last pair: clipped, then masked)
+            hot = ((pv & (_P_THIRD | _P_TITLE | _P_SUFFIX)) != 0).nonzero()[0]
+            kind = pv.take(hot)
+            tv = triples.take(((h2.take(hot) * _PAIR_MUL) ^ a.take(hot + 2, mode="clip")) & _PAIR_MASK)
+            tv[hot >= n - 2] = 0
+            ok[hot] |= ((kind & _P_PREFIX) != 0) & ((tv & _T_WORD) != 0)
             cand[:-1] |= ((f[:-1] & _F_CJK) != 0) & ok
-        starts = None
-        if with_starts and n > 1:  # for discovery (tuple of sorted lists: title, org suffix, Latin name)
-            # one pass over the text per array; the few hits are then split and filtered as small arrays
-            up = ((f & _F_UPPER) != 0).nonzero()[0]
-            up = up[(f.take(up - 1) & _F_NAME_CHAR == 0) | (up == 0)]  # (take wraps -1 to the last: or'ed out)
-            cue = ((pv & (_P_TITLE | _P_SUFFIX)) != 0).nonzero()[0]
-            kind = pv.take(cue)
-            starts = (cue[(kind & _P_TITLE) != 0].tolist(), cue[(kind & _P_SUFFIX) != 0].tolist(), up.tolist())
+            if with_starts:  # for discovery (tuple of sorted lists: title, org suffix, Latin name)
+                # a Latin name starts at a capital after no name character: always the head of an ASCII run
+                up = heads[(f.take(heads) & _F_UPPER) != 0]
+                up = up[(f.take(up - 1) & _F_NAME_CHAR == 0) | (up == 0)]  # (take wraps -1 to the last: or'ed out)
+                title = ((kind & _P_TITLE) != 0) | (((kind & _P_TITLE3) != 0) & ((tv & _T_TITLE) != 0))
+                suffix = ((kind & _P_SUFFIX) != 0) | (((kind & _P_SUFFIX3) != 0) & ((tv & _T_SUFFIX) != 0))
+                starts = (hot[title].tolist(), hot[suffix].tolist(), up.tolist())
         at = cand.nonzero()[0]
+        # end of the piece at each candidate: a symbol is one character, an ASCII run ends at its tail,
+        # 0 marks a Chinese candidate (its word is looked up below)
+        ends = np.zeros(len(at), dtype=np.int64)
+        sym = (f.take(at) & _F_SYMBOL) != 0
+        ends[sym] = at[sym] + 1
+        if len(heads):
+            ends[at.searchsorted(kept_heads)] = kept_tails
         tri_lens, wordset, singles = self._tri_lens, self._wordset, self._singles
-        gap_after, starters = self._gap_after, self._starters
+        gap_after, starters, others = self._gap_after, self._starters, self.others
         keep = gap_after.get(None)  # pieces after which a gap stays (None: the piece before continues no pattern)
         words: list[str] = []
         spaces: list[bool] = []
@@ -348,12 +424,14 @@ class GazetteerTokenizer:
         add_word, add_space, add_offsets, add_low = words.append, spaces.append, offsets.append, lows.append
         pos = 0  # end of the last token
         scan = 0  # end of the last piece (a token or left out)
-        for s, e in zip(at.tolist(), end[at].tolist()):
+        for s, e in zip(at.tolist(), ends.tolist()):
             if s < scan:
                 continue  # inside the last piece (the scan resumes after it)
             if e:  # an ASCII run checked above, or a symbol
                 tok = text[s:e]
                 low = tok.lower()
+                if low not in others:
+                    continue  # a run whose hash collides with a piece's
             else:  # the longest Chinese word here: words of 3+ characters by their first three, then 2, then 1
                 t3 = text[s:s + 3]
                 for k in tri_lens.get(t3, ()):
@@ -424,12 +502,23 @@ def create_gazetteer_tokenizer():
 class _Bucket:
     """The patterns whose first token lowercases to one string, beyond the common lone one-token LOWER pattern."""
 
-    __slots__ = ("singles", "longer", "orth")
+    __slots__ = ("singles", "longer", "orth", "nexts", "ones")
 
     def __init__(self) -> None:
         self.singles: list[tuple[str, str]] = []  # (label, id) of the one-token LOWER patterns
         self.longer: dict[str, list] = {}  # second token -> [(lowercase tokens, length, (label, id))]
         self.orth: dict[str, list] = {}  # first token -> [(tokens, length, (label, id))] of the ORTH patterns
+        # set by seal(): what find() gives when the next token continues no longer pattern (most calls)
+        self.nexts: frozenset[str] = frozenset()  # lowercase second tokens of the longer patterns
+        self.ones: dict[str, list[tuple[str, str]]] = {}  # token -> (label, id) of its one-token matches (else singles)
+
+    def seal(self) -> None:
+        """Fills ``nexts`` and ``ones`` once the patterns are in."""
+        nexts = set(self.longer)
+        for first, orth in self.orth.items():
+            nexts.update(seq[1].lower() for seq, n, _ in orth if n > 1)
+            self.ones[first] = self.singles + [lc for _, n, lc in orth if n == 1]
+        self.nexts = frozenset(nexts)
 
     def find(self, i: int, lows: list[str], words: list[str], out: list) -> int:
         """Append (i, end, label, id) for every pattern of the bucket matching at token ``i``; returns the furthest end (0: none)."""
@@ -499,6 +588,7 @@ class GazetteerMatcher:
         for first, b in buckets.items():
             for orth in b.orth.values():
                 orth.sort(key=lambda p: p[1] > 1)  # one-token patterns first (a stable sort), as in the LOWER case
+            b.seal()
             lone = len(b.singles) == 1 and not b.longer and not b.orth
             self._table[first] = b.singles[0] if lone else b
 
@@ -509,6 +599,7 @@ class GazetteerMatcher:
             lows = list(map(str.lower, words))
         table = self._table
         buckets = list(map(table.get, lows))  # the patterns starting with each token (None for most)
+        n_tok = len(lows)
         matches: list[tuple[int, int, str, str]] = []
         # a match overlaps an earlier one iff it starts before the furthest end so far (far): ``over`` lists
         # those matches. Only a bucket makes a match longer than a token, or several at one token, so only
@@ -523,7 +614,13 @@ class GazetteerMatcher:
                 matches.append((i, i + 1, *b))
             else:
                 k = len(matches)
-                end = b.find(i, lows, words, matches)
+                if i + 1 < n_tok and lows[i + 1] in b.nexts:  # a longer pattern may continue
+                    end = b.find(i, lows, words, matches)
+                else:  # the one-token patterns of this token (find's answer, without its loops)
+                    ones = b.ones.get(words[i], b.singles)
+                    for lab, cid in ones:
+                        matches.append((i, i + 1, lab, cid))
+                    end = i + 1 if ones else 0
                 over.extend(range(k if i < far else k + 1, len(matches)))  # all but its first overlap the first
                 far = max(far, end)
         if over:

@@ -185,3 +185,59 @@ def test_handle_pattern_is_the_plain_lookbehind_pattern(texts):
     assert sum("@" in t for t in real) >= 3  # the real pages do name handles
     for t in texts + odd + real:
         assert [m.span() for m in _HANDLE.finditer(t)] == [m.span() for m in plain.finditer(t)], t[:80]
+
+
+def test_run_hashes_are_the_hash_of_each_run_lowercased(texts):
+    import numpy as np
+
+    from extract.nlp import _F_RUN, _run_hash, _run_hashes
+
+    tok = get_nlp().tokenizer
+    if tok._tables is None:
+        pytest.skip("numpy missing: only the split path runs")
+    flags = tok._tables[0]
+    seen = 0
+    for t in texts + ["Abc9xyZ 2024年 ETF etf ETFs s&p 500"]:
+        a = np.frombuffer(t.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        run = flags.take(a) & _F_RUN
+        spans = [m.span() for m in __import__("re").finditer(r"[A-Za-z]+|[0-9]+", t)]  # the maximal runs
+        heads = np.array([s for s, _ in spans], dtype=np.int64)
+        tails = np.array([e for _, e in spans], dtype=np.int64)
+        got = _run_hashes(a, run, heads, tails).tolist() if spans else []
+        assert got == [_run_hash(t[s:e].lower()) for s, e in spans], t[:80]
+        seen += len(spans)
+    assert seen > 1000
+
+
+def test_a_run_hash_collision_adds_no_token(texts, monkeypatch):
+    import numpy as np
+
+    from extract.nlp import _run_hash
+
+    tok = get_nlp().tokenizer
+    if tok._tables is None:
+        pytest.skip("numpy missing: only the split path runs")
+    # pretend common non-piece runs collide with a piece's hash: the loop must still reject them
+    fake = {_run_hash(w) for w in ("qzx", "and", "2024", "bitcoin", "abc") if w not in tok.others}
+    assert _run_hash("qzx") in fake
+    keys = np.array(sorted(set(tok._run_keys.tolist()) | fake), dtype=np.uint64)
+    monkeypatch.setattr(tok, "_run_keys", keys)
+    # (after "Soci" every piece is a token: a colliding run there would show)
+    for t in texts + ["the 2024 Bitcoin abc ETF", "Société qzx Générale abc 2024"]:
+        assert tok._pieces_np(t)[:4] == tok._pieces_split(t), t[:80]
+
+
+def test_matcher_shortcut_gives_what_bucket_find_gives(texts, monkeypatch):
+    from extract.nlp import _Bucket
+
+    nlp = get_nlp()
+    matcher = nlp.get_pipe("narrex_gazetteer")
+    docs = [nlp.make_doc(t) for t in texts]
+    fast = [matcher(d).user_data["narrex.gazetteer"] for d in docs]
+    # every bucket through find(): the plain path
+    every = type("Every", (), {"__contains__": lambda self, x: True})()
+    for b in {id(b): b for b in matcher._table.values() if isinstance(b, _Bucket)}.values():
+        monkeypatch.setattr(b, "nexts", every)
+    plain = [matcher(d).user_data["narrex.gazetteer"] for d in docs]
+    assert fast == plain
+    assert sum(map(len, fast)) > 1000
