@@ -152,10 +152,10 @@ def _clear_text_memos() -> None:
     functions keep bounded LRU memos of their results. The bench's ``e2e_cold`` stage clears them
     before every article: its throughput is what extraction gets when nothing recurs at all.
     """
-    from . import _discovery, _gazetteer, _numerals, dates
+    from . import _discovery, _gazetteer, _lexicon, _numerals, dates
 
     for f in (_discovery._name_before, _gazetteer.norm, _gazetteer.to_simplified, _gazetteer.to_traditional,
-              _numerals.parse_cn, _numerals.norm, dates._scan):
+              _numerals.parse_cn, _numerals.norm, dates._scan, _lexicon.scan_candidates):
         f.cache_clear()
 
 

@@ -75,11 +75,12 @@ def test_write_corpus(tmp_path):
 
 
 def test_cold_stage_empties_the_text_memos_before_every_article():
-    from extract import _discovery, _gazetteer, _numerals
+    from extract import _discovery, _gazetteer, _lexicon, _numerals, dates
     from extract.pipeline import _clear_text_memos, extract_article
 
     extract_article("贝莱德旗下 IBIT 周四净流入 2.3 亿美元，高瓴资本增持。")
-    memos = (_discovery._name_before, _gazetteer.norm, _numerals.parse_cn)
+    memos = (_discovery._name_before, _gazetteer.norm, _numerals.parse_cn, _numerals.norm, dates._scan,
+             _lexicon.scan_candidates)
     assert all(f.cache_info().currsize > 0 for f in memos)
     _clear_text_memos()
     assert all(f.cache_info().currsize == 0 for f in memos)
