@@ -314,8 +314,6 @@ def _title_mentions(text: str, taken: _Taken, starts: list[int] | None = None) -
 _BOUNDARY_FLAGS = {"a", "ad", "an", "d", "m", "mq", "q", "r", "p", "c", "u", "uj", "ul", "uz", "ud", "f", "t", "s", "v", "vd", "vn", "y", "e", "o", "z", "zg", "b"}
 
 
-
-
 @lru_cache(maxsize=1)
 def _jieba():
     """(jieba.lcut, jieba's dictionary POS tags), loaded on first use (only a few windows end in an org suffix)."""

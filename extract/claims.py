@@ -210,8 +210,6 @@ class _Cue:
     rev: bool = False
 
 
-
-
 def _find_cues(text: str, lex: dict, a=None, cand: list[int] | None = None) -> list[tuple[int, int, str]]:
     """(start, end, word) of the cues in ``text``: the matches of ``lex["cue_re"].finditer(text)``.
 
