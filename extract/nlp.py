@@ -91,6 +91,17 @@ _P_THIRD = _P_PREFIX | _P_TITLE3 | _P_SUFFIX3  # the pairs whose third character
 _T_WORD, _T_TITLE, _T_SUFFIX = 1, 2, 4  # the first three characters of a word / title / org suffix (hashed triples)
 
 
+def _mark(pairs, triples, w: str, two: int, longer: int, third: int) -> None:
+    """Set ``w``'s bits in the hashed tables: ``two`` on its pair when it has two characters, else ``longer``
+    on its pair and ``third`` on its first triple (the hashes are the uint32 arithmetic of ``_pieces_np``)."""
+    h2 = (ord(w[0]) * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[1])
+    if len(w) == 2:
+        pairs[h2 & _PAIR_MASK] |= two
+    else:
+        pairs[h2 & _PAIR_MASK] |= longer
+        triples[((h2 * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[2])) & _PAIR_MASK] |= third
+
+
 def _candidate_tables(words: list[str], others: set[str]):
     """(flags per code point, flags per hashed character pair, hashed first triples, discovery cues marked) for ``_pieces_np``.
 
@@ -110,12 +121,7 @@ def _candidate_tables(words: list[str], others: set[str]):
             flags[ord(w)] |= _F_SINGLE
             continue
         flags[ord(w[0])] |= _F_CJK
-        h2 = (ord(w[0]) * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[1])  # as the uint32 arithmetic in _pieces_np
-        if len(w) == 2:
-            pairs[h2 & _PAIR_MASK] |= _P_WORD
-        else:
-            pairs[h2 & _PAIR_MASK] |= _P_PREFIX
-            triples[((h2 * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[2])) & _PAIR_MASK] |= _T_WORD
+        _mark(pairs, triples, w, _P_WORD, _P_PREFIX, _T_WORD)
     for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
         flags[ord(c)] |= _F_LETTER
     for c in "0123456789":
@@ -130,12 +136,7 @@ def _candidate_tables(words: list[str], others: set[str]):
     # (a longer cue by its first three characters: 交易 starts no org suffix unless 交易所 follows)
     for bit, bit3, tbit, cues in ((_P_TITLE, _P_TITLE3, _T_TITLE, titles), (_P_SUFFIX, _P_SUFFIX3, _T_SUFFIX, suffixes)):
         for w in cues:
-            h2 = (ord(w[0]) * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[1])
-            if len(w) == 2:
-                pairs[h2 & _PAIR_MASK] |= bit
-            else:
-                pairs[h2 & _PAIR_MASK] |= bit3
-                triples[((h2 * _PAIR_MUL & 0xFFFFFFFF) ^ ord(w[2])) & _PAIR_MASK] |= tbit
+            _mark(pairs, triples, w, bit, bit3, tbit)
     for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
         flags[ord(c)] |= _F_UPPER
     for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789@#/_.-":  # _LATIN_NAME's lookbehind

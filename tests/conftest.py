@@ -30,6 +30,27 @@ def seeds() -> dict[str, str]:
     return {n: seed_text(n) for n in seed_names()}
 
 
+def splice_pages(pages, seed: int, cuts: int, piece) -> list[str]:
+    """Each page of ``pages`` (normalized with ``_numerals.norm``), then the page with ``piece(rnd)`` spliced in
+    at ``cuts`` random places: real text with many matches of a scan, for the gated-scan tests."""
+    import random
+
+    from extract._numerals import norm
+
+    rnd = random.Random(seed)
+    out = []
+    for p in pages:
+        t = norm(p.read_text(encoding="utf-8"))
+        out.append(t)
+        cut = sorted(rnd.randrange(len(t) + 1) for _ in range(cuts))
+        parts, prev = [], 0
+        for c in cut:
+            parts += [t[prev:c], piece(rnd)]
+            prev = c
+        out.append("".join(parts) + t[prev:])
+    return out
+
+
 def run_cli(*args: str) -> int:
     """Run ``narrex ARGS`` in-process; returns the exit code."""
     from narrex.cli import main

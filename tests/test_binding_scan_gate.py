@@ -9,7 +9,7 @@ import pytest
 
 from extract import _binding as B
 from extract import _lexicon as L
-from extract._numerals import norm
+from conftest import splice_pages
 from extract.records import Figure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,21 +18,15 @@ AROUND = ["", " ", "x", "A", "1", "在", "。", "\n"]
 
 
 def _texts() -> list[str]:
-    rnd = random.Random(5)
     words = sorted(L.subject_cues()[0])
-    out = []
-    for p in PAGES:
-        t = norm(p.read_text(encoding="utf-8"))
-        out.append(t)
-        cut = sorted(rnd.randrange(len(t) + 1) for _ in range(80))
-        parts, prev = [], 0
-        for c in cut:
-            w = rnd.choice(words)
-            # also a cue cut short (a prefix the gate lets through, the regex refuses)
-            w = w[:rnd.randrange(1, len(w) + 1)] if rnd.random() < 0.3 else w
-            parts += [t[prev:c], rnd.choice(AROUND) + w + rnd.choice(AROUND)]
-            prev = c
-        out.append("".join(parts) + t[prev:])
+
+    def piece(rnd) -> str:
+        w = rnd.choice(words)
+        # also a cue cut short (a prefix the gate lets through, the regex refuses)
+        w = w[:rnd.randrange(1, len(w) + 1)] if rnd.random() < 0.3 else w
+        return rnd.choice(AROUND) + w + rnd.choice(AROUND)
+
+    out = splice_pages(PAGES, 5, 80, piece)
     for w in words:  # at the text's very start and end
         out.append(w + out[0][:400] + w)
     return [t for t in out if max(map(ord, t)) <= 0xFFFF]

@@ -1,13 +1,12 @@
 """The label scan's gate on the characters after the first (``_lexicon._after_first``) only
 skips positions where no label pattern can match: the gated scan finds what the ungated one
 and the plain alternation find, on the real pages and on them with label-like text spliced in."""
-import random
 from pathlib import Path
 
 import pytest
 
 from extract import _lexicon as L
-from extract._numerals import norm
+from conftest import splice_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "tests/data/pages").glob("*.txt")) + sorted((ROOT / "corpora/articles").glob("*.txt"))
@@ -32,17 +31,7 @@ def scan(rx, t):
 
 @pytest.fixture(scope="module")
 def texts():
-    rnd = random.Random(0)
-    out = []
-    for p in PAGES:
-        t = norm(p.read_text(encoding="utf-8"))
-        out.append(t)
-        cut = sorted(rnd.randrange(len(t) + 1) for _ in range(40))
-        parts, prev = [], 0
-        for c in cut:
-            parts += [t[prev:c], rnd.choice(SPLICE) + rnd.choice(["", " ", "年", "A", "1", "。"])]
-            prev = c
-        out.append("".join(parts) + t[prev:])
+    out = splice_pages(PAGES, 0, 40, lambda rnd: rnd.choice(SPLICE) + rnd.choice(["", " ", "年", "A", "1", "。"]))
     return out
 
 

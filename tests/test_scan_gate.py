@@ -2,14 +2,13 @@
 date trigger, the label or the idiom scan starts: the scans run at its candidates find what the
 plain ``finditer`` passes find, on the real pages and on them with matches spliced in (also at the
 very start and end of the text, where the gate checks only the neighbour that exists)."""
-import random
 from pathlib import Path
 
 import pytest
 
 from extract import _lexicon as L
 from extract import dates as D
-from extract._numerals import norm
+from conftest import splice_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "tests/data/pages").glob("*.txt")) + sorted((ROOT / "corpora/articles").glob("*.txt"))
@@ -32,17 +31,8 @@ SPLICE = [
 
 
 def _texts():
-    rnd = random.Random(1)
-    out = []
-    for p in PAGES:
-        t = norm(p.read_text(encoding="utf-8"))
-        out.append(t)
-        cut = sorted(rnd.randrange(len(t) + 1) for _ in range(60))
-        parts, prev = [], 0
-        for c in cut:
-            parts += [t[prev:c], rnd.choice(["", " ", "在", "A", "1", "。"]) + rnd.choice(SPLICE) + rnd.choice(["", " ", "年", "A", "1", "。"])]
-            prev = c
-        out.append("".join(parts) + t[prev:])
+    out = splice_pages(PAGES, 1, 60, lambda rnd: rnd.choice(["", " ", "在", "A", "1", "。"]) + rnd.choice(SPLICE)
+                       + rnd.choice(["", " ", "年", "A", "1", "。"]))
     for s in SPLICE:  # at the text's very start and end
         out.append(s + out[0][:400] + s)
     return out
